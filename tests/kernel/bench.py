@@ -1,0 +1,321 @@
+#!/usr/bin/python3
+"""Post-processing of one bench VM run (stdlib only), called by run.sh.
+
+  bench.py post --name N --work CACHE/N --out CAPTURES/N --kernel-dir D --krel R
+                --accel A --cpus C --ram-mib M --method file|load --opts O --wall S
+
+Reads the VM's disks (capture.img: tar from the first kernel, kdump.img: tar
+from the kdump kernel, vmcore.img: raw /proc/vmcore), physmem.bin (guest RAM)
+and console.log from the work dir, writes the capture directory and prints the
+one-line summary.
+"""
+import argparse
+import datetime
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import capture_check as cc  # noqa: E402
+
+CONFIG_KEYS = ["CRASH_DUMP", "PROC_VMCORE", "KEXEC_FILE", "KEXEC", "CRASH_HOTPLUG",
+               "CRASH_MAX_MEMORY_RANGES", "PROC_VMCORE_DEVICE_DUMP", "NR_CPUS",
+               "NR_CPUS_DEFAULT", "MEMORY_HOTPLUG", "VIRTIO_BLK", "VIRTIO_PCI",
+               "KEXEC_SIG", "KEXEC_SIG_FORCE", "HOTPLUG_CPU", "X86_5LEVEL",
+               "RANDOMIZE_BASE", "RANDOMIZE_MEMORY", "SPARSEMEM_VMEMMAP"]
+VMCORE_HEAD_MAX = 1 << 20
+CONSOLE_MAX = 384 * 1024
+
+
+def memparse(s):
+    m = re.match(r"^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([KkMmGg]?)", s)
+    if not m:
+        raise ValueError("cannot parse %r" % s)
+    v = int(m.group(1), 0)
+    v <<= {"": 0, "k": 10, "m": 20, "g": 30}[m.group(2).lower()]
+    return v, s[m.end():]
+
+
+def read_config(kdir):
+    cfgs = [f for f in os.listdir(os.path.join(kdir, "boot")) if f.startswith("config-")]
+    vals = {}
+    with open(os.path.join(kdir, "boot", cfgs[0])) as f:
+        for line in f:
+            m = re.match(r"^CONFIG_(\w+)=(.*)$", line.strip())
+            if m:
+                vals[m.group(1)] = m.group(2).strip('"')
+    out = {}
+    for k in CONFIG_KEYS:
+        v = vals.get(k)
+        if v is not None and re.fullmatch(r"\d+", v):
+            v = int(v)
+        out["CONFIG_" + k] = v  # None = "is not set" / absent
+    return out
+
+
+def untar_image(img, dest):
+    os.makedirs(dest, exist_ok=True)
+    with open(img, "rb") as f:
+        with tarfile.open(fileobj=f, mode="r:") as t:
+            for m in t.getmembers():
+                if m.name.startswith("/") or ".." in m.name.split("/"):
+                    raise RuntimeError("unsafe tar member %s" % m.name)
+                if not (m.isfile() or m.isdir()):
+                    continue
+                t.extract(m, dest)
+
+
+def iomem_ranges(text, want="System RAM", top_only=True):
+    out = []
+    for line in text.splitlines():
+        if top_only and line.startswith(" "):
+            continue
+        m = re.match(r"^\s*([0-9a-f]+)-([0-9a-f]+) : (.*)$", line)
+        if m and m.group(3) == want:
+            out.append((int(m.group(1), 16), int(m.group(2), 16)))
+    return out
+
+
+def qemu_pc_layout(ram):
+    """QEMU 'pc' (i440fx) RAM layout for a single memory backend file."""
+    lowmem = 0xC0000000 if ram >= 0xE0000000 else ram
+    layout = [dict(file_offset=0, paddr=0, size=min(ram, lowmem))]
+    if ram > lowmem:
+        layout.append(dict(file_offset=lowmem, paddr=1 << 32, size=ram - lowmem))
+    return layout
+
+
+def p2off(layout, paddr, size=1):
+    for r in layout:
+        if r["paddr"] <= paddr and paddr + size <= r["paddr"] + r["size"]:
+            return r["file_offset"] + paddr - r["paddr"]
+    raise ValueError("paddr %#x+%#x not in physmem layout" % (paddr, size))
+
+
+def parse_e820(dmesg):
+    """e820 table printed by a kernel at boot: [(start, end_incl, type)]."""
+    bios, user = [], []
+    for line in dmesg.splitlines():
+        m = re.search(r"(BIOS-e820|user): \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] (.*)$", line)
+        if m:
+            (bios if m.group(1) == "BIOS-e820" else user).append(
+                (int(m.group(2), 16), int(m.group(3), 16), m.group(4).strip()))
+    return user or bios
+
+
+def segment_from_e820(e820, addr):
+    for s, e, t in e820:
+        if s <= addr <= e:
+            if t == "usable":
+                return None, "elfcorehdr inside usable e820 range of the kdump kernel"
+            return e + 1 - addr, "kdump kernel e820: %s range ends at %#x" % (t, e + 1)
+    nxt = [s for s, e, t in e820 if s > addr]
+    if not nxt:
+        return None, "no e820 entry above elfcorehdr"
+    return min(nxt) - addr, "kdump kernel e820: hole from elfcorehdr to next entry at %#x" % min(nxt)
+
+
+def sha256_file(path):
+    return cc.sha256_file(path)
+
+
+def post(a):
+    W, OUT = a.work, a.out
+    first, kd = os.path.join(W, "first"), os.path.join(W, "kdump")
+    shutil.rmtree(first, ignore_errors=True)
+    shutil.rmtree(kd, ignore_errors=True)
+    untar_image(os.path.join(W, "capture.img"), first)
+    untar_image(os.path.join(W, "kdump.img"), kd)
+    rd = lambda d, n: open(os.path.join(d, n), errors="replace").read()
+
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    shutil.copytree(os.path.join(first, "sysroot"), os.path.join(OUT, "sysroot"))
+    missing = [l.strip() for l in rd(first, "missing.txt").splitlines() if l.strip()]
+
+    # --- vmcore -------------------------------------------------------------
+    vsize = int(rd(kd, "vmcore-size.txt").strip())
+    if rd(kd, "dd-rc.txt").strip() != "0":
+        raise SystemExit("dd of /proc/vmcore failed: " + rd(kd, "dd.txt"))
+    vimg, vbin = os.path.join(W, "vmcore.img"), os.path.join(W, "vmcore.bin")
+    if os.path.exists(vimg) or not os.path.exists(vbin):
+        os.replace(vimg, vbin)
+    os.truncate(vbin, vsize)
+    vsha = sha256_file(vbin)
+    with open(os.path.join(OUT, "vmcore.sha256"), "w") as f:
+        f.write("%s  vmcore.bin\n" % vsha)
+    with open(vbin, "rb") as f:
+        head = f.read(VMCORE_HEAD_MAX)
+    veh, vph = cc.parse_core(head, "vmcore")
+    # Commit only the non-memory part of the vmcore head (ELF header, program
+    # headers, merged notes): up to the first PT_LOAD's data, page aligned.
+    # The full first MiB would blow the 5 MB budget for committed captures.
+    data_start = min(p["offset"] for p in vph if p["type"] == cc.PT_LOAD)
+    head = head[:min(VMCORE_HEAD_MAX, (data_start + 4095) & ~4095)]
+    with open(os.path.join(OUT, "vmcore-head.bin"), "wb") as f:
+        f.write(head)
+    r = subprocess.run(["readelf", "-lnW", "vmcore.bin"], cwd=W, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit("readelf -lnW vmcore.bin failed: " + r.stderr)
+    with open(os.path.join(OUT, "readelf.txt"), "w") as f:
+        f.write(r.stdout)
+
+    # --- physmem layout -----------------------------------------------------
+    ram = a.ram_mib << 20
+    pm = os.path.join(W, "physmem.bin")
+    if os.path.getsize(pm) != ram:
+        raise SystemExit("physmem.bin is %d bytes, expected %d" % (os.path.getsize(pm), ram))
+    layout = qemu_pc_layout(ram)
+    iomem = rd(first, "sysroot/proc/iomem")
+    sysram = iomem_ranges(iomem)
+    for s, e in sysram:
+        p2off(layout, s, e + 1 - s)  # raises if not covered
+    top = max(e + 1 for s, e in sysram)
+    lend = layout[-1]["paddr"] + layout[-1]["size"]
+    if not lend - (1 << 20) <= top <= lend:  # firmware reserves the last few pages
+        raise SystemExit("System RAM top %#x does not match layout end %#x" % (top, lend))
+    low_top = max(e + 1 for s, e in sysram if e < 1 << 32)
+    if low_top > layout[0]["size"]:
+        raise SystemExit("System RAM below 4G ends at %#x beyond lowmem" % low_top)
+
+    # --- elfcorehdr ---------------------------------------------------------
+    kcmd = rd(kd, "cmdline").strip()
+    with open(os.path.join(OUT, "kdump-cmdline"), "w") as f:
+        f.write(kcmd + "\n")
+    m = re.search(r"(?:^| )elfcorehdr=(\S+)", kcmd)
+    val, rest = memparse(m.group(1))
+    if rest.startswith("@"):
+        cmd_size, addr = val, memparse(rest[1:])[0]
+    else:
+        cmd_size, addr = None, val
+    kdmesg = rd(kd, "dmesg")
+    e820 = parse_e820(kdmesg)
+    seg, seg_src = segment_from_e820(e820, addr)
+    sysfs_sz = None
+    p = os.path.join(first, "sysroot/sys/kernel/crash_elfcorehdr_size")
+    if os.path.exists(p):
+        sysfs_sz = int(open(p).read().strip())
+    if cmd_size:
+        seg, seg_src = cmd_size, "elfcorehdr=SIZE@ADDR on the kdump cmdline"
+    with open(pm, "rb") as f:
+        f.seek(p2off(layout, addr, 64))
+        hdr = f.read(64)
+        import struct
+        phnum = struct.unpack_from("<H", hdr, 56)[0]
+        phend = 64 + 56 * phnum
+        window = max(seg or 0, phend)
+        f.seek(p2off(layout, addr, window))
+        data = f.read(window)
+    last = len(data.rstrip(b"\0"))
+    hlen = (max(phend, last) + 4095) & ~4095
+    body = data[:hlen] + b"\0" * max(0, hlen - len(data))
+    tail_zero = None
+    if seg is not None:
+        tail_zero = not any(data[hlen:seg]) if seg > hlen else True
+    with open(os.path.join(OUT, "elfcorehdr.bin"), "wb") as f:
+        f.write(body)
+    heh, hph = cc.parse_core(body, "elfcorehdr")
+
+    # --- console ------------------------------------------------------------
+    con = open(os.path.join(W, "console.log"), "rb").read()
+    if len(con) > CONSOLE_MAX:
+        con = con[:CONSOLE_MAX // 2] + b"\n[... console trimmed by bench.py ...]\n" + con[-CONSOLE_MAX // 2:]
+    with open(os.path.join(OUT, "console.log"), "wb") as f:
+        f.write(con)
+
+    # --- meta ---------------------------------------------------------------
+    cmdline_first = rd(first, "sysroot/proc/cmdline").strip()
+    ck = iomem_ranges(iomem, "Crash kernel", top_only=False)
+    n_note, n_load = cc.summarize(vph)
+    kexec_ver = rd(first, "kexec-version.txt").strip()
+    cpuflags = rd(first, "cpuflags.txt").split(":", 1)[-1].split()
+    meta = {
+        "scenario": a.name,
+        "kernel": {
+            "package": os.path.basename(a.kernel_dir.rstrip("/")),
+            "release": a.krel,
+            "uname_r": rd(first, "uname-r.txt").strip(),
+            "config": read_config(a.kernel_dir),
+        },
+        "accel": a.accel,
+        "qemu_machine": "pc",
+        "qemu_cmdline": open(os.path.join(W, "qemu-cmd.txt")).read().strip(),
+        "cpus": a.cpus,
+        "maxcpus": 4 if a.opts == "hotplug" else a.cpus,
+        "hotplug": a.opts == "hotplug",
+        "ram_bytes": ram,
+        "la57": "la57" in cpuflags,
+        "first_cmdline": cmdline_first,
+        "crashkernel_ranges": [{"start": s, "end": e + 1} for s, e in ck],
+        "physmem": {
+            "file": "tests/kernel/cache/%s/physmem.bin" % a.name,
+            "size": ram,
+            "layout": layout,
+            "system_ram": [{"start": s, "end": e + 1} for s, e in sysram],
+            "layout_verified_against_iomem": True,
+            "note": "file_offset..file_offset+size of physmem.bin holds guest paddr..paddr+size; "
+                    "read after QEMU exited, i.e. after the kdump kernel ran (it only writes inside "
+                    "the crashkernel region and, on x86, the low 640 KiB)",
+            "extra_files": [],
+        },
+        "load_method": "kexec_file_load" if a.method == "file" else "kexec_load",
+        "kexec_cmd": rd(first, "kexec-cmd.txt").strip(),
+        "kexec_output": rd(first, "kexec-out.txt").strip(),
+        "kexec_tools_version": kexec_ver,
+        "kdump_cmdline": kcmd,
+        "elfcorehdr_addr": addr,
+        "elfcorehdr_len": hlen,
+        "elfcorehdr_phnum": phnum,
+        "elfcorehdr_used_bytes": max(phend, last),
+        "elfcorehdr_segment_size": seg,
+        "elfcorehdr_segment_size_source": seg_src,
+        "crash_elfcorehdr_size_sysfs": sysfs_sz,
+        "elfcorehdr_tail_zero": tail_zero,
+        "kdump_e820": [{"start": s, "end": e + 1, "type": t} for s, e, t in e820],
+        "vmcore_size": vsize,
+        "vmcore_sha256": vsha,
+        "vmcore_file": "tests/kernel/cache/%s/vmcore.bin" % a.name,
+        "vmcore_head_len": len(head),
+        "vmcore_pt_note": n_note,
+        "vmcore_pt_load": n_load,
+        "elfcorehdr_pt_load": cc.summarize(hph)[1],
+        "sysroot_missing": missing,
+        "wall_time_s": a.wall,
+        "generated_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    with open(os.path.join(OUT, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1, sort_keys=False)
+        f.write("\n")
+    msg = cc.check_capture(OUT, os.path.dirname(W))
+    sys.stderr.write("[bench] %s: %s\n" % (a.name, msg))
+    print("%s %s %s %d %dM %d %d %d %.1fs" % (a.name, a.krel, a.accel, a.cpus, a.ram_mib,
+                                           n_note, n_load, vsize, a.wall))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("post")
+    p.add_argument("--name", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--kernel-dir", required=True)
+    p.add_argument("--krel", required=True)
+    p.add_argument("--accel", required=True)
+    p.add_argument("--cpus", type=int, required=True)
+    p.add_argument("--ram-mib", type=int, required=True)
+    p.add_argument("--method", required=True)
+    p.add_argument("--opts", default="-")
+    p.add_argument("--wall", type=float, required=True)
+    a = ap.parse_args()
+    post(a)
+
+
+if __name__ == "__main__":
+    main()

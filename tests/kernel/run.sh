@@ -1,0 +1,273 @@
+#!/bin/bash
+# Real-kernel kdump bench: boots Debian kernels under QEMU, crashes them with
+# kdump loaded and records captures under tests/kernel/captures/<scenario>/.
+#
+#   tests/kernel/run.sh [SCENARIO...]     (default: all scenarios)
+#
+# Environment:
+#   BENCH_ACCEL=auto|kvm|tcg   accelerator (default auto: probe KVM, else TCG)
+#   BENCH_TIMEOUT=SECONDS      per-VM timeout (default 600 TCG, 300 KVM)
+#   BENCH_JOBS=N               scenarios run in parallel (default 1)
+#
+# Prints one line per scenario:
+#   scenario kernel accel CPUs RAM #PT_NOTE #PT_LOAD vmcore-size wall-time
+# and exits non-zero if any scenario failed.  See README.md.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+CACHE=$HERE/cache
+CAPS=$HERE/captures
+PY=/usr/bin/python3
+export LC_ALL=C
+
+# Pinned kernels (Debian bookworm / bookworm-security).
+declare -A KPKG=(
+	[612]=linux-image-6.12.117+deb12-cloud-amd64-unsigned
+	[61]=linux-image-6.1.0-56-cloud-amd64-unsigned
+)
+# Fallback flavour if the cloud one lacks a needed option.
+declare -A KPKG_FALLBACK=(
+	[612]=linux-image-6.12.117+deb12-amd64-unsigned
+	[61]=linux-image-6.1.0-56-amd64-unsigned
+)
+
+# name kernel method cpus ram-MiB options
+SCENARIOS=(
+	"612-file-1cpu 612 file 1 1024 -"
+	"612-load-1cpu 612 load 1 1024 -"
+	"612-file-4cpu 612 file 4 1024 -"
+	"612-load-4cpu 612 load 4 1024 -"
+	"612-file-5g   612 file 1 5120 -"
+	"61-file-1cpu  61  file 1 1024 -"
+	"612-hotplug   612 file 1 1024 hotplug"
+)
+
+log() { echo "[bench] $*" >&2; }
+die() { echo "[bench] ERROR: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- packages --
+HOST_PKGS=(qemu-system-x86 kexec-tools busybox-static cpio elfutils zstd xz-utils kmod python3)
+ensure_pkgs() {
+	local missing=() p
+	for p in "${HOST_PKGS[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+	done
+	[ ${#missing[@]} = 0 ] && return 0
+	[ "$(id -u)" = 0 ] || die "missing packages ${missing[*]} and not root"
+	log "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+}
+
+# ----------------------------------------------------------------- kernels --
+REQUIRED_CONFIG=(CONFIG_CRASH_DUMP CONFIG_PROC_VMCORE CONFIG_KEXEC_FILE CONFIG_KEXEC)
+config_ok() { # config file
+	local c
+	for c in "${REQUIRED_CONFIG[@]}"; do grep -q "^$c=y" "$1" || return 1; done
+	grep -Eq '^CONFIG_VIRTIO_BLK=(y|m)' "$1" || return 1
+}
+fetch_pkg() { # pkg -> echoes extracted dir
+	local pkg=$1 dir=$CACHE/kernels/$1
+	if [ ! -f "$dir/.done" ]; then
+		mkdir -p "$CACHE/debs" && rm -rf "$dir"
+		log "downloading $pkg"
+		if ! (cd "$CACHE/debs" && apt-get download "$pkg" >&2 2>/dev/null); then
+			apt-get update -qq >&2 || true
+			(cd "$CACHE/debs" && apt-get download "$pkg" >&2) || return 1
+		fi
+		mkdir -p "$dir"
+		dpkg -x "$(ls -t "$CACHE"/debs/"${pkg}"_*.deb | head -1)" "$dir"
+		touch "$dir/.done"
+	fi
+	echo "$dir"
+}
+# kernel key -> sets KDIR, KREL
+KDIR=; KREL=
+get_kernel() {
+	local key=$1 pkg dir cfg
+	for pkg in "${KPKG[$key]}" "${KPKG_FALLBACK[$key]}"; do
+		dir=$(fetch_pkg "$pkg") || continue
+		cfg=$(ls "$dir"/boot/config-* | head -1)
+		if config_ok "$cfg"; then
+			KDIR=$dir; KREL=${cfg##*/config-}
+			return 0
+		fi
+		log "$pkg lacks a required option, trying the fallback flavour"
+	done
+	die "no usable kernel for $key"
+}
+
+# --------------------------------------------------------------- initramfs --
+# Builds $CACHE/initramfs/$KREL/{kdump-initrd.gz,first-initrd.gz}
+build_initramfs() {
+	local out=$CACHE/initramfs/$KREL root mods m f
+	if [ -f "$out/first-initrd.gz" ] && [ "$out/first-initrd.gz" -nt "$HERE/init.sh" ] &&
+	   [ "$out/first-initrd.gz" -nt "$HERE/run.sh" ]; then
+		return 0
+	fi
+	log "building initramfs for $KREL"
+	rm -rf "$out"; mkdir -p "$out"
+	root=$out/root
+	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,boot,lib/bench-mods,usr/bin,usr/sbin}
+	cp /bin/busybox "$root/bin/busybox"
+	for f in $(/bin/busybox --list); do
+		[ -e "$root/bin/$f" ] || ln -s busybox "$root/bin/$f"
+	done
+	install -m 0755 "$HERE/init.sh" "$root/init"
+	local kexec_bin
+	kexec_bin=$(command -v kexec || echo /sbin/kexec)
+	cp "$kexec_bin" "$root/sbin/kexec"
+	for f in $(ldd "$kexec_bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$root/$(dirname "$f")"
+		cp -L "$f" "$root/$f"
+	done
+	# modules: virtio_pci + virtio_blk and their dependencies (if modular)
+	local moddir; moddir=$(ls -d "$KDIR"/lib/modules/* | head -1)
+	declare -A seen=()
+	local order=()
+	addmod() {
+		local name=$1 file dep
+		[ -n "${seen[$name]:-}" ] && return 0
+		seen[$name]=1
+		file=$(find "$moddir/kernel" -name "$name.ko" -o -name "$name.ko.xz" -o -name "$name.ko.zst" -o -name "$name.ko.gz" | head -1)
+		[ -n "$file" ] || { file=$(find "$moddir/kernel" -name "${name//_/-}.ko*" | head -1); }
+		[ -n "$file" ] || return 0   # built in
+		for dep in $(modinfo -F depends "$file" | tr ',' ' '); do addmod "$dep"; done
+		case $file in
+			*.xz) xz -dc "$file" > "$root/lib/bench-mods/$name.ko";;
+			*.zst) zstd -qdc "$file" > "$root/lib/bench-mods/$name.ko";;
+			*.gz) gzip -dc "$file" > "$root/lib/bench-mods/$name.ko";;
+			*) cp "$file" "$root/lib/bench-mods/$name.ko";;
+		esac
+		order+=("$name.ko")
+	}
+	addmod virtio_pci
+	addmod virtio_blk
+	printf '%s\n' "${order[@]}" > "$root/lib/bench-mods/order"
+	log "modules in initramfs: ${order[*]:-none}"
+	[ "$(id -u)" = 0 ] && mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+	(cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --quiet | gzip -9) > "$out/kdump-initrd.gz"
+	# the first kernel also carries the kdump kernel + its initrd in /boot
+	local broot=$out/bootroot
+	mkdir -p "$broot/boot"
+	cp "$KDIR/boot/vmlinuz-$KREL" "$broot/boot/vmlinuz"
+	cp "$out/kdump-initrd.gz" "$broot/boot/kdump-initrd.gz"
+	(cd "$broot" && find . | sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$out/boot.cpio.gz"
+	cat "$out/kdump-initrd.gz" "$out/boot.cpio.gz" > "$out/first-initrd.gz.tmp"
+	mv "$out/first-initrd.gz.tmp" "$out/first-initrd.gz"
+	rm -rf "$root" "$broot" "$out/boot.cpio.gz"
+}
+
+# ------------------------------------------------------------------- accel --
+ACCEL=
+probe_accel() {
+	local want=${BENCH_ACCEL:-auto}
+	if [ "$want" = tcg ]; then ACCEL=tcg; return; fi
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		local d=$CACHE/probe; mkdir -p "$d"; rm -f "$d/console.log"
+		get_kernel 612; build_initramfs
+		timeout -k 5 45 qemu-system-x86_64 -machine pc -accel kvm -cpu host -m 512M -smp 1 \
+			-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$CACHE/initramfs/$KREL/kdump-initrd.gz" \
+			-append "console=ttyS0 panic=-1 bench.probe=1" -display none -vga none \
+			-serial "file:$d/console.log" -monitor none -no-reboot >/dev/null 2>&1 || true
+		if grep -q 'BENCH: stage=probe-ok' "$d/console.log" 2>/dev/null; then
+			ACCEL=kvm
+			log "KVM probe boot succeeded: using KVM"
+			return
+		fi
+		log "KVM probe boot failed (last console line: $(tail -c 300 "$d/console.log" 2>/dev/null | tail -1 | tr -d '\r'))"
+	else
+		log "/dev/kvm not usable"
+	fi
+	[ "$want" = kvm ] && die "BENCH_ACCEL=kvm but KVM does not work"
+	ACCEL=tcg
+	log "using TCG"
+}
+
+# --------------------------------------------------------------- scenario --
+run_scenario() { # name kernel method cpus ram opts
+	local name=$1 kkey=$2 method=$3 cpus=$4 ram=$5 opts=$6
+	local W=$CACHE/$name OUT=$CAPS/$name t0 t1 rc=0 tmo
+	get_kernel "$kkey"; build_initramfs
+	rm -rf "$W"; mkdir -p "$W"
+	truncate -s 64M "$W/capture.img" "$W/kdump.img"
+	truncate -s $(( (ram + 256) * 1024 * 1024 )) "$W/vmcore.img"
+	local append="console=ttyS0 crashkernel=256M panic=-1 bench.method=$method"
+	local mem="-m ${ram}M" smp="-smp $cpus"
+	if [ "$opts" = hotplug ]; then
+		mem="-m ${ram}M,slots=4,maxmem=4G"
+		smp="-smp $cpus,maxcpus=4"
+		append+=" bench.kdump_extra=acpi_no_memhotplug"
+	fi
+	local accel_opt cpu_opt
+	if [ "$ACCEL" = kvm ]; then accel_opt="kvm"; cpu_opt="host"; tmo=${BENCH_TIMEOUT:-300}
+	else accel_opt="tcg"; [ "$cpus" -gt 1 ] && accel_opt="tcg,thread=multi"; cpu_opt="max,la57=off"; tmo=${BENCH_TIMEOUT:-600}; fi
+	local qemu=(qemu-system-x86_64 -machine pc,memory-backend=ram0 -accel "$accel_opt" -cpu "$cpu_opt"
+		$mem $smp
+		-object "memory-backend-file,id=ram0,size=${ram}M,mem-path=$W/physmem.bin,share=on"
+		-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$CACHE/initramfs/$KREL/first-initrd.gz"
+		-append "$append"
+		-display none -vga none -monitor none -serial "file:$W/console.log" -no-reboot
+		-drive "file=$W/capture.img,format=raw,if=virtio"
+		-drive "file=$W/vmcore.img,format=raw,if=virtio"
+		-drive "file=$W/kdump.img,format=raw,if=virtio")
+	printf '%q ' "${qemu[@]}" > "$W/qemu-cmd.txt"
+	log "$name: booting $KREL ($ACCEL, $cpus CPU, ${ram} MiB, kexec $method)"
+	t0=$(date +%s.%N)
+	timeout -k 10 "$tmo" "${qemu[@]}" > "$W/qemu.log" 2>&1 || rc=$?
+	t1=$(date +%s.%N)
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		log "$name: TIMEOUT after ${tmo}s; stage markers seen:"
+		grep -a 'BENCH:' "$W/console.log" | tr -d '\r' | sed 's/^/    /' >&2 || true
+		log "$name: last console lines ($W/console.log):"
+		tail -n 15 "$W/console.log" | tr -d '\r' | sed 's/^/    /' >&2
+		return 1
+	elif [ $rc != 0 ]; then
+		log "$name: qemu exited $rc: $(tail -3 "$W/qemu.log")"
+		tail -n 15 "$W/console.log" | tr -d '\r' | sed 's/^/    /' >&2
+		return 1
+	fi
+	if ! grep -aq 'BENCH: stage=kdump-done' "$W/console.log"; then
+		log "$name: kdump stage did not finish; stage markers seen:"
+		grep -a 'BENCH:' "$W/console.log" | tr -d '\r' | sed 's/^/    /' >&2 || true
+		tail -n 15 "$W/console.log" | tr -d '\r' | sed 's/^/    /' >&2
+		return 1
+	fi
+	"$PY" "$HERE/bench.py" post --name "$name" --work "$W" --out "$OUT" \
+		--kernel-dir "$KDIR" --krel "$KREL" --accel "$ACCEL" --cpus "$cpus" --ram-mib "$ram" \
+		--method "$method" --opts "$opts" --wall "$("$PY" -c "print(round($t1-$t0,1))")"
+}
+
+main() {
+	local want=("$@") s fields failed=0 todo=()
+	mkdir -p "$CACHE" "$CAPS"
+	ensure_pkgs
+	for s in "${SCENARIOS[@]}"; do
+		read -r -a fields <<< "$s"
+		if [ ${#want[@]} = 0 ] || [[ " ${want[*]} " == *" ${fields[0]} "* ]]; then todo+=("$s"); fi
+	done
+	[ ${#todo[@]} -gt 0 ] || die "no such scenario: ${want[*]} (known: $(printf '%s\n' "${SCENARIOS[@]}" | awk '{print $1}' | tr '\n' ' '))"
+	probe_accel
+	# Build every needed kernel/initramfs up front (safe for parallel runs).
+	for s in "${todo[@]}"; do read -r -a fields <<< "$s"; get_kernel "${fields[1]}"; build_initramfs; done
+	local T0=$SECONDS jobs=${BENCH_JOBS:-1} pids=() names=()
+	for s in "${todo[@]}"; do
+		read -r -a fields <<< "$s"
+		( run_scenario "${fields[@]}" > "$CACHE/${fields[0]}.summary" ) &
+		pids+=($!); names+=("${fields[0]}")
+		if [ ${#pids[@]} -ge "$jobs" ]; then
+			wait "${pids[0]}" || { failed=$((failed+1)); echo "${names[0]} FAILED" > "$CACHE/${names[0]}.summary"; }
+			cat "$CACHE/${names[0]}.summary"
+			pids=("${pids[@]:1}"); names=("${names[@]:1}")
+		fi
+	done
+	local i
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || { failed=$((failed+1)); echo "${names[$i]} FAILED" > "$CACHE/${names[$i]}.summary"; }
+		cat "$CACHE/${names[$i]}.summary"
+	done
+	log "total wall time $((SECONDS - T0)) s, $failed failed"
+	[ $failed = 0 ]
+}
+
+main "$@"
