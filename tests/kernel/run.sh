@@ -166,16 +166,16 @@ probe_accel() {
 	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		local d=$CACHE/probe; mkdir -p "$d"; rm -f "$d/console.log"
 		get_kernel 612; build_initramfs
-		timeout -k 5 45 qemu-system-x86_64 -machine pc -accel kvm -cpu host -m 512M -smp 1 \
+		( timeout -k 5 45 qemu-system-x86_64 -machine pc -accel kvm -cpu host -m 512M -smp 1 \
 			-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$CACHE/initramfs/$KREL/kdump-initrd.gz" \
 			-append "console=ttyS0 panic=-1 bench.probe=1" -display none -vga none \
-			-serial "file:$d/console.log" -monitor none -no-reboot >/dev/null 2>&1 || true
+			-serial "file:$d/console.log" -monitor none -no-reboot > "$d/qemu.log" 2>&1 ) 2>/dev/null || true
 		if grep -q 'BENCH: stage=probe-ok' "$d/console.log" 2>/dev/null; then
 			ACCEL=kvm
 			log "KVM probe boot succeeded: using KVM"
 			return
 		fi
-		log "KVM probe boot failed (last console line: $(tail -c 300 "$d/console.log" 2>/dev/null | tail -1 | tr -d '\r'))"
+		log "KVM probe boot failed: $(tail -n 2 "$d/qemu.log" | tr '\n' ' ') last console line: $(tail -c 300 "$d/console.log" 2>/dev/null | tail -1 | tr -d '\r')"
 	else
 		log "/dev/kvm not usable"
 	fi
