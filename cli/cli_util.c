@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const char *prog = "vmcorekit";
+
+int status_exit_code(vmc_status st)
+{
+	switch (st) {
+	case VMC_OK:
+		return EXIT_OK;
+	case VMC_ERR_NOMEM:
+	case VMC_ERR_IO:
+	case VMC_ERR_NOTFOUND:
+		return EXIT_ENV;
+	default:
+		return EXIT_DATA;
+	}
+}
+
+int fail(const char *cmd, const vmc_error *e)
+{
+	fprintf(stderr, "%s %s: %s\n", prog, cmd,
+		e->msg[0] ? e->msg : vmc_status_name(e->status));
+	return status_exit_code(e->status);
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", prog, cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s %s --help'.\n", prog, cmd);
+	return EXIT_USAGE;
+}
+
+char *slurp(const char *path, size_t max, size_t *len, vmc_error *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 65536, n = 0;
+	char *buf;
+
+	if (fd < 0) {
+		vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
+						       : VMC_ERR_IO, errno,
+				    "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(cap + 1);
+	while (buf) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb;
+
+			if (cap >= max) {
+				vmc_error_set(e, VMC_ERR_RANGE,
+					      "%s: larger than %zu bytes", path,
+					      max);
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			vmc_error_set_errno(e, VMC_ERR_IO, errno, "%s: %s", path,
+					    strerror(errno));
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		if (r == 0) {
+			buf[n] = '\0';
+			*len = n;
+			break;
+		}
+		n += (size_t)r;
+	}
+	if (!buf && e->status == VMC_OK)
+		vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	close(fd);
+	return buf;
+}

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+/* vmcorekit show: describe an elfcorehdr or a vmcore. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define CMD "show"
+
+static void help(void)
+{
+	printf("Usage: %s show FILE [--json] [--page-size N]\n"
+"\n"
+"Describe an ELF core: an elfcorehdr, a vmcore, a QEMU dump-guest-memory\n"
+"file or makedumpfile -E output.  Prints the ELF header, the program headers\n"
+"(p_offset of an elfcorehdr is a physical address), the decoded notes, a\n"
+"memory summary and lint warnings.\n"
+"\n"
+"  --json          machine-readable output (addresses as \"0x...\" strings)\n"
+"  --page-size N   page size for the alignment check (default 4096)\n"
+"  --strict        exit 1 when there are lint warnings\n"
+"  -h, --help      this text\n"
+"\n"
+"Exit: 0 ok, 1 malformed input (or warnings with --strict), 2 usage,\n"
+"3 I/O.\n", prog);
+}
+
+static const char *type_name(uint32_t t)
+{
+	switch (t) {
+	case VMC_PT_NULL: return "NULL";
+	case VMC_PT_LOAD: return "LOAD";
+	case VMC_PT_NOTE: return "NOTE";
+	}
+	return "OTHER";
+}
+
+static const char *role_name(enum vmc_role r)
+{
+	switch (r) {
+	case VMC_ROLE_NOTE: return "notes";
+	case VMC_ROLE_RAM: return "ram";
+	case VMC_ROLE_MAPPING: return "mapping";
+	default: return "other";
+	}
+}
+
+struct out {
+	struct json j;
+	bool json;
+};
+
+static void note_detail(struct out *o, const struct vmc_elf_id *id,
+			const struct vmc_note *n)
+{
+	const char *tn = vmc_note_type_name(n);
+	int nl = (int)(n->namesz && n->name[n->namesz - 1] == '\0' ?
+		       n->namesz - 1 : n->namesz);
+	char val[128];
+
+	if (o->json) {
+		json_obj_begin(&o->j, NULL);
+		json_strn(&o->j, "name", n->name, (size_t)nl);
+		json_u64(&o->j, "type", n->type);
+		json_str(&o->j, "type_name", tn);
+		json_u64(&o->j, "descsz", n->descsz);
+		json_u64(&o->j, "offset", n->off);
+	} else {
+		printf("  %-10.*s %-14s descsz %-6u", nl, n->name,
+		       tn ? tn : "?", n->descsz);
+	}
+	if (tn && !strcmp(tn, "NT_PRSTATUS")) {
+		struct vmc_prstatus pr;
+
+		if (vmc_prstatus_decode(id, n->desc, n->descsz, &pr, NULL) ==
+		    VMC_OK) {
+			if (o->json) {
+				json_i64(&o->j, "pid", pr.pid);
+				json_hex(&o->j, "ip", pr.ip);
+				json_hex(&o->j, "sp", pr.sp);
+			} else {
+				printf(" pid %d ip 0x%" PRIx64 " sp 0x%" PRIx64,
+				       pr.pid, pr.ip, pr.sp);
+			}
+		}
+	} else if (tn && !strcmp(tn, "NT_PRPSINFO")) {
+		struct vmc_prpsinfo ps;
+
+		if (vmc_prpsinfo_decode(id, n->desc, n->descsz, &ps, NULL) ==
+		    VMC_OK) {
+			if (o->json) {
+				json_i64(&o->j, "pid", ps.pid);
+				json_str(&o->j, "fname", ps.fname);
+			} else {
+				printf(" pid %d fname %s", ps.pid, ps.fname);
+			}
+		}
+	} else if (tn && !strcmp(tn, "VMCOREINFO")) {
+		static const char *const keys[] = { "OSRELEASE", "PAGESIZE",
+						    "KERNELOFFSET", "BUILD-ID" };
+
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			if (vmc_vmcoreinfo_get((const char *)n->desc, n->descsz,
+					       keys[k], val, sizeof(val)))
+				continue;
+			if (o->json)
+				json_str(&o->j, keys[k], val);
+			else
+				printf(" %s=%s", keys[k], val);
+		}
+	} else if (tn && !strcmp(tn, "NT_VMCOREDD")) {
+		struct vmc_vmcoredd dd;
+
+		if (vmc_vmcoredd_decode(n, &dd, NULL) == VMC_OK) {
+			if (o->json) {
+				json_str(&o->j, "dump_name", dd.name);
+				json_u64(&o->j, "dump_size", dd.data_len);
+			} else {
+				printf(" dump '%s' %zu bytes", dd.name,
+				       dd.data_len);
+			}
+		}
+	}
+	if (o->json)
+		json_obj_end(&o->j);
+	else
+		printf("\n");
+}
+
+static void show_notes(struct out *o, const vmc_elfcore *c, size_t i)
+{
+	const struct vmc_ehdr *eh = vmc_elfcore_ehdr(c);
+	struct vmc_note_iter it;
+	struct vmc_note n;
+	uint8_t *buf;
+	size_t len;
+
+	if (vmc_elfcore_read_segment(c, i, &buf, &len, NULL))
+		return;
+	vmc_notes_iter_init(&it, buf, len, eh->id.order);
+	if (o->json)
+		json_arr_begin(&o->j, "notes");
+	else
+		printf("Notes in segment %zu:\n", i);
+	while (vmc_notes_next(&it, &n) == VMC_OK)
+		note_detail(o, &eh->id, &n);
+	if (o->json)
+		json_arr_end(&o->j);
+	vmc_buf_free(buf);
+}
+
+static void show_phdrs(struct out *o, const vmc_elfcore *c,
+		       const vmc_report *r, bool hdr)
+{
+	size_t n = vmc_elfcore_nr_phdrs(c);
+
+	if (o->json)
+		json_arr_begin(&o->j, "phdrs");
+	else
+		printf("Program headers (%zu)%s:\n  %-5s %-4s %-7s %-18s %-18s "
+		       "%-18s %-12s %-12s %s\n", n,
+		       hdr ? ", p_offset is a physical address" : "",
+		       "#", "type", "role", "offset", "vaddr", "paddr",
+		       "filesz", "memsz", "flg");
+	for (size_t i = 0; i < n; i++) {
+		const struct vmc_phdr *p = vmc_elfcore_phdr(c, i);
+
+		if (o->json) {
+			json_obj_begin(&o->j, NULL);
+			json_str(&o->j, "type", type_name(p->type));
+			json_str(&o->j, "role", role_name(vmc_report_role(r, i)));
+			json_hex(&o->j, "offset", p->offset);
+			json_hex(&o->j, "vaddr", p->vaddr);
+			json_hex(&o->j, "paddr", p->paddr);
+			json_u64(&o->j, "filesz", p->filesz);
+			json_u64(&o->j, "memsz", p->memsz);
+			json_u64(&o->j, "flags", p->flags);
+			json_u64(&o->j, "align", p->align);
+			if (p->type == VMC_PT_NOTE && !hdr)
+				show_notes(o, c, i);
+			json_obj_end(&o->j);
+			continue;
+		}
+		printf("  %-5zu %-4s %-7s 0x%016" PRIx64 " 0x%016" PRIx64
+		       " 0x%016" PRIx64 " 0x%010" PRIx64 " 0x%010" PRIx64
+		       " %c%c%c\n", i, type_name(p->type),
+		       role_name(vmc_report_role(r, i)), p->offset, p->vaddr,
+		       p->paddr, p->filesz, p->memsz,
+		       p->flags & VMC_PF_R ? 'R' : ' ',
+		       p->flags & VMC_PF_W ? 'W' : ' ',
+		       p->flags & VMC_PF_X ? 'X' : ' ');
+	}
+	if (o->json) {
+		json_arr_end(&o->j);
+		return;
+	}
+	for (size_t i = 0; !hdr && i < n; i++)
+		if (vmc_elfcore_phdr(c, i)->type == VMC_PT_NOTE)
+			show_notes(o, c, i);
+}
+
+static void show_summary(struct out *o, const vmc_report *r)
+{
+	const struct vmc_memory_summary *s = vmc_report_summary(r);
+
+	if (o->json) {
+		json_obj_begin(&o->j, "memory");
+		json_u64(&o->j, "ram_bytes", s->ram_bytes);
+		json_u64(&o->j, "ram_loads", s->nr_ram);
+		json_u64(&o->j, "mappings", s->nr_mappings);
+		json_u64(&o->j, "holes", s->nr_holes);
+		json_u64(&o->j, "hole_bytes", s->hole_bytes);
+		json_hex(&o->j, "lowest", s->lowest);
+		json_hex(&o->j, "highest", s->highest);
+		json_hex(&o->j, "direct_map_offset", s->direct_map_offset);
+		json_obj_end(&o->j);
+		json_arr_begin(&o->j, "lint");
+	} else {
+		printf("Memory: %" PRIu64 " bytes (%" PRIu64 " MiB) of RAM in %zu "
+		       "loads, 0x%" PRIx64 "-0x%" PRIx64 ", %zu holes (%" PRIu64
+		       " bytes), %zu duplicate mapping(s)\n", s->ram_bytes,
+		       s->ram_bytes >> 20, s->nr_ram, s->lowest, s->highest,
+		       s->nr_holes, s->hole_bytes, s->nr_mappings);
+	}
+	for (size_t i = 0; i < vmc_report_nr_lints(r); i++) {
+		const struct vmc_lint *l = vmc_report_lint(r, i);
+
+		if (o->json) {
+			json_obj_begin(&o->j, NULL);
+			json_str(&o->j, "code", vmc_lint_name(l->code));
+			json_str(&o->j, "message", l->msg);
+			json_obj_end(&o->j);
+		} else {
+			printf("warning: %s: %s\n", vmc_lint_name(l->code), l->msg);
+		}
+	}
+	if (o->json)
+		json_arr_end(&o->j);
+}
+
+static void show_ehdr(struct out *o, const vmc_elfcore *c, const char *kind)
+{
+	const struct vmc_ehdr *eh = vmc_elfcore_ehdr(c);
+	const char *m = vmc_machine_name(eh->id.machine);
+
+	if (o->json) {
+		json_str(&o->j, "kind", kind);
+		json_u64(&o->j, "class", eh->id.cls == VMC_CLASS_64 ? 64 : 32);
+		json_str(&o->j, "byte_order", eh->id.order == VMC_LE ? "little"
+								     : "big");
+		json_u64(&o->j, "machine", eh->id.machine);
+		json_str(&o->j, "arch", m);
+		json_u64(&o->j, "osabi", eh->osabi);
+		json_u64(&o->j, "flags", eh->flags);
+		json_u64(&o->j, "phnum", eh->phnum);
+		json_bool(&o->j, "extended_numbering",
+			  eh->raw_phnum == VMC_PN_XNUM);
+		json_u64(&o->j, "file_size", vmc_elfcore_file_size(c));
+		return;
+	}
+	printf("%s: ELF%d %s-endian core, machine %u (%s), OSABI %u, e_flags "
+	       "0x%x, %u program headers%s, %" PRIu64 " bytes\n", kind,
+	       eh->id.cls == VMC_CLASS_64 ? 64 : 32,
+	       eh->id.order == VMC_LE ? "little" : "big", eh->id.machine,
+	       m ? m : "?", eh->osabi, eh->flags, eh->phnum,
+	       eh->raw_phnum == VMC_PN_XNUM ? " (PN_XNUM)" : "",
+	       vmc_elfcore_file_size(c));
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "page-size", required_argument, NULL, 'p' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct out o = { 0 };
+	uint64_t page = 4096;
+	bool strict = false;
+	vmc_error e = { 0 };
+	vmc_source *src = NULL;
+	vmc_elfcore *c = NULL;
+	vmc_report *r = NULL;
+	const char *kind;
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j': o.json = true; break;
+		case 'p':
+			if (vmc_parse_u64(optarg, &page, &e) || page == 0)
+				return usage_error(CMD, "bad --page-size '%s'",
+						   optarg);
+			break;
+		case 's': strict = true; break;
+		case 'h': help(); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error(CMD, "expected exactly one FILE");
+	if (vmc_source_open_file(&src, argv[optind], &e) ||
+	    vmc_elfcore_parse(&c, src, &e) || vmc_inspect(&r, c, page, &e)) {
+		vmc_error_prefix(&e, "%s", argv[optind]);
+		rc = fail(CMD, &e);
+		goto out;
+	}
+	switch (vmc_elfcore_kind(c)) {
+	case VMC_KIND_ELFCOREHDR: kind = "elfcorehdr"; break;
+	case VMC_KIND_VMCORE: kind = "vmcore"; break;
+	default: kind = "core"; break;
+	}
+	if (o.json) {
+		json_init(&o.j, stdout);
+		json_obj_begin(&o.j, NULL);
+		json_str(&o.j, "file", argv[optind]);
+	}
+	show_ehdr(&o, c, kind);
+	show_phdrs(&o, c, r, vmc_elfcore_kind(c) == VMC_KIND_ELFCOREHDR);
+	show_summary(&o, r);
+	if (o.json) {
+		json_obj_end(&o.j);
+		json_done(&o.j);
+	}
+	rc = strict && vmc_report_nr_lints(r) ? EXIT_DATA : EXIT_OK;
+out:
+	vmc_report_free(r);
+	vmc_elfcore_free(c);
+	vmc_source_close(src);
+	return rc;
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * JSON output.  Stable conventions (docs/man/vmcorekit.1): addresses and
+ * offsets are strings "0x..." (64-bit values do not survive IEEE doubles),
+ * sizes and counts are numbers.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli.h"
+
+void json_init(struct json *j, FILE *f)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+	j->first[0] = true;
+	j->pretty = true;
+}
+
+static void sep(struct json *j, const char *key)
+{
+	if (!j->first[j->depth])
+		fputc(',', j->f);
+	j->first[j->depth] = false;
+	if (j->pretty && j->depth) {
+		fputc('\n', j->f);
+		for (int i = 0; i < j->depth; i++)
+			fputs("  ", j->f);
+	}
+	if (key) {
+		fprintf(j->f, "\"%s\": ", key);
+	}
+}
+
+static void escaped(FILE *f, const char *s, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void open_(struct json *j, const char *key, char c)
+{
+	sep(j, key);
+	fputc(c, j->f);
+	j->depth++;
+	j->first[j->depth] = true;
+}
+
+static void close_(struct json *j, char c)
+{
+	bool empty = j->first[j->depth];
+
+	j->depth--;
+	if (j->pretty && !empty) {
+		fputc('\n', j->f);
+		for (int i = 0; i < j->depth; i++)
+			fputs("  ", j->f);
+	}
+	fputc(c, j->f);
+}
+
+void json_obj_begin(struct json *j, const char *key) { open_(j, key, '{'); }
+void json_obj_end(struct json *j) { close_(j, '}'); }
+void json_arr_begin(struct json *j, const char *key) { open_(j, key, '['); }
+void json_arr_end(struct json *j) { close_(j, ']'); }
+
+void json_strn(struct json *j, const char *key, const char *val, size_t n)
+{
+	sep(j, key);
+	escaped(j->f, val, n);
+}
+
+void json_str(struct json *j, const char *key, const char *val)
+{
+	if (!val) {
+		json_null(j, key);
+		return;
+	}
+	json_strn(j, key, val, strlen(val));
+}
+
+void json_u64(struct json *j, const char *key, uint64_t v)
+{
+	sep(j, key);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+void json_i64(struct json *j, const char *key, int64_t v)
+{
+	sep(j, key);
+	fprintf(j->f, "%" PRId64, v);
+}
+
+void json_hex(struct json *j, const char *key, uint64_t v)
+{
+	sep(j, key);
+	fprintf(j->f, "\"0x%" PRIx64 "\"", v);
+}
+
+void json_bool(struct json *j, const char *key, bool v)
+{
+	sep(j, key);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void json_null(struct json *j, const char *key)
+{
+	sep(j, key);
+	fputs("null", j->f);
+}
+
+void json_done(struct json *j)
+{
+	fputc('\n', j->f);
+	fflush(j->f);
+}

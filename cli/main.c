@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+/* vmcorekit: a subcommand table. */
+#include <string.h>
+
+#include "cli.h"
+
+static const struct command commands[] = {
+	{ "build", "build the elfcorehdr a loader would place for crash kdump",
+	  cmd_build },
+	{ "show", "describe an elfcorehdr or vmcore: headers, notes, memory, lint",
+	  cmd_show },
+	{ "diff", "semantic difference of two ELF core headers", cmd_diff },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: %s <command> [options]\n\n"
+		"Linux crash-dump ELF cores in user space.\n\nCommands:\n", prog);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'%s <command> --help' for a command's options; "
+		"man vmcorekit-<command> for details.\n"
+		"Exit codes: 0 ok, 1 bad input or data, 2 usage, "
+		"3 I/O or environment.\n", prog);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("vmcorekit %s\n", VMCOREKIT_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Looking at an ELF core: the role of each program header, a memory
+ * summary, lint warnings, decoded notes; and the semantic difference of
+ * two headers.
+ */
+#ifndef VMCOREKIT_INSPECT_H
+#define VMCOREKIT_INSPECT_H
+
+#include "vmcorekit/elfcore.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum vmc_role {
+	VMC_ROLE_OTHER = 0,
+	VMC_ROLE_NOTE,		/* PT_NOTE */
+	VMC_ROLE_RAM,		/* PT_LOAD describing physical memory */
+	VMC_ROLE_MAPPING,	/* PT_LOAD re-mapping RAM (kernel text) */
+};
+
+struct vmc_memory_summary {
+	uint64_t ram_bytes;	/* union of RAM loads */
+	size_t nr_ram;
+	size_t nr_mappings;
+	size_t nr_holes;	/* gaps between RAM loads below the top */
+	uint64_t hole_bytes;
+	uint64_t lowest, highest; /* [lowest, highest) spanned by RAM */
+	uint64_t direct_map_offset; /* most common p_vaddr - p_paddr */
+};
+
+enum vmc_lint_code {
+	VMC_LINT_FEW_PHDRS = 1,		/* e_phnum < 2 */
+	VMC_LINT_NOTE_NOT_FIRST,	/* crash needs phdr[0] == PT_NOTE */
+	VMC_LINT_OVERLAP,		/* two RAM loads overlap */
+	VMC_LINT_FILESZ_LT_MEMSZ,
+	VMC_LINT_EMPTY_LOAD,		/* p_memsz == 0 */
+	VMC_LINT_PAST_EOF,		/* vmcore segment beyond the file */
+	VMC_LINT_UNALIGNED,		/* p_offset !== p_paddr mod page */
+	VMC_LINT_NOTE_DROPPED,		/* a note passes the segment end */
+	VMC_LINT_NOTE_TRUNCATED,	/* walk stopped before p_filesz */
+	VMC_LINT_NO_NOTES,		/* PT_NOTE with no notes */
+};
+
+struct vmc_lint {
+	enum vmc_lint_code code;
+	size_t phdr;			/* index it concerns, or SIZE_MAX */
+	char msg[200];
+};
+
+typedef struct vmc_report vmc_report;
+
+/*
+ * Inspect @c: roles, summary and lint.  For a vmcore, note segments are
+ * read from the file and walked with the kernel's rule.  @page_size is the
+ * page size for the alignment lint (4096 if 0).
+ * Errors: VMC_ERR_NOMEM, source errors.
+ */
+vmc_status vmc_inspect(vmc_report **out, const vmc_elfcore *c,
+		       uint64_t page_size, vmc_error *e);
+void vmc_report_free(vmc_report *r);
+enum vmc_role vmc_report_role(const vmc_report *r, size_t phdr);
+const struct vmc_memory_summary *vmc_report_summary(const vmc_report *r);
+size_t vmc_report_nr_lints(const vmc_report *r);
+const struct vmc_lint *vmc_report_lint(const vmc_report *r, size_t i);
+/* Short stable name of a lint code ("note-not-first", ...). */
+const char *vmc_lint_name(enum vmc_lint_code c);
+
+/* ---- diff ---- */
+
+enum vmc_diff_kind {
+	VMC_DIFF_HEADER = 1,	/* an ELF header field */
+	VMC_DIFF_NOTE,		/* PT_NOTE added/removed/moved/resized */
+	VMC_DIFF_RAM_ONLY_A,	/* physical memory described only by A */
+	VMC_DIFF_RAM_ONLY_B,
+	VMC_DIFF_RAM_SPLIT,	/* one range in A is several in B */
+	VMC_DIFF_RAM_JOINED,	/* several ranges in A are one in B */
+	VMC_DIFF_MAPPING,	/* kernel text mapping differs */
+	VMC_DIFF_LOAD_FIELD,	/* same range, other p_offset/p_vaddr/flags */
+};
+
+struct vmc_diff_item {
+	enum vmc_diff_kind kind;
+	uint64_t start, end;	/* the physical range concerned, if any */
+	char text[200];
+};
+
+typedef struct vmc_diff vmc_diff;
+
+/* Semantic difference of two ELF core headers. */
+vmc_status vmc_diff_new(vmc_diff **out, const vmc_elfcore *a,
+			const vmc_elfcore *b, vmc_error *e);
+void vmc_diff_free(vmc_diff *d);
+size_t vmc_diff_count(const vmc_diff *d);
+const struct vmc_diff_item *vmc_diff_get(const vmc_diff *d, size_t i);
+const char *vmc_diff_kind_name(enum vmc_diff_kind k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

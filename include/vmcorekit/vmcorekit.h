@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* libvmcorekit: Linux crash-dump ELF cores in user space. */
+#ifndef VMCOREKIT_VMCOREKIT_H
+#define VMCOREKIT_VMCOREKIT_H
+
+#include "vmcorekit/error.h"
+#include "vmcorekit/elf.h"
+#include "vmcorekit/source.h"
+#include "vmcorekit/ranges.h"
+#include "vmcorekit/notes.h"
+#include "vmcorekit/iomem.h"
+#include "vmcorekit/parse.h"
+#include "vmcorekit/system.h"
+#include "vmcorekit/elfcore.h"
+#include "vmcorekit/build.h"
+#include "vmcorekit/inspect.h"
+#include "vmcorekit/output.h"
+
+#define VMCOREKIT_VERSION "0.1.0"
+
+#endif

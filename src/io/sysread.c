@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vmc_system_read: the files a loader reads, looked up below a sysroot.
+ * The list mirrors what kexec_file_load's kernel side and kexec-tools use
+ * (see docs/architecture.md, "System inputs").
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/system.h"
+#include "core/compiler.h"
+#include "io/sysroot.h"
+
+static const struct {
+	const char *path;
+	size_t max;
+} files[] = {
+	{ "proc/iomem", 16 << 20 },
+	{ "proc/cmdline", 64 << 10 },
+	/* kexec-tools reads 64 KiB of kcore (KCORE_ELF_HEADERS_SIZE). */
+	{ "proc/kcore", 64 << 10 },
+	{ "proc/kallsyms", 256 << 20 },
+	{ "sys/kernel/vmcoreinfo", 4096 },
+	{ "sys/kernel/kexec_crash_size", 4096 },
+	{ "sys/kernel/crash_elfcorehdr_size", 4096 },
+	{ "sys/devices/system/cpu/possible", 64 << 10 },
+	{ "sys/devices/system/cpu/present", 64 << 10 },
+	{ "sys/devices/system/cpu/online", 64 << 10 },
+	{ "sys/devices/system/cpu/crash_hotplug", 4096 },
+	{ "sys/devices/system/memory/block_size_bytes", 4096 },
+	{ "sys/devices/system/memory/crash_hotplug", 4096 },
+};
+
+static vmc_status read_one(vmc_system *s, const char *root, const char *rel,
+			   size_t max, vmc_error *e)
+{
+	char *buf;
+	size_t len;
+	vmc_status st = sysroot_read(root, rel, max, &buf, &len, e);
+
+	if (st == VMC_ERR_NOTFOUND)
+		return system_note_missing(s, rel, e);
+	if (st)
+		return st;
+	st = vmc_system_set_file(s, rel, buf, len, e);
+	vmc__free(buf);
+	return st;
+}
+
+VMC_EXPORT vmc_status vmc_system_read(vmc_system *s, const char *sysroot,
+				      vmc_error *e)
+{
+	size_t nr_cpus;
+	vmc_status st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		st = read_one(s, sysroot, files[i].path, files[i].max, e);
+		if (st)
+			return st;
+	}
+	/* Per-CPU files of every possible CPU (sysfs has the present ones). */
+	nr_cpus = s->have_possible ? s->nr_possible_ids : 1;
+	for (size_t cpu = 0; cpu < nr_cpus; cpu++) {
+		static const char *const names[] = { "crash_notes",
+						     "crash_notes_size" };
+
+		for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+			char rel[96];
+
+			snprintf(rel, sizeof(rel),
+				 "sys/devices/system/cpu/cpu%zu/%s", cpu,
+				 names[k]);
+			st = read_one(s, sysroot, rel, 4096, e);
+			if (st)
+				return st;
+		}
+	}
+	return VMC_OK;
+}
