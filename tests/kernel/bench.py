@@ -121,6 +121,16 @@ def segment_from_e820(e820, addr):
     return min(nxt) - addr, "kdump kernel e820: hole from elfcorehdr to next entry at %#x" % min(nxt)
 
 
+def parse_kexec_segments(text):
+    """kexec-tools -d segment list: [(mem, memsz, bufsz)]."""
+    f = {}
+    for m in re.finditer(r"segment\[(\d+)\]\.(buf|bufsz|mem|memsz)\s*=\s*(0x[0-9a-fA-F]+|\(nil\)|0)", text):
+        v = 0 if m.group(3) == "(nil)" else int(m.group(3), 16)
+        f.setdefault(int(m.group(1)), {})[m.group(2)] = v
+    return [(d["mem"], d["memsz"], d.get("bufsz", 0)) for i, d in sorted(f.items())
+            if "mem" in d and "memsz" in d]
+
+
 def sha256_file(path):
     return cc.sha256_file(path)
 
@@ -201,6 +211,11 @@ def post(a):
     p = os.path.join(first, "sysroot/sys/kernel/crash_elfcorehdr_size")
     if os.path.exists(p):
         sysfs_sz = int(open(p).read().strip())
+    kexec_out = rd(first, "kexec-out.txt")
+    segs = parse_kexec_segments(kexec_out)
+    for mem, memsz, bufsz in segs:
+        if mem == addr:
+            seg, seg_src = memsz, "kexec -d segment list (bufsz %#x, memsz %#x)" % (bufsz, memsz)
     if cmd_size:
         seg, seg_src = cmd_size, "elfcorehdr=SIZE@ADDR on the kdump cmdline"
     with open(pm, "rb") as f:
@@ -228,6 +243,9 @@ def post(a):
         con = con[:CONSOLE_MAX // 2] + b"\n[... console trimmed by bench.py ...]\n" + con[-CONSOLE_MAX // 2:]
     with open(os.path.join(OUT, "console.log"), "wb") as f:
         f.write(con)
+
+    with open(os.path.join(OUT, "kexec-output.txt"), "w") as f:
+        f.write(kexec_out)
 
     # --- meta ---------------------------------------------------------------
     cmdline_first = rd(first, "sysroot/proc/cmdline").strip()
@@ -266,7 +284,8 @@ def post(a):
         },
         "load_method": "kexec_file_load" if a.method == "file" else "kexec_load",
         "kexec_cmd": rd(first, "kexec-cmd.txt").strip(),
-        "kexec_output": rd(first, "kexec-out.txt").strip(),
+        "kexec_output_file": "kexec-output.txt",
+        "kexec_segments": [{"mem": m_, "memsz": z_, "bufsz": b_} for m_, z_, b_ in segs],
         "kexec_tools_version": kexec_ver,
         "kdump_cmdline": kcmd,
         "elfcorehdr_addr": addr,

@@ -63,12 +63,14 @@ if [ $ROLE = first ]; then
 	KAPPEND="console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=-1 $EXTRA"
 	mkdir -p /capture
 	echo 0 > /proc/sys/kernel/kptr_restrict
-	echo "kexec -p $KFLAG /boot/vmlinuz --initrd=/boot/kdump-initrd.gz --append=\"$KAPPEND\"" > /capture/kexec-cmd.txt
+	# -d: kexec-tools prints its segment list (kexec_load: where the
+	# elfcorehdr and backup segments went and their memsz).
+	echo "kexec -d -p $KFLAG /boot/vmlinuz --initrd=/boot/kdump-initrd.gz --append=\"$KAPPEND\"" > /capture/kexec-cmd.txt
 	kexec --version > /capture/kexec-version.txt 2>&1
-	kexec -p $KFLAG /boot/vmlinuz --initrd=/boot/kdump-initrd.gz --append="$KAPPEND" > /capture/kexec-out.txt 2>&1
+	kexec -d -p $KFLAG /boot/vmlinuz --initrd=/boot/kdump-initrd.gz --append="$KAPPEND" > /capture/kexec-out.txt 2>&1
 	rc=$?
 	echo $rc > /capture/kexec-rc.txt
-	cat /capture/kexec-out.txt
+	tail -n 20 /capture/kexec-out.txt
 	[ $rc = 0 ] || fail "kexec load rc=$rc"
 	[ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ] || fail "kexec_crash_loaded != 1"
 	mark kexec-loaded
