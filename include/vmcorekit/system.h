@@ -46,6 +46,19 @@ vmc_status vmc_system_set_iomem_text(vmc_system *s, const char *text,
 vmc_status vmc_system_set_file(vmc_system *s, const char *relpath,
 			       const void *data, size_t len, vmc_error *e);
 
+/*
+ * Add a device-tree memory node's "reg" (or "linux,usable-memory")
+ * property: @addr_cells/@size_cells from the root's #address-cells and
+ * #size-cells.  vmc_system_read does this for proc/device-tree/memory*.
+ * Errors: those of vmc_dt_parse_reg.
+ */
+vmc_status vmc_system_add_dt_memory(vmc_system *s, const void *prop,
+				    size_t len, unsigned addr_cells,
+				    unsigned size_cells, vmc_error *e);
+
+/* RAM from device-tree memory nodes, in node order (NULL when none). */
+const vmc_ranges *vmc_system_dt_memory(const vmc_system *s);
+
 /* Relative paths that were looked for and not found, in lookup order. */
 size_t vmc_system_nr_missing(const vmc_system *s);
 const char *vmc_system_missing(const vmc_system *s, size_t i);

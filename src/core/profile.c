@@ -286,6 +286,11 @@ static vmc_status system_ram(const vmc_system *s,
 
 	if (o->ram)
 		return vmc_ranges_copy(out, o->ram, e);
+	/* powerpc has no System RAM in iomem: its loaders read the device
+	 * tree's memory nodes (kexec-tools kexec/arch/ppc64/crashdump-ppc64.c
+	 * get_crash_memory_ranges). */
+	if (!s->iomem && s->dt_ram)
+		return vmc_ranges_copy(out, s->dt_ram, e);
 	if (!s->iomem)
 		return vmc_error_set(e, VMC_ERR_NOTFOUND,
 				     "proc/iomem is missing: no memory ranges "
@@ -293,6 +298,10 @@ static vmc_status system_ram(const vmc_system *s,
 	st = vmc_ranges_new(out, e);
 	if (!st)
 		st = vmc_iomem_system_ram(s->iomem, *out, e);
+	if (!st && vmc_ranges_count(*out) == 0 && s->dt_ram) {
+		vmc_ranges_free(*out);
+		return vmc_ranges_copy(out, s->dt_ram, e);
+	}
 	if (st)
 		vmc_ranges_free(*out);
 	return st;
@@ -427,6 +436,9 @@ static vmc_status profile_generic(struct vmc_header *h, const vmc_system *s,
 				st = hdr_push_note(h, s->cpu[cpu].paddr.v,
 						   s->cpu[cpu].size.v, e);
 	}
+	if (!st && h->nr == 0)
+		st = hdr_warn(h, e, "no CPU notes: the header describes no "
+			      "registers (give --cpu-note ADDR:SIZE)");
 	if (!st)
 		st = vmcoreinfo_note(h, s, o, false, e);
 	if (!st)

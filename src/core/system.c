@@ -29,6 +29,7 @@ VMC_EXPORT void vmc_system_free(vmc_system *s)
 	vmc_iomem_free(s->iomem);
 	vmc__free(s->kcore);
 	vmc__free(s->cmdline);
+	vmc_ranges_free(s->dt_ram);
 	for (size_t i = 0; i < s->nr_missing; i++)
 		vmc__free(s->missing[i]);
 	vmc__free(s->missing);
@@ -72,6 +73,26 @@ VMC_EXPORT bool vmc_system_arch(const vmc_system *s, struct vmc_elf_id *id)
 		return false;
 	*id = s->kcore_id;
 	return true;
+}
+
+VMC_EXPORT vmc_status vmc_system_add_dt_memory(vmc_system *s,
+					       const void *prop, size_t len,
+					       unsigned addr_cells,
+					       unsigned size_cells, vmc_error *e)
+{
+	vmc_status st = VMC_OK;
+
+	if (!s->dt_ram)
+		st = vmc_ranges_new(&s->dt_ram, e);
+	if (!st)
+		st = vmc_dt_parse_reg(prop, len, addr_cells, size_cells,
+				      s->dt_ram, e);
+	return st;
+}
+
+VMC_EXPORT const vmc_ranges *vmc_system_dt_memory(const vmc_system *s)
+{
+	return s->dt_ram;
 }
 
 VMC_EXPORT vmc_status vmc_system_set_iomem_text(vmc_system *s,

@@ -35,6 +35,7 @@ struct vmc_system {
 	/* /proc/kallsyms */
 	struct opt_u64 sym_text, sym_stext, sym_end;
 	char *cmdline;
+	vmc_ranges *dt_ram;	/* device-tree memory nodes */
 	char **missing;
 	size_t nr_missing;
 };

@@ -4,7 +4,9 @@
  * The list mirrors what kexec_file_load's kernel side and kexec-tools use
  * (see docs/architecture.md, "System inputs").
  */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/system.h"
@@ -47,6 +49,73 @@ static vmc_status read_one(vmc_system *s, const char *root, const char *rel,
 	return st;
 }
 
+static unsigned dt_cells(const char *root, const char *name, unsigned dflt,
+			 vmc_error *e)
+{
+	char rel[128], *buf;
+	size_t len;
+	unsigned v;
+
+	snprintf(rel, sizeof(rel), "proc/device-tree/%s", name);
+	if (sysroot_read(root, rel, 64, &buf, &len, e))
+		return dflt;
+	if (vmc_dt_parse_cells(buf, len, &v, NULL) || v < 1 || v > 2)
+		v = dflt;
+	vmc__free(buf);
+	return v;
+}
+
+/*
+ * proc/device-tree/memory@ADDR/{reg,linux,usable-memory}, cells from the
+ * root node (the devicetree specification's defaults: 2 and 1).  A node's
+ * linux,usable-memory, when present, limits it as on powerpc.
+ */
+static vmc_status read_devtree(vmc_system *s, const char *root, vmc_error *e)
+{
+	char dir[4096];
+	struct dirent **ents;
+	unsigned ac, sc;
+	vmc_status st = VMC_OK;
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/proc/device-tree", root);
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0)
+		return VMC_OK;
+	ac = dt_cells(root, "#address-cells", 2, e);
+	sc = dt_cells(root, "#size-cells", 1, e);
+	for (int i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		static const char *const props[] = { "linux,usable-memory",
+						     "reg" };
+
+		for (size_t k = 0; !st && k < ARRAY_SIZE(props) &&
+		     (!strcmp(name, "memory") || !strncmp(name, "memory@", 7));
+		     k++) {
+			char rel[512], *buf;
+			size_t len;
+			vmc_status r;
+
+			snprintf(rel, sizeof(rel), "proc/device-tree/%s/%s",
+				 name, props[k]);
+			r = sysroot_read(root, rel, 1 << 20, &buf, &len, e);
+			if (r == VMC_ERR_NOTFOUND)
+				continue;
+			st = r ? r : vmc_system_add_dt_memory(s, buf, len, ac,
+							      sc, e);
+			if (!r)
+				vmc__free(buf);
+			if (st)
+				vmc_error_prefix(e, "%s", rel);
+			break;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	return st;
+}
+
 VMC_EXPORT vmc_status vmc_system_read(vmc_system *s, const char *sysroot,
 				      vmc_error *e)
 {
@@ -58,6 +127,9 @@ VMC_EXPORT vmc_status vmc_system_read(vmc_system *s, const char *sysroot,
 		if (st)
 			return st;
 	}
+	st = read_devtree(s, sysroot, e);
+	if (st)
+		return st;
 	/* Per-CPU files of every possible CPU (sysfs has the present ones). */
 	nr_cpus = s->have_possible ? s->nr_possible_ids : 1;
 	for (size_t cpu = 0; cpu < nr_cpus; cpu++) {

@@ -1,0 +1,61 @@
+# vmcorekit: thin wrapper around meson/ninja so that the two README commands
+# work on a fresh Debian machine.
+#
+#   make              install deps, build, run the main job on the bundled
+#                     sample (a real kernel's captured /proc and /sys)
+#   make check        install deps, build, run every test (unit, e2e, the
+#                     comparisons against the committed real-kernel captures),
+#                     then again under ASan+UBSan
+#   make check-kernel boot real Debian kernels under QEMU, capture, compare
+#   make bench        the benchmarks (bench/)
+
+BUILD  ?= build
+ASAN   ?= build-asan
+SAMPLE ?= tests/kernel/captures/612-file-1cpu
+VMC     = $(BUILD)/cli/vmcorekit
+
+.PHONY: all deps build sample check check-unit check-asan check-kernel bench clean
+
+all: sample
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+sample: build
+	$(VMC) build --sysroot $(SAMPLE)/sysroot --profile kexec-file \
+		-o $(BUILD)/sample-elfcorehdr.bin
+	$(VMC) show $(BUILD)/sample-elfcorehdr.bin
+	@cmp $(BUILD)/sample-elfcorehdr.bin $(SAMPLE)/elfcorehdr.bin && \
+		echo "sample: identical to the header the real kernel built ($(SAMPLE)/elfcorehdr.bin)"
+
+check-unit: build
+	meson test -C $(BUILD) --print-errorlogs
+
+$(ASAN)/build.ninja:
+	meson setup $(ASAN) -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dbuildtype=debug
+
+check-asan: deps $(ASAN)/build.ninja
+	ninja -C $(ASAN)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN) --print-errorlogs
+
+check: check-unit check-asan
+
+check-kernel: build
+	@scripts/install-deps.sh --kernel
+	tests/kernel/run.sh
+	tests/e2e/run-captures.sh $(VMC)
+
+bench: build
+	bench/build-scale.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the Debian packages vmcorekit needs (idempotent: nothing is
+# installed, and apt is not touched, when everything is present).
+#   scripts/install-deps.sh            build + test dependencies
+#   scripts/install-deps.sh --kernel   also the real-kernel bench's (QEMU...)
+set -euo pipefail
+
+pkgs=(build-essential meson ninja-build pkg-config python3 binutils elfutils
+      clang makedumpfile)
+if [ "${1:-}" = "--kernel" ]; then
+	pkgs+=(qemu-system-x86 qemu-utils kexec-tools busybox-static cpio zstd)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "installing: ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
