@@ -120,7 +120,6 @@ check_show() {
 	fi
 }
 
-declare -A METHOD=()
 for d in "$CAPS"/*/; do
 	d=${d%/}
 	name=$(basename "$d")
@@ -129,7 +128,6 @@ for d in "$CAPS"/*/; do
 		continue
 	fi
 	method=$(jget "$d/meta.json" load_method)
-	METHOD[$name]=$method
 	if [[ $method != kexec_file_load && $method != kexec_load ]]; then
 		bad "$name" "unknown load_method '$method'"
 		continue
