@@ -169,7 +169,7 @@ probe_accel() {
 		( timeout -k 5 45 qemu-system-x86_64 -machine pc -accel kvm -cpu host -m 512M -smp 1 \
 			-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$CACHE/initramfs/$KREL/kdump-initrd.gz" \
 			-append "console=ttyS0 panic=-1 bench.probe=1" -display none -vga none \
-			-serial "file:$d/console.log" -monitor none -no-reboot > "$d/qemu.log" 2>&1; true ) 2>/dev/null
+			-serial "file:$d/console.log" -monitor none -no-reboot > "$d/qemu.log" 2>&1 || true ) 2>/dev/null || true
 		if grep -q 'BENCH: stage=probe-ok' "$d/console.log" 2>/dev/null; then
 			ACCEL=kvm
 			log "KVM probe boot succeeded: using KVM"
