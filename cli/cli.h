@@ -57,5 +57,6 @@ void json_done(struct json *j);
 int cmd_build(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_assemble(int argc, char **argv);
 
 #endif

@@ -10,6 +10,8 @@ static const struct command commands[] = {
 	{ "show", "describe an elfcorehdr or vmcore: headers, notes, memory, lint",
 	  cmd_show },
 	{ "diff", "semantic difference of two ELF core headers", cmd_diff },
+	{ "assemble", "the kdump kernel's /proc/vmcore from an elfcorehdr and "
+	  "memory images", cmd_assemble },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kdump kernel's /proc/vmcore, byte for byte, assembled in user space
+ * from an elfcorehdr and memory images (fs/proc/vmcore.c, Linux 6.x).
+ *
+ *   header source ──► parse + merge notes ──► extent map ──► read_at / writer
+ *   (old memory at          (parse_crash_elf_headers,   (sorted, half-open;
+ *    elfcorehdr=, a file,    merge_note_headers,         binary search)
+ *    new memory)             process_ptload_program_headers)
+ *
+ * The file layout:
+ *
+ *   0        elfsz               elfsz+notes_sz
+ *   [ ehdr | merged phdrs | 0.. ][ notes.. | 0.. ][ PT_LOAD 0 window ][ 1 ]...
+ *   page aligned                 page aligned     [rounddown(p_offset, PAGE),
+ *                                                  roundup(p_offset+p_memsz))
+ */
+#ifndef VMCOREKIT_DUMP_H
+#define VMCOREKIT_DUMP_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "vmcorekit/error.h"
+#include "vmcorekit/elf.h"
+#include "vmcorekit/physmem.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- header sources (the kernel's elfcorehdr_alloc/free/read/read_notes) */
+
+typedef struct vmc_hdr_source vmc_hdr_source;
+
+#define VMC_HDR_SOURCE_OPS_VERSION 1
+
+/*
+ * The four hooks of fs/proc/vmcore.c that an architecture may override
+ * (s390 builds its header in new memory).  Positions are what the kernel
+ * passes in *ppos: for old memory a physical address.
+ */
+struct vmc_hdr_source_ops {
+	unsigned version;	/* VMC_HDR_SOURCE_OPS_VERSION; append-only */
+	const char *kind;	/* "oldmem", "file", "newmem" */
+	/* elfcorehdr_alloc: where the header starts (and its size, 0 if
+	 * unknown). */
+	vmc_status (*alloc)(vmc_hdr_source *h, uint64_t *addr, uint64_t *size,
+			    vmc_error *e);
+	/* elfcorehdr_free (optional). */
+	void (*free)(vmc_hdr_source *h, uint64_t addr);
+	/* elfcorehdr_read: exactly @count bytes at @pos. */
+	vmc_status (*read)(vmc_hdr_source *h, void *buf, size_t count,
+			   uint64_t pos, vmc_error *e);
+	/* elfcorehdr_read_notes: exactly @count bytes at @pos (a PT_NOTE's
+	 * p_offset). */
+	vmc_status (*read_notes)(vmc_hdr_source *h, void *buf, size_t count,
+				 uint64_t pos, vmc_error *e);
+	void (*close)(vmc_hdr_source *h);
+};
+
+/* Implementations embed this first. */
+struct vmc_hdr_source {
+	const struct vmc_hdr_source_ops *ops;
+};
+
+/*
+ * The header in old memory at physical address @addr (elfcorehdr=ADDR);
+ * header and notes are read from @pm (borrowed).  Errors: VMC_ERR_NOMEM.
+ */
+vmc_status vmc_hdr_source_new_oldmem(vmc_hdr_source **out, vmc_physmem *pm,
+				     uint64_t addr, vmc_error *e);
+
+/*
+ * The header is the start of @src (an elfcorehdr file; borrowed); notes
+ * are read from @pm (old memory).  Errors: VMC_ERR_NOMEM.
+ */
+vmc_status vmc_hdr_source_new_source(vmc_hdr_source **out, vmc_source *src,
+				     vmc_physmem *pm, vmc_error *e);
+
+/*
+ * A header built in this process ("new memory", as s390 zfcpdump and
+ * fadump do): @len bytes at @buf (borrowed).  With @notes_in_buffer the
+ * PT_NOTE p_offsets are offsets into @buf (the notes were built here too);
+ * otherwise notes are read from @pm (old memory).  Errors: VMC_ERR_NOMEM.
+ */
+vmc_status vmc_hdr_source_new_buffer(vmc_hdr_source **out, const void *buf,
+				     size_t len, bool notes_in_buffer,
+				     vmc_physmem *pm, vmc_error *e);
+
+void vmc_hdr_source_close(vmc_hdr_source *h);
+
+/* ---- the dump ---- */
+
+typedef struct vmc_dump vmc_dump;
+
+#define VMC_DUMP_OPTS_VERSION 1
+
+struct vmc_dump_opts {
+	unsigned version;	/* VMC_DUMP_OPTS_VERSION */
+	uint64_t page_size;	/* 4096 (0), 16384 or 65536 */
+	/* Continue, with warnings, wherever the kernel continues (a note
+	 * past p_memsz dropped, PT_NOTEs not first, ELF32 offsets
+	 * truncated).  Default: fail with the kernel's reason. */
+	bool lenient;
+	/* Accept exactly this e_machine; 0: any machine the library names. */
+	uint16_t machine;
+};
+#define VMC_DUMP_OPTS_INIT { .version = VMC_DUMP_OPTS_VERSION }
+
+enum vmc_extent_kind {
+	VMC_EXTENT_HEADER = 1,	/* ELF header + program headers, padded */
+	VMC_EXTENT_NOTES,	/* the merged note segment, padded */
+	VMC_EXTENT_MEMORY,	/* a PT_LOAD window of physical memory */
+};
+
+/* One extent of the file: [off, off+len).  Extents are sorted, touch and
+ * never overlap; together they cover [0, size). */
+struct vmc_dump_extent {
+	enum vmc_extent_kind kind;
+	uint64_t off;
+	uint64_t len;
+	uint64_t paddr;		/* MEMORY: physical start of the window */
+	const uint8_t *bytes;	/* HEADER, NOTES: the bytes */
+	size_t phdr_index;	/* MEMORY: index in the output phdr table */
+};
+
+/*
+ * Build the vmcore's layout as fs/proc/vmcore.c parse_crash_elf_headers
+ * does: read and check the ELF header through @hs, read the notes through
+ * read_notes, merge them, lay out the PT_LOAD windows.  Checks that @pm
+ * covers every window (or counts the holes when @pm allows them).  @hs is
+ * used only during the call; @pm is borrowed for the life of the dump.
+ * Errors: VMC_ERR_CORRUPT with the kernel's reason ("Core image elf header
+ * not found", "... is not sane"), VMC_ERR_RANGE (memory not covered, a
+ * window wrapping 2^64), VMC_ERR_INVALID (bad options), VMC_ERR_NOMEM,
+ * errors of the sources.
+ */
+vmc_status vmc_dump_open(vmc_dump **out, vmc_hdr_source *hs, vmc_physmem *pm,
+			 const struct vmc_dump_opts *opts, vmc_error *e);
+void vmc_dump_free(vmc_dump *d);
+
+/* Bytes in the vmcore (the kernel's vmcore_size). */
+uint64_t vmc_dump_size(const vmc_dump *d);
+
+/*
+ * Read @len bytes at @off.  Errors: VMC_ERR_RANGE (past the end, or
+ * memory no source covers), errors of the sources.
+ */
+vmc_status vmc_dump_read_at(vmc_dump *d, uint64_t off, void *buf, size_t len,
+			    vmc_error *e);
+
+/*
+ * What backs the file at @off, for at most @maxlen bytes: header/notes
+ * bytes, a memory source window, zeros.  vmc_dump_read_at and the writers
+ * are built on it.  Errors: VMC_ERR_RANGE.
+ */
+vmc_status vmc_dump_map(const vmc_dump *d, uint64_t off, uint64_t maxlen,
+			struct vmc_mem_span *out, vmc_error *e);
+
+size_t vmc_dump_nr_extents(const vmc_dump *d);
+const struct vmc_dump_extent *vmc_dump_extent(const vmc_dump *d, size_t i);
+
+/* Warnings the kernel would print (pr_warn), in order. */
+size_t vmc_dump_nr_warnings(const vmc_dump *d);
+const char *vmc_dump_warning(const vmc_dump *d, size_t i);
+
+struct vmc_dump_info {
+	struct vmc_elf_id id;
+	uint64_t page_size;
+	uint64_t elfcorehdr_addr;
+	uint32_t phnum_in;	/* e_phnum of the elfcorehdr */
+	uint32_t phnum_out;	/* after the merge */
+	uint32_t nr_ptnote;
+	uint32_t nr_ptload;
+	uint64_t header_len;	/* elfsz, page aligned */
+	uint64_t notes_real_len; /* merged PT_NOTE p_filesz */
+	uint64_t notes_len;	/* note segment, page aligned */
+	uint64_t memory_len;	/* sum of the PT_LOAD windows */
+	uint64_t hole_len;	/* window bytes no source covers (zeros) */
+	uint64_t not_ram_len;	/* window bytes that read as zeros */
+};
+void vmc_dump_get_info(const vmc_dump *d, struct vmc_dump_info *out);
+
+/* ---- writing (src/io) ---- */
+
+#define VMC_DUMP_WRITE_OPTS_VERSION 1
+
+struct vmc_dump_write_opts {
+	unsigned version;	/* VMC_DUMP_WRITE_OPTS_VERSION */
+	size_t chunk;		/* bytes per read/copy step; 0: 4 MiB */
+	bool no_copy_range;	/* never use copy_file_range */
+	bool no_sparse;		/* write zeros instead of leaving holes */
+	/* Called between chunks. */
+	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	void *arg;
+	/* Checked between chunks: nonzero stops with VMC_ERR_IO
+	 * "interrupted" (set it from a signal handler). */
+	volatile sig_atomic_t *cancel;
+};
+#define VMC_DUMP_WRITE_OPTS_INIT { .version = VMC_DUMP_WRITE_OPTS_VERSION }
+
+struct vmc_dump_write_stats {
+	uint64_t bytes;		/* file size */
+	uint64_t copied;	/* bytes moved by copy_file_range */
+	uint64_t written;	/* bytes written with write/pwrite */
+	uint64_t sparse;	/* bytes left as holes */
+	uint64_t zero_filled;	/* bytes of memory no source covers */
+};
+
+/*
+ * Write the whole dump to @fd from its current position (0 for a new
+ * file).  A regular file is written with pwrite/copy_file_range, holes left
+ * as holes and ftruncate'd to the size at the end; anything else (a pipe)
+ * sequentially.  Errors: VMC_ERR_IO (with sys_errno; "interrupted" when
+ * cancelled), errors of vmc_dump_map and the sources.
+ */
+vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,
+			     const struct vmc_dump_write_opts *opts,
+			     struct vmc_dump_write_stats *stats, vmc_error *e);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
