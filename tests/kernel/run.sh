@@ -256,14 +256,14 @@ main() {
 		( run_scenario "${fields[@]}" > "$CACHE/${fields[0]}.summary" ) &
 		pids+=($!); names+=("${fields[0]}")
 		if [ ${#pids[@]} -ge "$jobs" ]; then
-			wait "${pids[0]}" || { failed=$((failed+1)); echo "${names[0]} FAILED" > "$CACHE/${names[0]}.summary"; }
+			wait "${pids[0]}" || { failed=$((failed+1)); echo "${names[0]} FAILED (see $CACHE/${names[0]}/console.log)" > "$CACHE/${names[0]}.summary"; }
 			cat "$CACHE/${names[0]}.summary"
 			pids=("${pids[@]:1}"); names=("${names[@]:1}")
 		fi
 	done
 	local i
 	for i in "${!pids[@]}"; do
-		wait "${pids[$i]}" || { failed=$((failed+1)); echo "${names[$i]} FAILED" > "$CACHE/${names[$i]}.summary"; }
+		wait "${pids[$i]}" || { failed=$((failed+1)); echo "${names[$i]} FAILED (see $CACHE/${names[$i]}/console.log)" > "$CACHE/${names[$i]}.summary"; }
 		cat "$CACHE/${names[$i]}.summary"
 	done
 	log "total wall time $((SECONDS - T0)) s, $failed failed"
