@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* vmcorekit build: the elfcorehdr a loader would place. */
+#include <errno.h>
 #include <getopt.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +47,7 @@ static void help(void)
 "  --json                 print a JSON summary on standard output\n"
 "  -h, --help             this text\n"
 "\n"
-"Numbers take 0x hex, decimal, or K/M/G suffixes.  Exit: 0 ok, 1 bad input,\n"
+"Numbers take 0x hex, decimal, or K/M/G/T (KiB/MiB/GiB/TiB) suffixes.  Exit: 0 ok, 1 bad input,\n"
 "2 usage, 3 I/O or a missing system file.\n", prog);
 }
 
@@ -208,6 +210,10 @@ static vmc_status load_inputs(struct build_args *a, vmc_system *sys,
 	size_t len;
 	char *text;
 
+	if (a->sysroot && access(a->sysroot, R_OK | X_OK) != 0)
+		return vmc_error_set_errno(e, VMC_ERR_NOTFOUND, errno,
+					   "sysroot %s: %s", a->sysroot,
+					   strerror(errno));
 	if (a->sysroot)
 		st = vmc_system_read(sys, a->sysroot, e);
 	if (!st && a->iomem) {

@@ -27,8 +27,9 @@ static vmc_status open_core(const char *path, vmc_source **s, vmc_elfcore **c,
 {
 	vmc_status st = vmc_source_open_file(s, path, e);
 
-	if (!st)
-		st = vmc_elfcore_parse(c, *s, e);
+	if (st)
+		return st;	/* the message names the path already */
+	st = vmc_elfcore_parse(c, *s, e);
 	if (st)
 		vmc_error_prefix(e, "%s", path);
 	return st;

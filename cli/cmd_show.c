@@ -56,8 +56,7 @@ static void note_detail(struct out *o, const struct vmc_elf_id *id,
 			const struct vmc_note *n)
 {
 	const char *tn = vmc_note_type_name(n);
-	int nl = (int)(n->namesz && n->name[n->namesz - 1] == '\0' ?
-		       n->namesz - 1 : n->namesz);
+	int nl = (int)vmc_note_name_len(n);
 	char val[128];
 
 	if (o->json) {
@@ -66,7 +65,7 @@ static void note_detail(struct out *o, const struct vmc_elf_id *id,
 		json_u64(&o->j, "type", n->type);
 		json_str(&o->j, "type_name", tn);
 		json_u64(&o->j, "descsz", n->descsz);
-		json_u64(&o->j, "offset", n->off);
+		json_hex(&o->j, "offset", n->off);
 	} else {
 		printf("  %-10.*s %-14s descsz %-6u", nl, n->name,
 		       tn ? tn : "?", n->descsz);
@@ -304,8 +303,11 @@ int cmd_show(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error(CMD, "expected exactly one FILE");
-	if (vmc_source_open_file(&src, argv[optind], &e) ||
-	    vmc_elfcore_parse(&c, src, &e) || vmc_inspect(&r, c, page, &e)) {
+	if (vmc_source_open_file(&src, argv[optind], &e)) {
+		rc = fail(CMD, &e);
+		goto out;
+	}
+	if (vmc_elfcore_parse(&c, src, &e) || vmc_inspect(&r, c, page, &e)) {
 		vmc_error_prefix(&e, "%s", argv[optind]);
 		rc = fail(CMD, &e);
 		goto out;

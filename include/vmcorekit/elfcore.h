@@ -39,7 +39,9 @@ struct vmc_elfcore_spec {
 
 /*
  * Bytes the header takes: ELF header, nr_slots program headers, section
- * header 0 when nr_slots >= PN_XNUM, rounded up to align.
+ * header 0 when nr_phdrs >= PN_XNUM (extended numbering; note that the
+ * kernel and kexec-tools have no such mode and the kdump kernel's
+ * parse_crash_elf64_headers cannot read it), rounded up to align.
  * Errors: VMC_ERR_INVALID (bad spec), VMC_ERR_RANGE (overflow).
  */
 vmc_status vmc_elfcore_size(const struct vmc_elfcore_spec *spec,

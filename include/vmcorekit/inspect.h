@@ -27,7 +27,7 @@ struct vmc_memory_summary {
 	size_t nr_holes;	/* gaps between RAM loads below the top */
 	uint64_t hole_bytes;
 	uint64_t lowest, highest; /* [lowest, highest) spanned by RAM */
-	uint64_t direct_map_offset; /* most common p_vaddr - p_paddr */
+	uint64_t direct_map_offset; /* p_vaddr - p_paddr of the last load */
 };
 
 enum vmc_lint_code {

@@ -79,9 +79,11 @@ vmc_status vmc_note_append(void *buf, size_t cap, size_t *used,
 			   uint32_t type, const void *desc, size_t descsz,
 			   vmc_error *e);
 
-/* True when the note's name equals @name (NUL-terminated, compared with
- * its NUL as the note stores it). */
+/* True when the note's name equals @name; the stored name may lack its NUL
+ * or carry NUL padding (n_namesz 8 for "LINUX" in NT_VMCOREDD). */
 bool vmc_note_name_is(const struct vmc_note *n, const char *name);
+/* Length of the note's name up to its first NUL (at most n_namesz). */
+size_t vmc_note_name_len(const struct vmc_note *n);
 
 /* Decoded NT_PRSTATUS (struct elf_prstatus of the architecture). */
 struct vmc_prstatus {
@@ -142,7 +144,9 @@ const char *vmc_note_type_name(const struct vmc_note *n);
 vmc_status vmc_vmcoreinfo_get(const char *text, size_t len, const char *key,
 			      char *val, size_t cap);
 /* As vmc_vmcoreinfo_get, parsed as a number (decimal, or hex for the keys
- * the kernel prints in hex: SYMBOL(), KERNELOFFSET, and 0x-prefixed). */
+ * the kernel prints in hex: SYMBOL(), KERNELOFFSET, the s390 SAMODE31,
+ * EAMODE31, IDENTITYBASE, KERNELOFFPHYS; 0x-prefixed values anywhere).
+ * A negative value gives VMC_ERR_RANGE. */
 vmc_status vmc_vmcoreinfo_get_u64(const char *text, size_t len,
 				  const char *key, uint64_t *out);
 

@@ -116,11 +116,12 @@ VMC_EXPORT vmc_status vmc_prstatus_decode(const struct vmc_elf_id *id,
 }
 
 /*
- * struct elf_prpsinfo (64-bit): pr_state 1, pr_sname 1, pr_zomb 1,
- * pr_nice 1, pad 4, pr_flag 8, pr_uid 4, pr_gid 4, pr_pid 4, pr_ppid 4,
- * pr_pgrp 4, pr_sid 4, pr_fname[16] @40, pr_psargs[80] @56 (136 bytes).
- * 32-bit: pr_flag is 4 bytes and uid/gid are 16-bit on i386: pid @16,
- * fname @28, psargs @44 (124 bytes).
+ * struct elf_prpsinfo (include/linux/elfcore.h; 64-bit): pr_state 1,
+ * pr_sname 1, pr_zomb 1, pr_nice 1, pad 4, pr_flag 8, pr_uid 4, pr_gid 4,
+ * pr_pid 4 @24, pr_ppid 4, pr_pgrp 4, pr_sid 4, pr_fname[16] @40,
+ * pr_psargs[80] @56 (136 bytes).  32-bit: pr_flag is 4 bytes; uid/gid are
+ * __kernel_uid_t, 16-bit on i386 and arm (pid @12, fname @28) and 32-bit
+ * elsewhere, e.g. ppc32 (pid @16, fname @32).
  */
 VMC_EXPORT vmc_status vmc_prpsinfo_decode(const struct vmc_elf_id *id,
 					  const void *desc, size_t len,
@@ -129,8 +130,9 @@ VMC_EXPORT vmc_status vmc_prpsinfo_decode(const struct vmc_elf_id *id,
 {
 	const uint8_t *b = desc;
 	bool w64 = id->cls == VMC_CLASS_64;
-	size_t need = w64 ? 136 : 124;
-	size_t pid_off = w64 ? 24 : 12, fname_off = w64 ? 40 : 28;
+	bool uid16 = id->machine == VMC_EM_386 || id->machine == VMC_EM_ARM;
+	size_t pid_off = w64 ? 24 : uid16 ? 12 : 16;
+	size_t fname_off = pid_off + 16, need = fname_off + 96;
 
 	if (len < need)
 		return vmc_error_set(e, VMC_ERR_CORRUPT,

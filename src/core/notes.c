@@ -74,10 +74,26 @@ VMC_EXPORT bool vmc_note_name_is(const struct vmc_note *n, const char *name)
 {
 	size_t l = strlen(name);
 
-	/* Accept names stored without their NUL too (some producers). */
-	if (n->namesz == l + 1)
-		return memcmp(n->name, name, l + 1) == 0;
-	return n->namesz == l && memcmp(n->name, name, l) == 0;
+	/*
+	 * The name may be stored without its NUL (some producers) or padded
+	 * with NULs: the kernel's vmcoredd_header stores "LINUX" in an 8-byte
+	 * field with n_namesz = 8 (fs/proc/vmcore.c vmcoredd_write_header).
+	 */
+	if (n->namesz < l || memcmp(n->name, name, l) != 0)
+		return false;
+	for (size_t i = l; i < n->namesz; i++)
+		if (n->name[i] != '\0')
+			return false;
+	return true;
+}
+
+VMC_EXPORT size_t vmc_note_name_len(const struct vmc_note *n)
+{
+	size_t l = 0;
+
+	while (l < n->namesz && n->name[l] != '\0')
+		l++;
+	return l;
 }
 
 VMC_EXPORT vmc_status vmc_note_append(void *buf, size_t cap, size_t *used,

@@ -327,6 +327,10 @@ vmc_status profile_kexec_tools(struct vmc_header *h, const vmc_system *s,
 	if (h->spec.id.machine != VMC_EM_X86_64)
 		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
 				     "the kexec-tools profile covers x86_64");
+	if (h->spec.id.cls != VMC_CLASS_64 || h->spec.id.order != VMC_LE)
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "kexec-tools builds ELF64 little-endian "
+				     "headers on x86_64");
 	l = vmc__calloc(1, sizeof(*l));
 	if (!l)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");

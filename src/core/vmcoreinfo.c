@@ -2,8 +2,10 @@
 /*
  * VMCOREINFO is "KEY=VALUE\n" text (kernel/vmcore_info.c): numbers are
  * decimal ("NUMBER(x)=%ld", "PAGESIZE=%ld", "LENGTH(x)=%lu", "OFFSET" and
- * "SIZE" too) except SYMBOL(x)=%lx, ADDRESS(x)=%lx and KERNELOFFSET=%lx,
- * which are hex without a prefix.
+ * "SIZE" too) except SYMBOL(x)=%lx and KERNELOFFSET=%lx, and on s390
+ * (arch/s390/kernel/crash_dump.c) SAMODE31, EAMODE31, IDENTITYBASE and
+ * KERNELOFFPHYS, which are hex without a prefix.  NUMBER() may be negative
+ * (phys_base): vmc_vmcoreinfo_get_u64 then fails with VMC_ERR_RANGE.
  */
 #include <string.h>
 
@@ -46,8 +48,10 @@ VMC_EXPORT vmc_status vmc_vmcoreinfo_get_u64(const char *text, size_t len,
 	if (st)
 		return st;
 	hex = strncmp(key, "SYMBOL(", 7) == 0 ||
-	      strncmp(key, "ADDRESS(", 8) == 0 ||
-	      strcmp(key, "KERNELOFFSET") == 0;
+	      strcmp(key, "KERNELOFFSET") == 0 ||
+	      strcmp(key, "SAMODE31") == 0 || strcmp(key, "EAMODE31") == 0 ||
+	      strcmp(key, "IDENTITYBASE") == 0 ||
+	      strcmp(key, "KERNELOFFPHYS") == 0;
 	if (val[0] == '-')
 		return VMC_ERR_RANGE;
 	return parse_u64_base(val, hex ? 16 : 0, out) ? VMC_OK

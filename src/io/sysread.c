@@ -16,29 +16,30 @@
 static const struct {
 	const char *path;
 	size_t max;
+	bool head_only;
 } files[] = {
-	{ "proc/iomem", 16 << 20 },
-	{ "proc/cmdline", 64 << 10 },
+	{ "proc/iomem", 16 << 20, false },
+	{ "proc/cmdline", 64 << 10, false },
 	/* kexec-tools reads 64 KiB of kcore (KCORE_ELF_HEADERS_SIZE). */
-	{ "proc/kcore", 64 << 10 },
-	{ "proc/kallsyms", 256 << 20 },
-	{ "sys/kernel/vmcoreinfo", 4096 },
-	{ "sys/kernel/kexec_crash_size", 4096 },
-	{ "sys/kernel/crash_elfcorehdr_size", 4096 },
-	{ "sys/devices/system/cpu/possible", 64 << 10 },
-	{ "sys/devices/system/cpu/present", 64 << 10 },
-	{ "sys/devices/system/cpu/online", 64 << 10 },
-	{ "sys/devices/system/cpu/crash_hotplug", 4096 },
-	{ "sys/devices/system/memory/block_size_bytes", 4096 },
-	{ "sys/devices/system/memory/crash_hotplug", 4096 },
+	{ "proc/kcore", 64 << 10, true },
+	{ "proc/kallsyms", 256 << 20, false },
+	{ "sys/kernel/vmcoreinfo", 4096, false },
+	{ "sys/kernel/kexec_crash_size", 4096, false },
+	{ "sys/kernel/crash_elfcorehdr_size", 4096, false },
+	{ "sys/devices/system/cpu/possible", 64 << 10, false },
+	{ "sys/devices/system/cpu/present", 64 << 10, false },
+	{ "sys/devices/system/cpu/online", 64 << 10, false },
+	{ "sys/devices/system/cpu/crash_hotplug", 4096, false },
+	{ "sys/devices/system/memory/block_size_bytes", 4096, false },
+	{ "sys/devices/system/memory/crash_hotplug", 4096, false },
 };
 
 static vmc_status read_one(vmc_system *s, const char *root, const char *rel,
-			   size_t max, vmc_error *e)
+			   size_t max, bool head_only, vmc_error *e)
 {
 	char *buf;
 	size_t len;
-	vmc_status st = sysroot_read(root, rel, max, &buf, &len, e);
+	vmc_status st = sysroot_read(root, rel, max, head_only, &buf, &len, e);
 
 	if (st == VMC_ERR_NOTFOUND)
 		return system_note_missing(s, rel, e);
@@ -57,7 +58,7 @@ static unsigned dt_cells(const char *root, const char *name, unsigned dflt,
 	unsigned v;
 
 	snprintf(rel, sizeof(rel), "proc/device-tree/%s", name);
-	if (sysroot_read(root, rel, 64, &buf, &len, e))
+	if (sysroot_read(root, rel, 64, false, &buf, &len, e))
 		return dflt;
 	if (vmc_dt_parse_cells(buf, len, &v, NULL) || v < 1 || v > 2)
 		v = dflt;
@@ -67,7 +68,8 @@ static unsigned dt_cells(const char *root, const char *name, unsigned dflt,
 
 /*
  * proc/device-tree/memory@ADDR/{reg,linux,usable-memory}, cells from the
- * root node (the devicetree specification's defaults: 2 and 1).  A node's
+ * root node; absent ones default to 1 and 1 as Linux assumes
+ * (drivers/of/of_private.h OF_ROOT_NODE_{ADDR,SIZE}_CELLS_DEFAULT).  A node's
  * linux,usable-memory, when present, limits it as on powerpc.
  */
 static vmc_status read_devtree(vmc_system *s, const char *root, vmc_error *e)
@@ -82,7 +84,7 @@ static vmc_status read_devtree(vmc_system *s, const char *root, vmc_error *e)
 	n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0)
 		return VMC_OK;
-	ac = dt_cells(root, "#address-cells", 2, e);
+	ac = dt_cells(root, "#address-cells", 1, e);
 	sc = dt_cells(root, "#size-cells", 1, e);
 	for (int i = 0; i < n; i++) {
 		const char *name = ents[i]->d_name;
@@ -98,7 +100,8 @@ static vmc_status read_devtree(vmc_system *s, const char *root, vmc_error *e)
 
 			snprintf(rel, sizeof(rel), "proc/device-tree/%s/%s",
 				 name, props[k]);
-			r = sysroot_read(root, rel, 1 << 20, &buf, &len, e);
+			r = sysroot_read(root, rel, 1 << 20, false, &buf, &len,
+					 e);
 			if (r == VMC_ERR_NOTFOUND)
 				continue;
 			st = r ? r : vmc_system_add_dt_memory(s, buf, len, ac,
@@ -123,7 +126,8 @@ VMC_EXPORT vmc_status vmc_system_read(vmc_system *s, const char *sysroot,
 	vmc_status st;
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		st = read_one(s, sysroot, files[i].path, files[i].max, e);
+		st = read_one(s, sysroot, files[i].path, files[i].max,
+			      files[i].head_only, e);
 		if (st)
 			return st;
 	}
@@ -142,7 +146,7 @@ VMC_EXPORT vmc_status vmc_system_read(vmc_system *s, const char *sysroot,
 			snprintf(rel, sizeof(rel),
 				 "sys/devices/system/cpu/cpu%zu/%s", cpu,
 				 names[k]);
-			st = read_one(s, sysroot, rel, 4096, e);
+			st = read_one(s, sysroot, rel, 4096, false, e);
 			if (st)
 				return st;
 		}

@@ -9,7 +9,7 @@
 #include "core/compiler.h"
 
 vmc_status sysroot_read(const char *sysroot, const char *relpath, size_t max,
-			char **out, size_t *len, vmc_error *e)
+			bool head_only, char **out, size_t *len, vmc_error *e)
 {
 	char path[4096];
 	size_t cap = 4096, n = 0;
@@ -35,8 +35,20 @@ vmc_status sysroot_read(const char *sysroot, const char *relpath, size_t max,
 		if (n == cap) {
 			char *nb;
 
-			if (cap >= max)
+			if (cap >= max && head_only)
 				break;
+			if (cap >= max) {
+				char probe;
+				ssize_t r2 = read(fd, &probe, 1);
+
+				if (r2 == 0)
+					break;
+				vmc__free(buf);
+				close(fd);
+				return vmc_error_set(e, VMC_ERR_RANGE,
+						     "%s is larger than %zu bytes",
+						     path, max);
+			}
 			cap = cap * 2 > max ? max : cap * 2;
 			nb = vmc__realloc(buf, cap + 1);
 			if (!nb)

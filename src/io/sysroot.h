@@ -3,16 +3,19 @@
 #ifndef VMC_IO_SYSROOT_H
 #define VMC_IO_SYSROOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "vmcorekit/error.h"
 
 /*
- * Read at most @max bytes of @sysroot/@relpath into a new buffer (NUL
- * appended, not counted in *len).  Files in /proc and /sys report size 0,
- * so this reads until EOF.  VMC_ERR_NOTFOUND (no message) when the file
- * does not exist; VMC_ERR_IO otherwise.
+ * Read @sysroot/@relpath into a new buffer (NUL appended, not counted in
+ * *len).  Files in /proc and /sys report size 0, so this reads until EOF.
+ * A file longer than @max is an error (VMC_ERR_RANGE) unless @head_only,
+ * which keeps its first @max bytes (/proc/kcore's headers).
+ * VMC_ERR_NOTFOUND (no message) when the file does not exist; VMC_ERR_IO
+ * otherwise.
  */
 vmc_status sysroot_read(const char *sysroot, const char *relpath, size_t max,
-			char **out, size_t *len, vmc_error *e);
+			bool head_only, char **out, size_t *len, vmc_error *e);
 
 #endif
