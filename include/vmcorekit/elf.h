@@ -159,7 +159,8 @@ void vmc_put64(enum vmc_order o, void *p, uint64_t v);
  * is not returned: NULL for machines the library does not name. */
 const char *vmc_machine_name(uint16_t machine);
 /* Inverse of vmc_machine_name; accepts "x86_64", "arm64", "aarch64",
- * "ppc64", "ppc64le", "s390x", "i386".  Fills @id (class, order, machine).
+ * "ppc64", "ppc64le", "s390x", "i386", "arm", "ppc", "riscv64",
+ * "loongarch64".  Fills @id (class, order, machine).
  * Errors: VMC_ERR_INVALID. */
 vmc_status vmc_arch_parse(const char *name, struct vmc_elf_id *id,
 			  vmc_error *e);

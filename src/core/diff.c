@@ -63,7 +63,10 @@ static vmc_status diff_header(vmc_diff *d, const vmc_elfcore *a,
 	if (!st && x->flags != y->flags)
 		st = item(d, VMC_DIFF_HEADER, 0, 0, e, "e_flags 0x%x vs 0x%x",
 			  x->flags, y->flags);
-	if (!st && vmc_elfcore_file_size(a) != vmc_elfcore_file_size(b))
+	/* An elfcorehdr's zero tail (segment padding) carries no meaning. */
+	if (!st && vmc_elfcore_kind(a) == VMC_KIND_VMCORE &&
+	    vmc_elfcore_kind(b) == VMC_KIND_VMCORE &&
+	    vmc_elfcore_file_size(a) != vmc_elfcore_file_size(b))
 		st = item(d, VMC_DIFF_HEADER, 0, 0, e,
 			  "size %llu vs %llu bytes", U(vmc_elfcore_file_size(a)),
 			  U(vmc_elfcore_file_size(b)));
@@ -106,9 +109,28 @@ static vmc_status diff_list(vmc_diff *d, const char *what,
 	return st;
 }
 
+/* The p_offset of the RAM load of @c at @paddr when it is not @paddr: an
+ * elfcorehdr load read from a relocated copy (kexec-tools' backup region,
+ * fadump's boot memory). 0 when there is none. */
+static uint64_t relocated_at(const vmc_elfcore *c, const enum vmc_role *roles,
+			     uint64_t paddr)
+{
+	if (vmc_elfcore_kind(c) != VMC_KIND_ELFCOREHDR)
+		return 0;
+	for (size_t i = 0; i < vmc_elfcore_nr_phdrs(c); i++) {
+		const struct vmc_phdr *p = vmc_elfcore_phdr(c, i);
+
+		if (roles[i] == VMC_ROLE_RAM && p->paddr <= paddr &&
+		    paddr - p->paddr < p->memsz && p->offset != p->paddr)
+			return p->offset;
+	}
+	return 0;
+}
+
 /* Ranges of @x not covered by @y, reported as @kind. */
 static vmc_status only_in(vmc_diff *d, const vmc_ranges *x,
 			  const vmc_ranges *y, enum vmc_diff_kind kind,
+			  const vmc_elfcore *c, const enum vmc_role *roles,
 			  vmc_error *e)
 {
 	vmc_ranges *left;
@@ -120,12 +142,19 @@ static vmc_status only_in(vmc_diff *d, const vmc_ranges *x,
 	vmc_ranges_merge(left);
 	st = vmc_ranges_exclude_set(left, y, e);
 	v = vmc_ranges_data(left);
-	for (size_t i = 0; !st && i < vmc_ranges_count(left); i++)
+	for (size_t i = 0; !st && i < vmc_ranges_count(left); i++) {
+		uint64_t rel = relocated_at(c, roles, v[i].start);
+		char extra[64] = "";
+
+		if (rel)
+			snprintf(extra, sizeof(extra),
+				 ", read from a copy at 0x%llx", U(rel));
 		st = item(d, kind, v[i].start, v[i].end, e,
-			  "RAM 0x%llx-0x%llx (%llu KiB) only in %c",
+			  "RAM 0x%llx-0x%llx (%llu KiB) only in %c%s",
 			  U(v[i].start), U(v[i].end - 1),
 			  U((v[i].end - v[i].start) >> 10),
-			  kind == VMC_DIFF_RAM_ONLY_A ? 'A' : 'B');
+			  kind == VMC_DIFF_RAM_ONLY_A ? 'A' : 'B', extra);
+	}
 	vmc_ranges_free(left);
 	return st;
 }
@@ -168,10 +197,10 @@ static vmc_status diff_ram(vmc_diff *d, const vmc_elfcore *a,
 	if (!st) {
 		vmc_ranges_sort(x);
 		vmc_ranges_sort(y);
-		st = only_in(d, x, y, VMC_DIFF_RAM_ONLY_A, e);
+		st = only_in(d, x, y, VMC_DIFF_RAM_ONLY_A, a, ra, e);
 	}
 	if (!st)
-		st = only_in(d, y, x, VMC_DIFF_RAM_ONLY_B, e);
+		st = only_in(d, y, x, VMC_DIFF_RAM_ONLY_B, b, rb, e);
 	if (!st)
 		st = splits(d, x, y, VMC_DIFF_RAM_SPLIT, e);
 	if (!st)
@@ -226,8 +255,17 @@ VMC_EXPORT vmc_status vmc_diff_new(vmc_diff **out, const vmc_elfcore *a,
 	st = diff_header(d, a, b, e);
 	xa = collect(a, ra, VMC_ROLE_NOTE, pa);
 	xb = collect(b, rb, VMC_ROLE_NOTE, pb);
+	/* Both loaders put VMCOREINFO last, after the CPU notes. */
+	if (!st && xa > 1 && xb > 1 &&
+	    vmc_elfcore_kind(a) == VMC_KIND_ELFCOREHDR &&
+	    vmc_elfcore_kind(b) == VMC_KIND_ELFCOREHDR) {
+		st = diff_list(d, "VMCOREINFO", VMC_DIFF_NOTE, pa + xa - 1, 1,
+			       pb + xb - 1, 1, e);
+		xa--;
+		xb--;
+	}
 	if (!st)
-		st = diff_list(d, "PT_NOTE", VMC_DIFF_NOTE, pa, xa, pb, xb, e);
+		st = diff_list(d, "CPU note", VMC_DIFF_NOTE, pa, xa, pb, xb, e);
 	xa = collect(a, ra, VMC_ROLE_MAPPING, pa);
 	xb = collect(b, rb, VMC_ROLE_MAPPING, pb);
 	if (!st)
