@@ -203,7 +203,22 @@ static vmc_status add_memory_map(vmc_physmem *pm, const char *path,
 			*--end = '\0';
 		if (!*p || *p == '#')
 			continue;
-		st = add_memory(pm, p, e);
+		/* Relative image names are relative to the map file. */
+		if (*p != '/' && strrchr(path, '/')) {
+			int dl = (int)(strrchr(path, '/') - path);
+			char *full = malloc((size_t)dl + strlen(p) + 2);
+
+			if (!full) {
+				st = vmc_error_set(e, VMC_ERR_NOMEM,
+						   "out of memory");
+				break;
+			}
+			sprintf(full, "%.*s/%s", dl, path, p);
+			st = add_memory(pm, full, e);
+			free(full);
+		} else {
+			st = add_memory(pm, p, e);
+		}
 		if (st)
 			vmc_error_prefix(e, "%s:%zu", path, lineno);
 	}
