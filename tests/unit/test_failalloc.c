@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Allocation-failure injection (DESIGN.md section 9): a representative
+ * workload -- iomem parse, system files, kexec-file and generic header
+ * builds, elfcore write + parse + inspect (an elfcorehdr and a vmcore with
+ * notes), range operations, a ranges file, diff -- runs with the Nth
+ * allocation failing, for N = 1, 2, 3, ... until a run completes without
+ * reaching N.  Every failing run must return VMC_ERR_NOMEM and free every
+ * block it allocated (counted by failalloc.c; LeakSanitizer agrees in the
+ * ASan build).  A second pass fails every allocation from the Nth on.
+ * Each run is a child process, so a crash is reported with its N and the
+ * workload stage it hit, and the passes go on.
+ */
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "failalloc.h"
+#include "vmcorekit/vmcorekit.h"
+
+#define RWX (VMC_PF_R | VMC_PF_W | VMC_PF_X)
+
+static const char iomem_text[] =
+	"00000000-00000fff : Reserved\n"
+	"00001000-0009fbff : System RAM\n"
+	"0009fc00-0009ffff : Reserved\n"
+	"00100000-bffd6fff : System RAM\n"
+	"  29000000-29ffffff : Kernel code\n"
+	"  af000000-beffffff : Crash kernel\n"
+	"bffd7000-bfffffff : Reserved\n"
+	"c0000000-febfffff : PCI Bus 0000:00\n"
+	"  fd000000-fdffffff : System RAM (virtio_mem)\n"
+	"100000000-17fffffff : System RAM\n"
+	"  170000000-177ffffff : Crash kernel\n";
+
+static const char kallsyms_text[] =
+	"ffffffff81000000 T _text\n"
+	"ffffffff81001000 T _stext\n"
+	"ffffffff82a00000 B _end\n";
+
+static const char ranges_text[] =
+	"# extra exclusions\n"
+	"0x20000000-0x20ffffff\n"
+	"0x17f000000+16M\n";
+
+static uint8_t kcore[65536];
+
+static void make_kcore(void)
+{
+	static const struct vmc_phdr ph[] = {
+		{ .type = VMC_PT_NOTE, .offset = 0x1000, .filesz = 0x200 },
+		{ .type = VMC_PT_LOAD, .flags = RWX,
+		  .vaddr = 0xffffffff81000000ull, .paddr = 0x29000000,
+		  .filesz = 0x2000000, .memsz = 0x2000000 },
+		{ .type = VMC_PT_LOAD, .flags = RWX,
+		  .vaddr = 0xffff888000100000ull, .paddr = 0x100000,
+		  .filesz = 0xbfed7000, .memsz = 0xbfed7000 },
+	};
+	struct vmc_elfcore_spec s = VMC_ELFCORE_SPEC_INIT;
+	vmc_error e;
+	size_t used;
+
+	s.id = (struct vmc_elf_id){ VMC_CLASS_64, VMC_LE, VMC_EM_X86_64 };
+	s.phdrs = ph;
+	s.nr_phdrs = 3;
+	if (vmc_elfcore_write(&s, kcore, sizeof(kcore), &used, &e)) {
+		printf("kcore: %s\n", e.msg);
+		exit(2);
+	}
+}
+
+/* What a child run reports through shared memory. */
+struct shared {
+	volatile int done;
+	char stage[64];
+	vmc_status st;
+	vmc_error e;
+	bool fired;
+	long leaked;
+	unsigned long calls;
+	char result[256];
+};
+
+static struct shared *sh;
+
+static void stage(const char *what)
+{
+	if (sh)
+		snprintf(sh->stage, sizeof(sh->stage), "%s", what);
+}
+
+struct result {
+	size_t iomem_n, ram_n, crash_n, hdr_phdrs, hdr_slots, gen_phdrs;
+	size_t parsed_phdrs, lints, vmcore_lints, diffs, ranges_n, warnings;
+	uint64_t total, ram_bytes;
+};
+
+_Static_assert(sizeof(struct result) <= sizeof(((struct shared *)0)->result),
+	       "struct result fits the shared block");
+
+/* Write @spec to a new buffer (test-owned) and parse it. */
+static vmc_status write_parse(const struct vmc_elfcore_spec *spec,
+			      size_t extra, uint8_t **buf, vmc_source **src,
+			      vmc_elfcore **c, vmc_error *e)
+{
+	size_t size, used;
+	vmc_status st = vmc_elfcore_size(spec, &size, e);
+
+	if (st)
+		return st;
+	*buf = calloc(1, size + extra);
+	st = vmc_elfcore_write(spec, *buf, size, &used, e);
+	if (!st)
+		st = vmc_source_new_buffer(src, *buf, size + extra, e);
+	if (!st)
+		st = vmc_elfcore_parse(c, *src, e);
+	return st;
+}
+
+/* A vmcore: header, a note segment, one PT_LOAD's data. */
+static vmc_status vmcore(struct result *res, vmc_error *e)
+{
+	struct vmc_elfcore_spec s = VMC_ELFCORE_SPEC_INIT;
+	struct vmc_phdr ph[3];
+	uint8_t notes[256], desc[336] = { 0 }, *buf = NULL;
+	size_t nlen = 0, hsize = 4096;
+	vmc_source *src = NULL;
+	vmc_elfcore *c = NULL;
+	vmc_report *r = NULL;
+	vmc_status st;
+
+	vmc_note_append(notes, sizeof(notes), &nlen, VMC_LE, "CORE",
+			VMC_NT_PRSTATUS, desc, 200, NULL);
+	s.id = (struct vmc_elf_id){ VMC_CLASS_64, VMC_LE, VMC_EM_X86_64 };
+	s.phdrs = ph;
+	s.nr_phdrs = 3;
+	s.align = 4096;
+	memset(ph, 0, sizeof(ph));
+	ph[0] = (struct vmc_phdr){ .type = VMC_PT_NOTE, .offset = hsize,
+				   .filesz = nlen + 8 };	/* dropped tail */
+	ph[1] = (struct vmc_phdr){ .type = VMC_PT_NOTE, .offset = hsize + nlen,
+				   .filesz = 0 };
+	ph[2] = (struct vmc_phdr){ .type = VMC_PT_LOAD, .flags = RWX,
+				   .offset = 2 * hsize, .paddr = 0x1000,
+				   .vaddr = 0xffff888000001000ull,
+				   .filesz = 4096, .memsz = 8192 };
+	st = write_parse(&s, 2 * hsize, &buf, &src, &c, e);
+	if (!st) {
+		memcpy(buf + hsize, notes, nlen);
+		memset(buf + hsize + nlen, 0xff, 8);
+		st = vmc_inspect(&r, c, 4096, e);
+	}
+	if (!st)
+		res->vmcore_lints = vmc_report_nr_lints(r);
+	vmc_report_free(r);
+	vmc_elfcore_free(c);
+	vmc_source_close(src);
+	free(buf);
+	return st;
+}
+
+static vmc_status workload(struct result *res, vmc_error *e)
+{
+	struct vmc_build_opts o = VMC_BUILD_OPTS_INIT;
+	struct vmc_build_opts og = VMC_BUILD_OPTS_INIT;
+	vmc_iomem *m = NULL;
+	vmc_system *s = NULL;
+	vmc_header *h = NULL, *g = NULL;
+	vmc_ranges *ram = NULL, *crash = NULL, *cp = NULL, *x = NULL;
+	uint8_t *b1 = NULL, *b2 = NULL;
+	vmc_source *s1 = NULL, *s2 = NULL;
+	vmc_elfcore *c1 = NULL, *c2 = NULL;
+	vmc_report *rep = NULL;
+	vmc_diff *d = NULL;
+	vmc_status st;
+
+	memset(res, 0, sizeof(*res));
+	vmc_error_clear(e);
+
+	/* iomem and ranges */
+	stage("iomem and ranges");
+	st = vmc_iomem_parse(&m, iomem_text, sizeof(iomem_text) - 1, e);
+	if (!st) {
+		res->iomem_n = vmc_iomem_count(m);
+		st = vmc_ranges_new(&ram, e);
+	}
+	if (!st)
+		st = vmc_iomem_system_ram(m, ram, e);
+	if (!st)
+		st = vmc_ranges_new(&crash, e);
+	if (!st)
+		st = vmc_iomem_find(m, "Crash kernel", crash, e);
+	if (!st) {
+		res->ram_n = vmc_ranges_count(ram);
+		res->crash_n = vmc_ranges_count(crash);
+		st = vmc_ranges_copy(&cp, ram, e);
+	}
+	if (!st)
+		st = vmc_ranges_set_capacity(cp, vmc_ranges_count(cp) + 4, e);
+	for (size_t i = 0; !st && i < vmc_ranges_count(crash); i++)
+		st = vmc_ranges_exclude(cp, vmc_ranges_data(crash)[i].start,
+					vmc_ranges_data(crash)[i].end, e);
+	if (!st)
+		st = vmc_ranges_new(&x, e);
+	if (!st)
+		st = vmc_parse_ranges_text(ranges_text, sizeof(ranges_text) - 1,
+					   x, e);
+	if (!st)
+		st = vmc_ranges_exclude_set(cp, x, e);
+	if (!st)
+		st = vmc_ranges_intersect(cp, ram, e);
+	if (!st) {
+		vmc_ranges_merge(cp);
+		res->ranges_n = vmc_ranges_count(cp);
+		res->total = vmc_ranges_total(cp);
+	}
+
+	/* the system and two headers */
+	stage("system files");
+	if (!st)
+		st = vmc_system_new(&s, e);
+#define FEED(path, data, len) \
+	if (!st) \
+		st = vmc_system_set_file(s, path, data, len, e)
+#define FEEDS(path, str) FEED(path, str, strlen(str))
+	FEEDS("proc/iomem", iomem_text);
+	FEEDS("sys/devices/system/cpu/possible", "0-2\n");
+	FEEDS("sys/devices/system/cpu/cpu0/crash_notes", "3ee3d800\n");
+	FEEDS("sys/devices/system/cpu/cpu0/crash_notes_size", "368\n");
+	FEEDS("sys/devices/system/cpu/cpu1/crash_notes", "3ee7d800\n");
+	FEEDS("sys/devices/system/cpu/cpu1/crash_notes_size", "368\n");
+	FEEDS("sys/kernel/vmcoreinfo", "0x0000000100c66000 1024\n");
+	FEEDS("proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/vda1\n");
+	FEED("proc/kcore", kcore, sizeof(kcore));
+	FEEDS("proc/kallsyms", kallsyms_text);
+	o.exclude = x;
+	o.allow_missing = true;		/* cpu2's notes: a warning */
+	stage("kexec-file header");
+	if (!st)
+		st = vmc_header_build(&h, s, &o, e);
+	if (!st) {
+		res->hdr_phdrs = vmc_header_spec(h)->nr_phdrs;
+		res->hdr_slots = vmc_header_spec(h)->nr_slots;
+		res->warnings = vmc_header_nr_warnings(h);
+		og.profile = VMC_PROFILE_GENERIC;
+		og.exclude = crash;
+		stage("generic header");
+		st = vmc_header_build(&g, s, &og, e);
+	}
+	if (!st)
+		res->gen_phdrs = vmc_header_spec(g)->nr_phdrs;
+
+	/* write, parse, inspect, diff */
+	stage("write, parse, inspect");
+	if (!st)
+		st = write_parse(vmc_header_spec(h), 0, &b1, &s1, &c1, e);
+	if (!st)
+		st = vmc_inspect(&rep, c1, 0, e);
+	if (!st) {
+		res->parsed_phdrs = vmc_elfcore_nr_phdrs(c1);
+		res->lints = vmc_report_nr_lints(rep);
+		res->ram_bytes = vmc_report_summary(rep)->ram_bytes;
+		st = write_parse(vmc_header_spec(g), 0, &b2, &s2, &c2, e);
+	}
+	stage("diff");
+	if (!st)
+		st = vmc_diff_new(&d, c1, c2, e);
+	if (!st) {
+		res->diffs = vmc_diff_count(d);
+		stage("vmcore inspect");
+		st = vmcore(res, e);
+	}
+	stage("cleanup");
+
+	vmc_diff_free(d);
+	vmc_report_free(rep);
+	vmc_elfcore_free(c1);
+	vmc_elfcore_free(c2);
+	vmc_source_close(s1);
+	vmc_source_close(s2);
+	free(b1);
+	free(b2);
+	vmc_header_free(h);
+	vmc_header_free(g);
+	vmc_system_free(s);
+	vmc_ranges_free(ram);
+	vmc_ranges_free(crash);
+	vmc_ranges_free(cp);
+	vmc_ranges_free(x);
+	vmc_iomem_free(m);
+	return st;
+}
+
+/*
+ * Crashes reported as library bugs, by the workload stage they happen in
+ * (a crash in any other stage is a plain failure):
+ *
+ *  profile-kfile-ram   src/core/profile.c kfile_ram(): vmc_ranges_count(crash)
+ *                      runs while crash is still NULL when the low-1 MiB
+ *                      exclusion or vmc_ranges_new(&crash) failed (NULL
+ *                      dereference); and system_ram() below.
+ *  profile-system-ram  src/core/profile.c system_ram(): when
+ *                      vmc_ranges_new(out) fails it still calls
+ *                      vmc_ranges_free(*out) -- the caller's uninitialised
+ *                      `vmc_ranges *ram` (profile_generic, profile_kexec_file).
+ *  lint-ram-ranges     src/core/lint.c ram_ranges(): the same on
+ *                      vmc_ranges_new failure (summarize()'s `ram` is
+ *                      uninitialised), and on a vmc_ranges_add failure it
+ *                      frees *out but leaves it set, so diff_ram() frees
+ *                      x / y a second time.
+ */
+static const struct {
+	const char *stage, *bug;
+} known_crashes[] = {
+	{ "kexec-file header", "profile-kfile-ram" },
+	{ "generic header", "profile-system-ram" },
+	{ "write, parse, inspect", "lint-ram-ranges" },
+	{ "diff", "lint-ram-ranges" },
+	{ "vmcore inspect", "lint-ram-ranges" },
+};
+
+static const char *known_crash(const char *stage)
+{
+	for (size_t i = 0; i < sizeof(known_crashes) / sizeof(known_crashes[0]);
+	     i++)
+		if (strcmp(known_crashes[i].stage, stage) == 0)
+			return known_crashes[i].bug;
+	return NULL;
+}
+
+/* Run the workload in a child with allocation @n failing. */
+static void run_child(unsigned long n, bool sticky)
+{
+	struct result r;
+	vmc_error e;
+	long live0 = failalloc_live();
+	vmc_status st;
+
+	failalloc_arm(n, sticky);
+	st = workload(&r, &e);
+	sh->fired = failalloc_fired();
+	sh->calls = failalloc_calls();
+	failalloc_arm(0, false);
+	sh->leaked = failalloc_live() - live0;
+	sh->st = st;
+	sh->e = e;
+	memcpy(sh->result, &r, sizeof(r));
+	sh->done = 1;
+	exit(0);	/* not _exit: LeakSanitizer runs in the child */
+}
+
+static void run_pass(bool sticky, const struct result *ref,
+		     unsigned long ref_calls)
+{
+	unsigned long n, failing = 0, crashed = 0;
+	bool ended = false;
+
+	for (n = 1; n <= ref_calls + 1; n++) {
+		int ws = 0;
+		pid_t pid;
+
+		memset(sh, 0, sizeof(*sh));
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0)
+			run_child(n, sticky);
+		if (!CHECK(pid > 0, "fork"))
+			return;
+		waitpid(pid, &ws, 0);
+		t_case("%s failure at allocation %lu (stage: %s)",
+		       sticky ? "sticky" : "single", n, sh->stage);
+		if (!sh->done) {
+			const char *bug = known_crash(sh->stage);
+
+			crashed++;
+			failing++;
+			if (bug)
+				KNOWN_BUG(false, bug,
+					  "the run crashed (wait status 0x%x)", ws);
+			else
+				CHECK(false, "the run crashed (wait status 0x%x)",
+				      ws);
+			continue;
+		}
+		CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+		      "child wait status 0x%x (LeakSanitizer report?)", ws);
+		if (!sh->fired) {
+			CHECK_ST(sh->st, VMC_OK, &sh->e);
+			CHECK(memcmp(sh->result, ref, sizeof(*ref)) == 0,
+			      "a run without failures matches the reference");
+			CHECK(sh->leaked == 0, "%ld blocks leaked", sh->leaked);
+			ended = true;
+			break;
+		}
+		failing++;
+		CHECK(sh->st == VMC_ERR_NOMEM && sh->e.status == VMC_ERR_NOMEM &&
+		      sh->e.msg[0], "status %s, error status %s, message '%s'",
+		      vmc_status_name(sh->st), vmc_status_name(sh->e.status),
+		      sh->e.msg);
+		CHECK(sh->leaked == 0, "%ld blocks leaked", sh->leaked);
+	}
+	t_case("%s", "");
+	printf("%s pass: %lu runs with a failed allocation (%lu crashed); the "
+	       "workload makes %lu allocations\n", sticky ? "sticky" : "single",
+	       failing, crashed, ref_calls);
+	CHECK(ended, "the %s pass ended with a clean run",
+	      sticky ? "sticky" : "single");
+	CHECK(failing == ref_calls, "every allocation was failed once "
+	      "(%lu of %lu)", failing, ref_calls);
+}
+
+int main(void)
+{
+	struct result ref;
+	vmc_error e;
+	vmc_status st;
+	unsigned long calls;
+
+	rng_seed("test_failalloc", 1);
+	make_kcore();
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		printf("mmap: cannot share results with the child runs\n");
+		return 2;
+	}
+	failalloc_arm(0, false);
+	st = workload(&ref, &e);
+	calls = failalloc_calls();
+	CHECK_ST(st, VMC_OK, &e);
+	CHECK(calls > 50, "the workload allocates (%lu calls)", calls);
+	CHECK_U64(failalloc_live(), 0);
+	CHECK(ref.hdr_phdrs > 4 && ref.gen_phdrs > 4 && ref.parsed_phdrs ==
+	      ref.hdr_phdrs && ref.diffs > 0 && ref.warnings > 0 &&
+	      ref.vmcore_lints > 0, "the workload reaches every stage "
+	      "(hdr %zu gen %zu parsed %zu diffs %zu warnings %zu vmcore lints "
+	      "%zu)", ref.hdr_phdrs, ref.gen_phdrs, ref.parsed_phdrs, ref.diffs,
+	      ref.warnings, ref.vmcore_lints);
+	if (st)
+		return t_finish();
+	if (getenv("FAILALLOC_ONLY")) {
+		/* Debugging: one run in this process, allocation N failing. */
+		failalloc_arm(strtoul(getenv("FAILALLOC_ONLY"), NULL, 0), false);
+		st = workload(&ref, &e);
+		printf("FAILALLOC_ONLY: %s (%s) at stage %s\n",
+		       vmc_status_name(st), e.msg, sh->stage);
+		return t_finish();
+	}
+	run_pass(false, &ref, calls);
+	run_pass(true, &ref, calls);
+	munmap(sh, sizeof(*sh));
+	return t_finish();
+}
