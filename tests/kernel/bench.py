@@ -233,6 +233,8 @@ def post(a):
     tail_zero = None
     if seg is not None:
         tail_zero = not any(data[hlen:seg]) if seg > hlen else True
+    if tail_zero is False:
+        raise SystemExit("elfcorehdr segment has non-zero bytes past %d (segment %d)" % (hlen, seg))
     with open(os.path.join(OUT, "elfcorehdr.bin"), "wb") as f:
         f.write(body)
     heh, hph = cc.parse_core(body, "elfcorehdr")

@@ -118,6 +118,8 @@ def check_capture(cdir, cache_root=None):
     if len(hdr) != meta["elfcorehdr_len"] or len(hdr) % 4096:
         raise CheckError("elfcorehdr.bin is %d bytes, meta says %s" % (len(hdr), meta["elfcorehdr_len"]))
     eh, hph = parse_core(hdr, "elfcorehdr.bin")
+    if meta.get("elfcorehdr_tail_zero") is False:
+        raise CheckError("meta.json: elfcorehdr segment tail not zero")
     hn, hl = summarize(hph)
     if hn < 1 or hl < 1:
         raise CheckError("elfcorehdr.bin has %d PT_NOTE, %d PT_LOAD" % (hn, hl))

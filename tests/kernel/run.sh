@@ -46,7 +46,7 @@ log() { echo "[bench] $*" >&2; }
 die() { echo "[bench] ERROR: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- packages --
-HOST_PKGS=(qemu-system-x86 kexec-tools busybox-static cpio elfutils zstd xz-utils kmod python3)
+HOST_PKGS=(qemu-system-x86 kexec-tools busybox-static cpio elfutils binutils zstd xz-utils kmod python3)
 ensure_pkgs() {
 	local missing=() p
 	for p in "${HOST_PKGS[@]}"; do
