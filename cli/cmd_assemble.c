@@ -43,6 +43,8 @@ static void help(void)
 "Format:\n"
 "  --page-size N           4096 (default), 16384 or 65536\n"
 "  --arch ARCH             accept only this machine (default: any known)\n"
+"  --note-align N          p_align of the merged PT_NOTE (default: 4, or 0\n"
+"                          when VMCOREINFO says Linux < 6.2)\n"
 "  --lenient               continue where the kernel continues, with\n"
 "                          warnings (default: fail with the kernel's reason)\n"
 "\n"
@@ -63,7 +65,7 @@ static void help(void)
 
 enum { A_HDR_ADDR = 256, A_HDR_FILE, A_MEMORY, A_MEMORY_MAP, A_MEMORY_ELF,
        A_ZERO, A_NOT_RAM, A_ALLOW_HOLES, A_PAGE_SIZE, A_ARCH, A_LENIENT,
-       A_FSYNC, A_PROGRESS, A_NO_PROGRESS, A_NO_CFR, A_NO_SPARSE, A_JSON };
+       A_FSYNC, A_NOTE_ALIGN, A_PROGRESS, A_NO_PROGRESS, A_NO_CFR, A_NO_SPARSE, A_JSON };
 
 static const struct option longopts[] = {
 	{ "elfcorehdr-addr", required_argument, NULL, A_HDR_ADDR },
@@ -77,6 +79,7 @@ static const struct option longopts[] = {
 	{ "page-size", required_argument, NULL, A_PAGE_SIZE },
 	{ "arch", required_argument, NULL, A_ARCH },
 	{ "lenient", no_argument, NULL, A_LENIENT },
+	{ "note-align", required_argument, NULL, A_NOTE_ALIGN },
 	{ "fsync", no_argument, NULL, A_FSYNC },
 	{ "progress", no_argument, NULL, A_PROGRESS },
 	{ "no-progress", no_argument, NULL, A_NO_PROGRESS },
@@ -286,6 +289,10 @@ static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
 			a->o.machine = id.machine;
 			break;
 		case A_LENIENT: a->o.lenient = true; break;
+		case A_NOTE_ALIGN:
+			st = vmc_parse_u64(optarg, &a->o.note_align, e);
+			a->o.have_note_align = true;
+			break;
 		case A_FSYNC: a->fsync = true; break;
 		case A_PROGRESS: a->progress = 1; break;
 		case A_NO_PROGRESS: a->progress = 0; break;
@@ -297,7 +304,8 @@ static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
 		default: return EXIT_USAGE;
 		}
 		if (st == VMC_ERR_INVALID ||
-		    (st && (c == A_HDR_ADDR || c == A_PAGE_SIZE || c == A_ARCH)))
+		    (st && (c == A_HDR_ADDR || c == A_PAGE_SIZE || c == A_ARCH ||
+			    c == A_NOTE_ALIGN)))
 			return usage_error(CMD, "%s", e->msg);
 		if (st)
 			return fail(CMD, e);

@@ -107,6 +107,14 @@ struct vmc_dump_opts {
 	bool lenient;
 	/* Accept exactly this e_machine; 0: any machine the library names. */
 	uint16_t machine;
+	/*
+	 * p_align of the merged PT_NOTE.  Linux 6.12 writes 4, 6.1 wrote 0
+	 * (both seen in real captures); the change is assumed at 6.2.  Without
+	 * have_note_align it follows OSRELEASE in the VMCOREINFO note (4 when
+	 * there is none).
+	 */
+	bool have_note_align;
+	uint64_t note_align;
 };
 #define VMC_DUMP_OPTS_INIT { .version = VMC_DUMP_OPTS_VERSION }
 

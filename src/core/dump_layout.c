@@ -280,6 +280,33 @@ static vmc_status copy_notes(struct ctx *x, vmc_error *e)
 	return VMC_OK;
 }
 
+/*
+ * p_align of the merged PT_NOTE: 4 since the kernel set it (6.12 does),
+ * 0 before (6.1 does); pick by the crashed kernel's OSRELEASE.
+ */
+static uint64_t note_align(const struct ctx *x)
+{
+	struct vmc_note_iter it;
+	struct vmc_note n;
+	char rel[64];
+	unsigned maj = 0, min = 0;
+
+	if (x->d->o.have_note_align)
+		return x->d->o.note_align;
+	vmc_notes_iter_init(&it, x->d->notes, (size_t)x->notes_sum, x->order);
+	while (vmc_notes_next(&it, &n) == VMC_OK) {
+		if (!vmc_note_name_is(&n, "VMCOREINFO") ||
+		    vmc_vmcoreinfo_get((const char *)n.desc, n.descsz,
+				       "OSRELEASE", rel, sizeof(rel)))
+			continue;
+		if (sscanf(rel, "%u.%u", &maj, &min) == 2 &&
+		    (maj < 6 || (maj == 6 && min < 2)))
+			return 0;
+		break;
+	}
+	return 4;
+}
+
 /* merge_note_headers_elf64/32, the in-place edit of elfcorebuf. */
 static vmc_status merge_notes(struct ctx *x, vmc_error *e)
 {
@@ -316,7 +343,7 @@ static vmc_status merge_notes(struct ctx *x, vmc_error *e)
 	put_w(x, ph0 + c->p_paddr, 0);
 	put_w(x, ph0 + c->p_filesz, x->notes_sum);
 	put_w(x, ph0 + c->p_memsz, x->notes_sum);
-	put_w(x, ph0 + c->p_align, 4);
+	put_w(x, ph0 + c->p_align, note_align(x));
 
 	i = (size_t)(x->nr_ptnote - 1) * c->phsz;
 	x->elfsz = x->elfsz_orig - i;
