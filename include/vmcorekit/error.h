@@ -52,7 +52,8 @@ vmc_status vmc_error_set_errno(vmc_error *e, vmc_status st, int sys_errno,
 
 /*
  * Prepend "<context>: " to the message, keeping the status.  Returns the
- * status already in @e (VMC_ERR_INVALID if none was set).
+ * status already in @e (VMC_ERR_INVALID if none was set, or if @e is
+ * NULL: callers that accept a NULL @e must return their own status).
  */
 vmc_status vmc_error_prefix(vmc_error *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

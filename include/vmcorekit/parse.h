@@ -33,7 +33,8 @@ vmc_status vmc_parse_range(const char *s, uint64_t *start, uint64_t *end,
 /*
  * A ranges file: one range per line in the vmc_parse_range syntax; blank
  * lines and '#' comments are skipped.  Appended to @out.
- * Errors: VMC_ERR_CORRUPT naming the line, VMC_ERR_NOMEM.
+ * Errors: those of vmc_parse_range and vmc_ranges_add (VMC_ERR_INVALID,
+ * VMC_ERR_RANGE, VMC_ERR_NOMEM), the message naming the line.
  */
 struct vmc_ranges;
 vmc_status vmc_parse_ranges_text(const char *text, size_t len,

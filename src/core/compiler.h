@@ -21,6 +21,13 @@ void *vmc__realloc(void *p, size_t n);
 void *vmc__reallocarray(void *p, size_t n, size_t size);
 void vmc__free(void *p);
 
+/*
+ * Add context to @e's message and return @st: "return PREFIXED(st, e,
+ * "PT_LOAD %zu", i);".  Unlike returning vmc_error_prefix()'s result this
+ * keeps the status when the caller passed no vmc_error.
+ */
+#define PREFIXED(st, e, ...) (vmc_error_prefix((e), __VA_ARGS__), (st))
+
 static inline bool add_overflows_u64(uint64_t a, uint64_t b, uint64_t *sum)
 {
 	return __builtin_add_overflow(a, b, sum);

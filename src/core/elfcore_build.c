@@ -5,7 +5,7 @@
  *   0            ELF header (64 / 52 bytes)
  *   e_phoff      nr_phdrs program headers, then (nr_slots - nr_phdrs)
  *                zeroed slots the loader counted but did not fill
- *   [shoff]      section header 0 when nr_slots >= PN_XNUM (extended
+ *   [shoff]      section header 0 when nr_phdrs >= PN_XNUM (extended
  *                numbering, as fs/binfmt_elf.c fill_extnum_info writes it)
  *   ...          zeros up to the size rounded to align
  */
@@ -90,7 +90,7 @@ VMC_EXPORT vmc_status vmc_elfcore_write(const struct vmc_elfcore_spec *spec,
 					 phsz, e);
 		if (st) {
 			memset(b, 0, size);
-			return vmc_error_prefix(e, "program header %zu", i);
+			return PREFIXED(st, e, "program header %zu", i);
 		}
 	}
 	*used = size;

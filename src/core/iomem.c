@@ -146,7 +146,7 @@ VMC_EXPORT vmc_status vmc_iomem_system_ram(const vmc_iomem *m,
 		st = vmc_ranges_add_inclusive(out, any && r->start < next ?
 					      next : r->start, r->last, e);
 		if (st)
-			return vmc_error_prefix(e, "iomem '%s'", r->name);
+			return PREFIXED(st, e, "iomem '%s'", r->name);
 		any = true;
 		next = r->last + 1;
 	}

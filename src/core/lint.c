@@ -51,6 +51,8 @@ vmc_status ram_ranges(const vmc_elfcore *c, const enum vmc_role *roles,
 {
 	vmc_status st = vmc_ranges_new(out, e);
 
+	if (st)
+		return st;
 	for (size_t i = 0; !st && i < vmc_elfcore_nr_phdrs(c); i++) {
 		const struct vmc_phdr *p = vmc_elfcore_phdr(c, i);
 		uint64_t end;
@@ -61,8 +63,10 @@ vmc_status ram_ranges(const vmc_elfcore *c, const enum vmc_role *roles,
 			end = UINT64_MAX;
 		st = vmc_ranges_add(*out, p->paddr, end, e);
 	}
-	if (st)
+	if (st) {
 		vmc_ranges_free(*out);
+		*out = NULL;
+	}
 	return st;
 }
 
@@ -92,7 +96,7 @@ static vmc_status add_lint(vmc_report *r, enum vmc_lint_code code,
 static vmc_status summarize(vmc_report *r, const vmc_elfcore *c,
 			    vmc_error *e)
 {
-	vmc_ranges *ram;
+	vmc_ranges *ram = NULL;
 	const struct vmc_range *v;
 	size_t n;
 	vmc_status st = ram_ranges(c, r->roles, &ram, e);

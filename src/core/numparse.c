@@ -110,7 +110,7 @@ VMC_EXPORT vmc_status vmc_parse_range(const char *s, uint64_t *start,
 	if (!st)
 		st = vmc_parse_u64(sep + 1, &y, e);
 	if (st)
-		return vmc_error_prefix(e, "range '%s'", s);
+		return PREFIXED(st, e, "range '%s'", s);
 	if (*sep == '+') {
 		if (add_overflows_u64(x, y, end))
 			return vmc_error_set(e, VMC_ERR_RANGE,
@@ -161,7 +161,7 @@ VMC_EXPORT vmc_status vmc_parse_ranges_text(const char *text, size_t len,
 		if (!st)
 			st = vmc_ranges_add(out, start, end, e);
 		if (st) {
-			return vmc_error_prefix(e, "line %zu", lineno);
+			return PREFIXED(st, e, "line %zu", lineno);
 		}
 	}
 	return VMC_OK;

@@ -296,14 +296,17 @@ static vmc_status system_ram(const vmc_system *s,
 				     "proc/iomem is missing: no memory ranges "
 				     "(give --iomem or --ranges)");
 	st = vmc_ranges_new(out, e);
-	if (!st)
-		st = vmc_iomem_system_ram(s->iomem, *out, e);
+	if (st)
+		return st;
+	st = vmc_iomem_system_ram(s->iomem, *out, e);
 	if (!st && vmc_ranges_count(*out) == 0 && s->dt_ram) {
 		vmc_ranges_free(*out);
 		return vmc_ranges_copy(out, s->dt_ram, e);
 	}
-	if (st)
+	if (st) {
 		vmc_ranges_free(*out);
+		*out = NULL;
+	}
 	return st;
 }
 
@@ -332,7 +335,7 @@ static vmc_status kfile_ram(const vmc_system *s,
 	if (!st && s->iomem)
 		st = vmc_iomem_find(s->iomem, "Crash kernel", crash, e);
 	c = st ? NULL : vmc_ranges_data(crash);
-	for (size_t i = vmc_ranges_count(crash); !st && i-- > 0;)
+	for (size_t i = st ? 0 : vmc_ranges_count(crash); !st && i-- > 0;)
 		st = vmc_ranges_exclude(ram, c[i].start, c[i].end, e);
 	if (!st && o->exclude) {
 		const struct vmc_range *x = vmc_ranges_data(o->exclude);
@@ -500,7 +503,7 @@ VMC_EXPORT vmc_status vmc_header_build(vmc_header **out, const vmc_system *s,
 	}
 	if (st) {
 		vmc_header_free(h);
-		return vmc_error_prefix(e, "%s", vmc_profile_name(o->profile));
+		return PREFIXED(st, e, "%s", vmc_profile_name(o->profile));
 	}
 	h->spec.phdrs = h->ph;
 	h->spec.nr_phdrs = h->nr;

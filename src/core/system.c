@@ -172,7 +172,7 @@ static vmc_status parse_cpumask(const char *path, const void *data,
 	memset(mask, 0, CPU_WORDS * sizeof(*mask));
 	st = vmc_parse_cpulist(data, len, mask, VMC_MAX_CPUS, nr, e);
 	if (st)
-		return vmc_error_prefix(e, "%s", path);
+		return PREFIXED(st, e, "%s", path);
 	*have = true;
 	return VMC_OK;
 }
@@ -191,7 +191,7 @@ static vmc_status parse_kcore(vmc_system *s, const void *data, size_t len,
 	vmc_status st = vmc_elf_decode_ehdr(data, len, &eh, e);
 
 	if (st)
-		return vmc_error_prefix(e, "proc/kcore");
+		return PREFIXED(st, e, "proc/kcore");
 	entsz = vmc_elf_phdr_size(eh.id.cls);
 	if (eh.phentsize != entsz || eh.phoff > len ||
 	    (len - eh.phoff) / entsz < eh.phnum)

@@ -126,7 +126,7 @@ VMC_EXPORT vmc_status vmc_source_open_file(vmc_source **out, const char *path,
 	st = vmc_source_new_fd(out, fd, 1, e);
 	if (st != VMC_OK) {
 		close(fd);
-		return vmc_error_prefix(e, "%s", path);
+		return PREFIXED(st, e, "%s", path);
 	}
 	return VMC_OK;
 }

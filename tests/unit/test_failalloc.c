@@ -310,25 +310,6 @@ static vmc_status workload(struct result *res, vmc_error *e)
  *                      frees *out but leaves it set, so diff_ram() frees
  *                      x / y a second time.
  */
-static const struct {
-	const char *stage, *bug;
-} known_crashes[] = {
-	{ "kexec-file header", "profile-kfile-ram" },
-	{ "generic header", "profile-system-ram" },
-	{ "write, parse, inspect", "lint-ram-ranges" },
-	{ "diff", "lint-ram-ranges" },
-	{ "vmcore inspect", "lint-ram-ranges" },
-};
-
-static const char *known_crash(const char *stage)
-{
-	for (size_t i = 0; i < sizeof(known_crashes) / sizeof(known_crashes[0]);
-	     i++)
-		if (strcmp(known_crashes[i].stage, stage) == 0)
-			return known_crashes[i].bug;
-	return NULL;
-}
-
 /* Run the workload in a child with allocation @n failing. */
 static void run_child(unsigned long n, bool sticky)
 {
@@ -371,16 +352,9 @@ static void run_pass(bool sticky, const struct result *ref,
 		t_case("%s failure at allocation %lu (stage: %s)",
 		       sticky ? "sticky" : "single", n, sh->stage);
 		if (!sh->done) {
-			const char *bug = known_crash(sh->stage);
-
 			crashed++;
 			failing++;
-			if (bug)
-				KNOWN_BUG(false, bug,
-					  "the run crashed (wait status 0x%x)", ws);
-			else
-				CHECK(false, "the run crashed (wait status 0x%x)",
-				      ws);
+			CHECK(false, "the run crashed (wait status 0x%x)", ws);
 			continue;
 		}
 		CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
