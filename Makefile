@@ -49,10 +49,13 @@ check-asan: deps $(ASAN)/build.ninja
 
 check: check-unit check-asan
 
+# The bench regenerates tests/kernel/captures (and the git-ignored cache of
+# guest RAM and real vmcores); then every comparison registered with meson
+# (suites e2e and kernel) runs against the fresh captures.
 check-kernel: build
 	@scripts/install-deps.sh --kernel
 	tests/kernel/run.sh
-	tests/e2e/run-captures.sh $(VMC)
+	meson test -C $(BUILD) --print-errorlogs --suite e2e --suite kernel
 
 bench: build
 	bench/build-scale.sh
