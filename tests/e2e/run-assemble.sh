@@ -190,7 +190,12 @@ mkdir -p "$TMP/int"
 "$VMC" assemble --elfcorehdr-addr "$A" --memory-map "$F/memory.map" --allow-holes \
 	--no-sparse -o "$TMP/int/out.core" >/dev/null 2>"$TMP/stderr" &
 pid=$!
-sleep 0.3
+# Background jobs of a non-interactive shell start with SIGINT ignored until
+# vmcorekit installs its handler: wait for the temp file, then signal.
+for _ in $(seq 100); do
+	ls "$TMP"/int/out.core.tmp.* >/dev/null 2>&1 && break
+	sleep 0.01
+done
 kill -INT $pid 2>/dev/null
 wait $pid
 rc=$?
