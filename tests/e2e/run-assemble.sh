@@ -102,7 +102,7 @@ EOF
 		rm -f "$TMP"/*.dmesg
 	fi
 	if [ -f "$real" ] && /usr/bin/python3 -c "import drgn" 2>/dev/null; then
-		if /usr/bin/python3 - "$out" "$real" <<'EOF'
+		if /usr/bin/python3 - "$out" "$real" >/dev/null <<'EOF'
 import sys, drgn, random
 def prog(p):
     pr = drgn.Program()
@@ -124,6 +124,21 @@ print(n)
 EOF
 		then pass "capture $s: drgn physical reads identical"
 		else bad "capture $s: drgn physical reads differ"
+		fi
+	fi
+	# Round trip: the header from elfcorehdr.bin, memory from the real
+	# vmcore used as an ELF core (kexec_file: no backup region, so every
+	# window is in the vmcore at its p_paddr).
+	# (once: it costs a full copy and hash)
+	if [ -z "${roundtrip_done:-}" ] && [ -f "$real" ] &&
+	   grep -q '"load_method": "kexec_file_load"' "$c/meta.json"; then
+		roundtrip_done=1
+		if "$VMC" assemble --elfcorehdr "$c/elfcorehdr.bin" --memory-elf "$real" \
+			-o "$out" >/dev/null &&
+		   [ "$(sha256sum <"$out" | cut -c1-64)" = "$(cut -c1-64 "$c/vmcore.sha256")" ]; then
+			pass "capture $s: --elfcorehdr FILE --memory-elf vmcore reproduces the vmcore"
+		else
+			bad "capture $s: --memory-elf round trip differs"
 		fi
 	fi
 	rm -f "$out"
