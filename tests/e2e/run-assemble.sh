@@ -15,7 +15,8 @@ VMC=$(readlink -f "$VMC")
 TMP=$(mktemp -d /tmp/vmc-assemble.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 fails=0
-pass() { echo "ok   $*"; }
+passes=0
+pass() { echo "ok   $*"; passes=$((passes + 1)); }
 bad() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 hdr_addr() { grep -o 'elfcorehdr=[^ ]*' "$1" | head -1 | cut -d= -f2; }
@@ -100,6 +101,15 @@ EOF
 			bad "capture $s: makedumpfile --dump-dmesg differs"
 		fi
 		rm -f "$TMP"/*.dmesg
+		# makedumpfile -E -d 31 (filtered ELF) of ours and of the real one.
+		if makedumpfile -E -d 31 "$out" "$TMP/ours.e" >/dev/null 2>&1 &&
+			makedumpfile -E -d 31 "$real" "$TMP/real.e" >/dev/null 2>&1 &&
+			cmp -s "$TMP/ours.e" "$TMP/real.e"; then
+			pass "capture $s: makedumpfile -E -d 31 outputs identical ($(stat -c %s "$TMP/real.e") bytes)"
+		else
+			bad "capture $s: makedumpfile -E -d 31 outputs differ"
+		fi
+		rm -f "$TMP"/*.e
 	fi
 	if [ -f "$real" ] && /usr/bin/python3 -c "import drgn" 2>/dev/null; then
 		if /usr/bin/python3 - "$out" "$real" >/dev/null <<'EOF'
@@ -245,5 +255,5 @@ else
 	bad "-o - (pipe): sha256 differs"
 fi
 
-echo "run-assemble: $fails failure(s)"
+echo "$passes passed, $fails failed"
 [ $fails = 0 ]
