@@ -105,7 +105,7 @@ static vmc_status read_ehdr(struct ctx *x, vmc_error *e)
 	vmc_status st = x->hs->ops->read(x->hs, eh, 16, x->addr, e);
 
 	if (st)
-		return vmc_error_prefix(e, "elfcorehdr at 0x%llx",
+		return PREFIXED(st, e, "elfcorehdr at 0x%llx",
 					(unsigned long long)x->addr);
 	if (memcmp(eh, "\177ELF", 4) != 0)
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
@@ -122,7 +122,7 @@ static vmc_status read_ehdr(struct ctx *x, vmc_error *e)
 	x->order = eh[5] == 1 ? VMC_LE : VMC_BE;
 	st = x->hs->ops->read(x->hs, eh, c->ehsz, x->addr, e);
 	if (st)
-		return vmc_error_prefix(e, "elfcorehdr at 0x%llx",
+		return PREFIXED(st, e, "elfcorehdr at 0x%llx",
 					(unsigned long long)x->addr);
 	type = vmc_get16(x->order, eh + 16);
 	machine = vmc_get16(x->order, eh + 18);
@@ -169,7 +169,7 @@ static vmc_status read_headers(struct ctx *x, vmc_error *e)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	st = x->hs->ops->read(x->hs, d->hdr, x->elfsz_orig, x->addr, e);
 	if (st)
-		return vmc_error_prefix(e, "elfcorehdr program headers (%u)",
+		return PREFIXED(st, e, "elfcorehdr program headers (%u)",
 					x->phnum);
 	return VMC_OK;
 }
@@ -215,7 +215,7 @@ static vmc_status update_note_sizes(struct ctx *x, vmc_error *e)
 					    off, e);
 		if (st) {
 			vmc__free(scratch);
-			return vmc_error_prefix(e, "PT_NOTE %u at 0x%llx", i,
+			return PREFIXED(st, e, "PT_NOTE %u at 0x%llx", i,
 						(unsigned long long)off);
 		}
 		vmc_notes_iter_init(&it, scratch, (size_t)max_sz, x->order);
@@ -274,7 +274,7 @@ static vmc_status copy_notes(struct ctx *x, vmc_error *e)
 		st = x->hs->ops->read_notes(x->hs, d->notes + pos, (size_t)len,
 					    get_w(x, ph + x->c->p_offset), e);
 		if (st)
-			return vmc_error_prefix(e, "PT_NOTE %u", i);
+			return PREFIXED(st, e, "PT_NOTE %u", i);
 		pos += len;
 	}
 	return VMC_OK;
@@ -443,7 +443,7 @@ static vmc_status check_coverage(vmc_dump *d, vmc_error *e)
 							   e);
 
 			if (st)
-				return vmc_error_prefix(e, "PT_LOAD %zu window "
+				return PREFIXED(st, e, "PT_LOAD %zu window "
 					"[0x%llx, 0x%llx)", x->phdr_index,
 					(unsigned long long)x->paddr,
 					(unsigned long long)(x->paddr + x->len));

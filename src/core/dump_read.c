@@ -79,7 +79,7 @@ VMC_EXPORT vmc_status vmc_dump_read_at(vmc_dump *d, uint64_t off, void *buf,
 			st = vmc_source_read_at(s.src, s.src_off, p,
 						(size_t)s.len, e);
 			if (st)
-				return vmc_error_prefix(e, "physical 0x%llx",
+				return PREFIXED(st, e, "physical 0x%llx",
 							(unsigned long long)s.paddr);
 			break;
 		default:

@@ -286,7 +286,7 @@ VMC_EXPORT vmc_status vmc_physmem_read(const vmc_physmem *pm, uint64_t paddr,
 			st = vmc_source_read_at(s.src, s.src_off, p,
 						(size_t)s.len, e);
 			if (st)
-				return vmc_error_prefix(e, "physical 0x%llx",
+				return PREFIXED(st, e, "physical 0x%llx",
 							(unsigned long long)paddr);
 		} else {
 			memset(p, 0, (size_t)s.len);
