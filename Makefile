@@ -14,7 +14,7 @@ ASAN   ?= build-asan
 SAMPLE ?= tests/kernel/captures/612-file-1cpu
 VMC     = $(BUILD)/cli/vmcorekit
 
-.PHONY: all deps build sample check check-unit check-asan check-kernel bench clean
+.PHONY: all deps build sample check check-pure check-unit check-asan check-kernel bench clean
 
 all: sample
 
@@ -47,7 +47,13 @@ check-asan: deps $(ASAN)/build.ninja
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN) --print-errorlogs
 
-check: check-unit check-asan
+# src/core is pure: no system headers, no I/O calls, no exit (DESIGN.md 3).
+check-pure:
+	@if grep -rnE '#include *<(unistd|fcntl|errno|sys/[a-z]+)\.h>|\b(fopen|open|pread|pwrite|read|write|exit)\(' src/core; then \
+		echo "check-pure: src/core must stay free of I/O"; exit 1; \
+	else echo "check-pure: src/core has no I/O"; fi
+
+check: check-pure check-unit check-asan
 
 # The bench regenerates tests/kernel/captures (and the git-ignored cache of
 # guest RAM and real vmcores); then every comparison registered with meson

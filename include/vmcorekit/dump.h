@@ -52,7 +52,7 @@ struct vmc_hdr_source_ops {
 	/* elfcorehdr_free (optional). */
 	void (*free)(vmc_hdr_source *h, uint64_t addr);
 	/* elfcorehdr_read: exactly @count bytes at @pos. */
-	vmc_status (*read)(vmc_hdr_source *h, void *buf, size_t count,
+	vmc_status (*read_header)(vmc_hdr_source *h, void *buf, size_t count,
 			   uint64_t pos, vmc_error *e);
 	/* elfcorehdr_read_notes: exactly @count bytes at @pos (a PT_NOTE's
 	 * p_offset). */

@@ -102,7 +102,7 @@ static vmc_status read_ehdr(struct ctx *x, vmc_error *e)
 	const struct cls *c;
 	uint16_t type, machine, ehsize, phentsize;
 	uint32_t version;
-	vmc_status st = x->hs->ops->read(x->hs, eh, 16, x->addr, e);
+	vmc_status st = x->hs->ops->read_header(x->hs, eh, 16, x->addr, e);
 
 	if (st)
 		return PREFIXED(st, e, "elfcorehdr at 0x%llx",
@@ -120,7 +120,7 @@ static vmc_status read_ehdr(struct ctx *x, vmc_error *e)
 				     not_sane, eh[5]);
 	x->c = c = eh[4] == 2 ? &cls64 : &cls32;
 	x->order = eh[5] == 1 ? VMC_LE : VMC_BE;
-	st = x->hs->ops->read(x->hs, eh, c->ehsz, x->addr, e);
+	st = x->hs->ops->read_header(x->hs, eh, c->ehsz, x->addr, e);
 	if (st)
 		return PREFIXED(st, e, "elfcorehdr at 0x%llx",
 					(unsigned long long)x->addr);
@@ -167,7 +167,7 @@ static vmc_status read_headers(struct ctx *x, vmc_error *e)
 	d->hdr = vmc__calloc(1, d->hdr_cap);
 	if (!d->hdr)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	st = x->hs->ops->read(x->hs, d->hdr, x->elfsz_orig, x->addr, e);
+	st = x->hs->ops->read_header(x->hs, d->hdr, x->elfsz_orig, x->addr, e);
 	if (st)
 		return PREFIXED(st, e, "elfcorehdr program headers (%u)",
 					x->phnum);

@@ -52,7 +52,7 @@ static const struct vmc_hdr_source_ops oldmem_ops = {
 	.version = VMC_HDR_SOURCE_OPS_VERSION,
 	.kind = "oldmem",
 	.alloc = oldmem_alloc,
-	.read = oldmem_read,
+	.read_header = oldmem_read,
 	.read_notes = oldmem_read,
 	.close = hs_close,
 };
@@ -95,7 +95,7 @@ static const struct vmc_hdr_source_ops source_ops = {
 	.version = VMC_HDR_SOURCE_OPS_VERSION,
 	.kind = "file",
 	.alloc = src_alloc,
-	.read = src_read,
+	.read_header = src_read,
 	.read_notes = src_read_notes,
 	.close = hs_close,
 };
@@ -104,7 +104,7 @@ static const struct vmc_hdr_source_ops newmem_ops = {
 	.version = VMC_HDR_SOURCE_OPS_VERSION,
 	.kind = "newmem",
 	.alloc = src_alloc,
-	.read = src_read,
+	.read_header = src_read,
 	.read_notes = src_read_notes,
 	.close = hs_close,
 };
