@@ -396,7 +396,7 @@ static void summary(const struct asm_args *a, const vmc_dump *d,
 
 			json_obj_begin(&j, NULL);
 			json_str(&j, "kind", extent_kind(x->kind));
-			json_u64(&j, "offset", x->off);
+			json_hex(&j, "offset", x->off);
 			json_u64(&j, "size", x->len);
 			if (x->kind == VMC_EXTENT_MEMORY)
 				json_hex(&j, "paddr", x->paddr);
@@ -412,7 +412,7 @@ static void summary(const struct asm_args *a, const vmc_dump *d,
 		for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
 			json_str(&j, NULL, vmc_dump_warning(d, i));
 		json_arr_end(&j);
-		json_u64(&j, "milliseconds", (uint64_t)(secs * 1000));
+		json_f64(&j, "seconds", secs);
 		json_obj_end(&j);
 		json_done(&j);
 		return;

@@ -109,6 +109,12 @@ void json_hex(struct json *j, const char *key, uint64_t v)
 	fprintf(j->f, "\"0x%" PRIx64 "\"", v);
 }
 
+void json_f64(struct json *j, const char *key, double v)
+{
+	sep(j, key);
+	fprintf(j->f, "%.6f", v);
+}
+
 void json_bool(struct json *j, const char *key, bool v)
 {
 	sep(j, key);
