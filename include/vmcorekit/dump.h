@@ -25,7 +25,7 @@
 
 #include "vmcorekit/error.h"
 #include "vmcorekit/elf.h"
-#include "vmcorekit/physmem.h"
+#include "vmcorekit/memmap.h"
 
 #ifdef __cplusplus
 extern "C" {

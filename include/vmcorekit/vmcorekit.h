@@ -15,7 +15,7 @@
 #include "vmcorekit/build.h"
 #include "vmcorekit/inspect.h"
 #include "vmcorekit/output.h"
-#include "vmcorekit/physmem.h"
+#include "vmcorekit/memmap.h"
 #include "vmcorekit/dump.h"
 
 #define VMCOREKIT_VERSION "0.1.0"

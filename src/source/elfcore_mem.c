@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "vmcorekit/elfcore.h"
-#include "vmcorekit/physmem.h"
+#include "vmcorekit/memmap.h"
 #include "core/compiler.h"
 
 struct seg {
