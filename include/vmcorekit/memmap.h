@@ -48,6 +48,15 @@ struct vmc_mem_span {
 	uint64_t paddr;		/* physical address of the span (memory) */
 };
 
+/*
+ * Copy the s->len bytes a span stands for into @buf: the source's bytes,
+ * the in-memory bytes, or zeros (declared zeros, not RAM, allowed holes).
+ * The one place that says what each kind reads as; vmc_physmem_read and
+ * vmc_dump_read_at both go through it.  Errors: those of the source.
+ */
+vmc_status vmc_mem_span_read(const struct vmc_mem_span *s, void *buf,
+			     vmc_error *e);
+
 /* An empty space.  Errors: VMC_ERR_NOMEM. */
 vmc_status vmc_physmem_new(vmc_physmem **out, vmc_error *e);
 /* Free the space and close every source handed over with _own (NULL-safe). */

@@ -69,22 +69,10 @@ VMC_EXPORT vmc_status vmc_dump_read_at(vmc_dump *d, uint64_t off, void *buf,
 		struct vmc_mem_span s;
 		vmc_status st = vmc_dump_map(d, off, len, &s, e);
 
+		if (!st)
+			st = vmc_mem_span_read(&s, p, e);
 		if (st)
 			return st;
-		switch (s.kind) {
-		case VMC_SPAN_BYTES:
-			memcpy(p, s.bytes, (size_t)s.len);
-			break;
-		case VMC_SPAN_SOURCE:
-			st = vmc_source_read_at(s.src, s.src_off, p,
-						(size_t)s.len, e);
-			if (st)
-				return PREFIXED(st, e, "physical 0x%llx",
-							(unsigned long long)s.paddr);
-			break;
-		default:
-			memset(p, 0, (size_t)s.len);
-		}
 		p += s.len;
 		off += s.len;
 		len -= (size_t)s.len;

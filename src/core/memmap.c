@@ -267,6 +267,26 @@ VMC_EXPORT vmc_status vmc_physmem_lookup(const vmc_physmem *pm,
 	return VMC_OK;
 }
 
+VMC_EXPORT vmc_status vmc_mem_span_read(const struct vmc_mem_span *s,
+					void *buf, vmc_error *e)
+{
+	vmc_status st;
+
+	switch (s->kind) {
+	case VMC_SPAN_SOURCE:
+		st = vmc_source_read_at(s->src, s->src_off, buf, (size_t)s->len,
+					e);
+		return st ? PREFIXED(st, e, "physical 0x%llx",
+				     (unsigned long long)s->paddr) : VMC_OK;
+	case VMC_SPAN_BYTES:
+		memcpy(buf, s->bytes, (size_t)s->len);
+		return VMC_OK;
+	default:
+		memset(buf, 0, (size_t)s->len);
+		return VMC_OK;
+	}
+}
+
 VMC_EXPORT vmc_status vmc_physmem_read(const vmc_physmem *pm, uint64_t paddr,
 				       void *buf, size_t len, vmc_error *e)
 {
@@ -280,17 +300,10 @@ VMC_EXPORT vmc_status vmc_physmem_read(const vmc_physmem *pm, uint64_t paddr,
 		struct vmc_mem_span s;
 		vmc_status st = vmc_physmem_lookup(pm, paddr, len, &s, e);
 
+		if (!st)
+			st = vmc_mem_span_read(&s, p, e);
 		if (st)
 			return st;
-		if (s.kind == VMC_SPAN_SOURCE) {
-			st = vmc_source_read_at(s.src, s.src_off, p,
-						(size_t)s.len, e);
-			if (st)
-				return PREFIXED(st, e, "physical 0x%llx",
-							(unsigned long long)paddr);
-		} else {
-			memset(p, 0, (size_t)s.len);
-		}
 		p += s.len;
 		paddr += s.len;
 		len -= (size_t)s.len;
