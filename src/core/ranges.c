@@ -326,42 +326,32 @@ static vmc_status sweep(vmc_ranges *r, const struct vmc_range *x, size_t nx,
 	return VMC_OK;
 }
 
-static vmc_status merged_copy(const vmc_ranges *src, vmc_ranges **out,
-			      vmc_error *e)
+/* Sweep @r against a sorted, merged copy of @other. */
+static vmc_status sweep_against(vmc_ranges *r, const vmc_ranges *other,
+				bool keep_overlap, vmc_error *e)
 {
-	vmc_status st = vmc_ranges_copy(out, src, e);
+	vmc_ranges *x;
+	vmc_status st = vmc_ranges_copy(&x, other, e);
 
 	if (st)
 		return st;
-	(*out)->max = 0;
-	vmc_ranges_merge(*out);
-	return VMC_OK;
+	x->max = 0;
+	vmc_ranges_merge(x);
+	st = sweep(r, x->v, x->n, keep_overlap, e);
+	vmc_ranges_free(x);
+	return st;
 }
 
 VMC_EXPORT vmc_status vmc_ranges_exclude_set(vmc_ranges *r,
 					     const vmc_ranges *ex, vmc_error *e)
 {
-	vmc_ranges *x;
-	vmc_status st = merged_copy(ex, &x, e);
-
-	if (st)
-		return st;
-	st = sweep(r, x->v, x->n, false, e);
-	vmc_ranges_free(x);
-	return st;
+	return sweep_against(r, ex, false, e);
 }
 
 VMC_EXPORT vmc_status vmc_ranges_intersect(vmc_ranges *r,
 					   const vmc_ranges *with, vmc_error *e)
 {
-	vmc_ranges *x;
-	vmc_status st = merged_copy(with, &x, e);
-
-	if (st)
-		return st;
-	st = sweep(r, x->v, x->n, true, e);
-	vmc_ranges_free(x);
-	return st;
+	return sweep_against(r, with, true, e);
 }
 
 VMC_EXPORT uint64_t vmc_ranges_total(const vmc_ranges *r)
