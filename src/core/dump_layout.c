@@ -77,20 +77,38 @@ static vmc_status warn(vmc_dump *d, vmc_error *e, const char *fmt, ...)
 
 static vmc_status warn(vmc_dump *d, vmc_error *e, const char *fmt, ...)
 {
-	char **nw, *s = vmc__malloc(VMC_ERROR_MSG_MAX);
+	va_list ap;
+	vmc_status st;
+
+	va_start(ap, fmt);
+	st = strlist_vaddf(&d->warn, e, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+/*
+ * Where the kernel carries on past damage: strict mode fails with @st and
+ * the message, --lenient records the same message as a warning.
+ */
+static vmc_status kernel_continues(vmc_dump *d, vmc_error *e, vmc_status st,
+				   const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static vmc_status kernel_continues(vmc_dump *d, vmc_error *e, vmc_status st,
+				   const char *fmt, ...)
+{
 	va_list ap;
 
-	nw = s ? vmc__reallocarray(d->warn, d->nr_warn + 1, sizeof(*nw)) : NULL;
-	if (!nw) {
-		vmc__free(s);
-		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	}
-	d->warn = nw;
 	va_start(ap, fmt);
-	vsnprintf(s, VMC_ERROR_MSG_MAX, fmt, ap);
+	if (d->o.lenient) {
+		st = strlist_vaddf(&d->warn, e, fmt, ap);
+	} else if (e) {
+		e->status = st;
+		e->sys_errno = 0;
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	}
 	va_end(ap);
-	d->warn[d->nr_warn++] = s;
-	return VMC_OK;
+	return st;
 }
 
 static const char *const not_sane = "Core image elf header is not sane";
@@ -223,18 +241,12 @@ static vmc_status update_note_sizes(struct ctx *x, vmc_error *e)
 			;
 		vmc__free(scratch);
 		if (it.dropped) {
-			if (!x->d->o.lenient)
-				return vmc_error_set(e, VMC_ERR_CORRUPT,
-					"PT_NOTE %u: note exceeded p_memsz, "
-					"dropping (Exceeded p_memsz, dropping "
-					"PT_NOTE entry n_namesz=0x%x, "
-					"n_descsz=0x%x)", i,
-					it.dropped_hdr.namesz,
-					it.dropped_hdr.descsz);
-			st = warn(x->d, e, "PT_NOTE %u: note exceeded p_memsz, "
-				  "dropping PT_NOTE entry n_namesz=0x%x, "
-				  "n_descsz=0x%x", i, it.dropped_hdr.namesz,
-				  it.dropped_hdr.descsz);
+			st = kernel_continues(x->d, e, VMC_ERR_CORRUPT,
+					      "PT_NOTE %u: note exceeded p_memsz, "
+					      "dropping PT_NOTE entry n_namesz=0x%x, "
+					      "n_descsz=0x%x", i,
+					      it.dropped_hdr.namesz,
+					      it.dropped_hdr.descsz);
 			if (st)
 				return st;
 		}
@@ -319,17 +331,11 @@ static vmc_status merge_notes(struct ctx *x, vmc_error *e)
 		if (vmc_get32(x->order, phdr_at(x, k) + c->p_type) ==
 		    VMC_PT_NOTE)
 			continue;
-		if (!x->d->o.lenient)
-			return vmc_error_set(e, VMC_ERR_CORRUPT,
-					     "the PT_NOTE program headers are "
-					     "not first (phdr %u is type %u): "
-					     "merge_note_headers would "
-					     "overwrite it", k,
-					     vmc_get32(x->order, phdr_at(x, k)));
-		vmc_status st = warn(x->d, e, "PT_NOTE headers are not "
-				     "first: phdr %u (type %u) is overwritten "
-				     "as the kernel does", k,
-				     vmc_get32(x->order, phdr_at(x, k)));
+		vmc_status st = kernel_continues(x->d, e, VMC_ERR_CORRUPT,
+				"the PT_NOTE program headers are not first: "
+				"merge_note_headers overwrites phdr %u (type %u)",
+				k, vmc_get32(x->order, phdr_at(x, k)));
+
 		if (st)
 			return st;
 		break;
@@ -402,15 +408,13 @@ static vmc_status layout_loads(struct ctx *x, vmc_error *e)
 		end = align_up_u64(paddr + memsz, x->page);
 		newoff = off + (paddr - start);
 		if (c->awidth == 4 && newoff > UINT32_MAX) {
-			if (!d->o.lenient)
-				return vmc_error_set(e, VMC_ERR_RANGE,
-						     "PT_LOAD %u: file offset "
-						     "0x%llx does not fit ELF32 "
-						     "(the kernel truncates it)",
-						     i, (unsigned long long)newoff);
-			st = warn(d, e, "PT_LOAD %u: file offset 0x%llx "
-				  "truncated to 32 bits as the kernel does", i,
-				  (unsigned long long)newoff);
+			st = kernel_continues(d, e, VMC_ERR_RANGE,
+					      "PT_LOAD %u: file offset 0x%llx "
+					      "does not fit ELF32; the kernel "
+					      "truncates it", i,
+					      (unsigned long long)newoff);
+			if (st)
+				return st;
 		}
 		put_w(x, ph + c->p_offset, newoff);
 		if (!st)
@@ -546,9 +550,7 @@ VMC_EXPORT void vmc_dump_free(vmc_dump *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->nr_warn; i++)
-		vmc__free(d->warn[i]);
-	vmc__free(d->warn);
+	strlist_free(&d->warn);
 	vmc__free(d->ext);
 	vmc__free(d->notes);
 	vmc__free(d->hdr);

@@ -4,6 +4,7 @@
 #define VMC_CORE_DUMP_PRIV_H
 
 #include "vmcorekit/dump.h"
+#include "core/strlist.h"
 
 struct vmc_dump {
 	vmc_physmem *pm;		/* borrowed */
@@ -15,8 +16,7 @@ struct vmc_dump {
 	struct vmc_dump_extent *ext;	/* sorted by off */
 	size_t nr_ext, cap_ext;
 	uint64_t size;
-	char **warn;
-	size_t nr_warn;
+	struct strlist warn;
 };
 
 #endif

@@ -98,12 +98,12 @@ VMC_EXPORT const struct vmc_dump_extent *vmc_dump_extent(const vmc_dump *d,
 
 VMC_EXPORT size_t vmc_dump_nr_warnings(const vmc_dump *d)
 {
-	return d->nr_warn;
+	return d->warn.n;
 }
 
 VMC_EXPORT const char *vmc_dump_warning(const vmc_dump *d, size_t i)
 {
-	return i < d->nr_warn ? d->warn[i] : NULL;
+	return strlist_get(&d->warn, i);
 }
 
 VMC_EXPORT void vmc_dump_get_info(const vmc_dump *d, struct vmc_dump_info *out)

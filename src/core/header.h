@@ -4,6 +4,7 @@
 #define VMC_CORE_HEADER_H
 
 #include "vmcorekit/build.h"
+#include "core/strlist.h"
 #include "core/system.h"
 
 struct vmc_header {
@@ -12,8 +13,7 @@ struct vmc_header {
 	size_t nr, alloc;
 	uint64_t segment_size;
 	uint64_t expected_addr;
-	char **warn;
-	size_t nr_warn;
+	struct strlist warn;
 };
 
 vmc_status hdr_push(struct vmc_header *h, const struct vmc_phdr *ph,

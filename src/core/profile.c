@@ -71,23 +71,13 @@ vmc_status hdr_push_note(struct vmc_header *h, uint64_t paddr, uint64_t len,
 
 vmc_status hdr_warn(struct vmc_header *h, vmc_error *e, const char *fmt, ...)
 {
-	char buf[VMC_ERROR_MSG_MAX], **v;
 	va_list ap;
-	size_t l;
+	vmc_status st;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	st = strlist_vaddf(&h->warn, e, fmt, ap);
 	va_end(ap);
-	v = vmc__reallocarray(h->warn, h->nr_warn + 1, sizeof(*v));
-	if (!v)
-		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	h->warn = v;
-	l = strlen(buf) + 1;
-	v[h->nr_warn] = vmc__malloc(l);
-	if (!v[h->nr_warn])
-		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	memcpy(v[h->nr_warn++], buf, l);
-	return VMC_OK;
+	return st;
 }
 
 vmc_status hdr_size(struct vmc_header *h, size_t *size, vmc_error *e)
@@ -515,9 +505,7 @@ VMC_EXPORT void vmc_header_free(vmc_header *h)
 {
 	if (!h)
 		return;
-	for (size_t i = 0; i < h->nr_warn; i++)
-		vmc__free(h->warn[i]);
-	vmc__free(h->warn);
+	strlist_free(&h->warn);
 	vmc__free(h->ph);
 	vmc__free(h);
 }
@@ -539,10 +527,10 @@ VMC_EXPORT uint64_t vmc_header_expected_addr(const vmc_header *h)
 
 VMC_EXPORT size_t vmc_header_nr_warnings(const vmc_header *h)
 {
-	return h->nr_warn;
+	return h->warn.n;
 }
 
 VMC_EXPORT const char *vmc_header_warning(const vmc_header *h, size_t i)
 {
-	return i < h->nr_warn ? h->warn[i] : NULL;
+	return strlist_get(&h->warn, i);
 }

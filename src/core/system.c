@@ -30,36 +30,24 @@ VMC_EXPORT void vmc_system_free(vmc_system *s)
 	vmc__free(s->kcore);
 	vmc__free(s->cmdline);
 	vmc_ranges_free(s->dt_ram);
-	for (size_t i = 0; i < s->nr_missing; i++)
-		vmc__free(s->missing[i]);
-	vmc__free(s->missing);
+	strlist_free(&s->missing);
 	vmc__free(s);
 }
 
 vmc_status system_note_missing(vmc_system *s, const char *relpath,
 			       vmc_error *e)
 {
-	char **v = vmc__reallocarray(s->missing, s->nr_missing + 1, sizeof(*v));
-	size_t l = strlen(relpath) + 1;
-
-	if (!v)
-		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	s->missing = v;
-	v[s->nr_missing] = vmc__malloc(l);
-	if (!v[s->nr_missing])
-		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	memcpy(v[s->nr_missing++], relpath, l);
-	return VMC_OK;
+	return strlist_addf(&s->missing, e, "%s", relpath);
 }
 
 VMC_EXPORT size_t vmc_system_nr_missing(const vmc_system *s)
 {
-	return s->nr_missing;
+	return s->missing.n;
 }
 
 VMC_EXPORT const char *vmc_system_missing(const vmc_system *s, size_t i)
 {
-	return i < s->nr_missing ? s->missing[i] : NULL;
+	return strlist_get(&s->missing, i);
 }
 
 VMC_EXPORT const vmc_iomem *vmc_system_iomem(const vmc_system *s)

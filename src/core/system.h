@@ -4,6 +4,7 @@
 #define VMC_CORE_SYSTEM_H
 
 #include "vmcorekit/system.h"
+#include "core/strlist.h"
 
 #define CPU_WORDS (VMC_MAX_CPUS / 64)
 
@@ -36,8 +37,7 @@ struct vmc_system {
 	struct opt_u64 sym_text, sym_stext, sym_end;
 	char *cmdline;
 	vmc_ranges *dt_ram;	/* device-tree memory nodes */
-	char **missing;
-	size_t nr_missing;
+	struct strlist missing;
 };
 
 static inline bool cpu_in(const uint64_t *mask, size_t cpu)
