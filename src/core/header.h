@@ -28,9 +28,8 @@ vmc_status hdr_size(struct vmc_header *h, size_t *size, vmc_error *e);
 
 /* Shared lookups on the system files. */
 size_t sys_nr_possible(const vmc_system *s);
-vmc_status sys_missing(const vmc_system *s, const struct vmc_build_opts *o,
-		       struct vmc_header *h, const char *file,
-		       const char *meaning, vmc_error *e);
+vmc_status sys_missing(const struct vmc_build_opts *o, struct vmc_header *h,
+		       const char *file, const char *meaning, vmc_error *e);
 
 vmc_status profile_kexec_tools(struct vmc_header *h, const vmc_system *s,
 			       const struct vmc_build_opts *o, vmc_error *e);

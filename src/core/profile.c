@@ -97,11 +97,9 @@ size_t sys_nr_possible(const vmc_system *s)
 }
 
 /* A required input is absent: fail, or warn under allow_missing. */
-vmc_status sys_missing(const vmc_system *s, const struct vmc_build_opts *o,
-		       struct vmc_header *h, const char *file,
-		       const char *meaning, vmc_error *e)
+vmc_status sys_missing(const struct vmc_build_opts *o, struct vmc_header *h,
+		       const char *file, const char *meaning, vmc_error *e)
 {
-	(void)s;
 	if (o->allow_missing)
 		return hdr_warn(h, e, "%s is missing (%s); built without it",
 				file, meaning);
@@ -169,7 +167,7 @@ static vmc_status kfile_cpu_notes(struct vmc_header *h, const vmc_system *s,
 	}
 	*nr_cpus = 0;
 	if (!s->have_possible)
-		return sys_missing(s, o, h, "sys/devices/system/cpu/possible",
+		return sys_missing(o, h, "sys/devices/system/cpu/possible",
 				   "the set of CPUs to describe is unknown", e);
 	for (size_t cpu = 0; cpu < s->nr_possible_ids; cpu++) {
 		const struct cpu_note_info *c = &s->cpu[cpu];
@@ -182,7 +180,7 @@ static vmc_status kfile_cpu_notes(struct vmc_header *h, const vmc_system *s,
 			snprintf(file, sizeof(file),
 				 "sys/devices/system/cpu/cpu%zu/crash_notes%s",
 				 cpu, c->paddr.set ? "_size" : "");
-			st = sys_missing(s, o, h, file,
+			st = sys_missing(o, h, file,
 					 "the kernel exports no crash notes for "
 					 "this possible CPU (not present, or "
 					 "CONFIG_CRASH_DUMP is off)", e);
@@ -208,7 +206,7 @@ static vmc_status vmcoreinfo_note(struct vmc_header *h, const vmc_system *s,
 				     s->vmcoreinfo_len.v, e);
 	if (!required)
 		return VMC_OK;
-	return sys_missing(s, o, h, "sys/kernel/vmcoreinfo",
+	return sys_missing(o, h, "sys/kernel/vmcoreinfo",
 			   "VMCOREINFO's address is unknown (CONFIG_VMCORE_INFO "
 			   "off?)", e);
 }
@@ -234,7 +232,7 @@ static vmc_status kfile_text(struct vmc_header *h, const vmc_system *s,
 	if (!kcore_text(s, &k)) {
 		if (!required)
 			return VMC_OK;
-		return sys_missing(s, o, h, "proc/kcore or proc/kallsyms (_text)",
+		return sys_missing(o, h, "proc/kcore or proc/kallsyms (_text)",
 				   "the kernel text mapping is unknown", e);
 	}
 	ph.vaddr = k.vaddr;
@@ -393,7 +391,7 @@ static vmc_status profile_kexec_file(struct vmc_header *h, const vmc_system *s,
 		page_offset = o->page_offset;
 	else if (!kcore_page_offset(s, nr_text ? h->ph[h->nr - 1].vaddr : 0,
 				    &page_offset))
-		st = sys_missing(s, o, h, "proc/kcore",
+		st = sys_missing(o, h, "proc/kcore",
 				 "the direct-map offset (__va) is unknown", e);
 	if (!st)
 		st = kfile_ram(s, o, m, &ram, e);

@@ -257,7 +257,7 @@ static vmc_status kt_cpu_notes(struct vmc_header *h, const vmc_system *s,
 		return st;
 	}
 	if (!s->have_possible)
-		return sys_missing(s, o, h, "sys/devices/system/cpu/possible",
+		return sys_missing(o, h, "sys/devices/system/cpu/possible",
 				   "the CPU count is unknown", e);
 	*nr = sys_nr_possible(s);
 	for (size_t cpu = 0; !st && cpu < *nr; cpu++) {
