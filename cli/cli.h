@@ -55,6 +55,41 @@ void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 void json_done(struct json *j);
 
+/* ---- assembling a vmcore (dump_cli.c), shared by assemble and
+ * zfcpdump assemble ---- */
+
+/*
+ * Open @path as a file source owned by @pm; *@fd is its descriptor (for
+ * copy_file_range).  Errors: VMC_ERR_NOTFOUND, VMC_ERR_IO, VMC_ERR_NOMEM.
+ */
+vmc_status mem_open_image(vmc_physmem *pm, const char *path,
+			  vmc_source **src, int *fd, vmc_error *e);
+/* --memory FILE@PADDR[,offset=N][,size=N].  Errors: VMC_ERR_INVALID (the
+ * spec), VMC_ERR_CORRUPT (overlap), those of mem_open_image. */
+vmc_status mem_add_image(vmc_physmem *pm, const char *spec, vmc_error *e);
+/* --memory-map FILE: one --memory spec per line, relative to the file. */
+vmc_status mem_add_map_file(vmc_physmem *pm, const char *path, vmc_error *e);
+/* --memory-elf FILE: an ELF core's PT_LOADs as memory. */
+vmc_status mem_add_elf(vmc_physmem *pm, const char *path, vmc_error *e);
+/* --zero (@zero) or --not-ram START-END. */
+vmc_status mem_add_range(vmc_physmem *pm, const char *s, bool zero,
+			 vmc_error *e);
+
+struct dump_out {
+	const char *path;	/* -o; "-" for standard output */
+	bool fsync, json, nocfr, nosparse;
+	int progress;		/* -1 auto, 0 off, 1 on */
+};
+#define DUMP_OUT_INIT { .progress = -1 }
+
+/*
+ * Write @d to o->path through vmc_outfile (SIGINT/SIGTERM/SIGHUP stop it
+ * and remove the temp file), then print the summary (or --json).  Returns
+ * the exit code.
+ */
+int dump_write_out(const char *cmd, const struct dump_out *o, vmc_dump *d,
+		   vmc_error *e);
+
 int cmd_build(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

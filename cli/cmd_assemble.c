@@ -1,14 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* vmcorekit assemble: the kdump kernel's /proc/vmcore from an elfcorehdr
  * and memory images. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -92,21 +86,13 @@ static const struct option longopts[] = {
 };
 
 struct asm_args {
-	const char *hdr_file, *out;
+	const char *hdr_file;
 	uint64_t hdr_addr;
-	bool have_addr, fsync, json, nocfr, nosparse;
-	int progress;		/* -1 auto, 0 off, 1 on */
+	bool have_addr;
+	struct dump_out w;
 	struct vmc_dump_opts o;
 	vmc_physmem *pm;
 };
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 /* elfcorehdr= syntax: [SIZE@]ADDR, each with optional K/M/G (memparse). */
 static vmc_status parse_hdr_addr(const char *s, uint64_t *addr, vmc_error *e)
@@ -114,150 +100,6 @@ static vmc_status parse_hdr_addr(const char *s, uint64_t *addr, vmc_error *e)
 	const char *at = strrchr(s, '@');
 
 	return vmc_parse_u64(at ? at + 1 : s, addr, e);
-}
-
-static vmc_status open_image(vmc_physmem *pm, const char *path,
-			     vmc_source **src, int *fd, vmc_error *e)
-{
-	vmc_status st;
-
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
-		return vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
-							      : VMC_ERR_IO,
-					   errno, "%s: %s", path,
-					   strerror(errno));
-	st = vmc_source_new_fd(src, *fd, 1, e);
-	if (st) {
-		close(*fd);
-		return vmc_error_prefix(e, "%s", path);
-	}
-	return vmc_physmem_own(pm, *src, e);
-}
-
-/* FILE@PADDR[,offset=N][,size=N] */
-static vmc_status add_memory(vmc_physmem *pm, const char *spec, vmc_error *e)
-{
-	char *buf = strdup(spec), *at, *opt, *save = NULL;
-	uint64_t paddr, off = 0, size = UINT64_MAX;
-	vmc_source *src;
-	vmc_status st = VMC_OK;
-	int fd;
-
-	if (!buf)
-		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	at = strrchr(buf, '@');
-	if (!at || at == buf) {
-		free(buf);
-		return vmc_error_set(e, VMC_ERR_INVALID,
-				     "'%s': want FILE@PADDR[,offset=N][,size=N]",
-				     spec);
-	}
-	*at++ = '\0';
-	opt = strtok_r(at, ",", &save);
-	st = vmc_parse_u64(opt ? opt : "", &paddr, e);
-	while (!st && (opt = strtok_r(NULL, ",", &save))) {
-		if (!strncmp(opt, "offset=", 7))
-			st = vmc_parse_u64(opt + 7, &off, e);
-		else if (!strncmp(opt, "size=", 5))
-			st = vmc_parse_u64(opt + 5, &size, e);
-		else
-			st = vmc_error_set(e, VMC_ERR_INVALID,
-					   "'%s': unknown option '%s'", spec, opt);
-	}
-	if (st)
-		e->status = st = VMC_ERR_INVALID;
-	if (!st)
-		st = open_image(pm, buf, &src, &fd, e);
-	if (!st) {
-		uint64_t fsz = vmc_source_size(src);
-
-		if (size == UINT64_MAX)
-			size = off < fsz ? fsz - off : 0;
-		st = vmc_physmem_map(pm, paddr, size, src, off, fd, e);
-		if (st == VMC_ERR_INVALID)	/* overlap: bad input */
-			e->status = st = VMC_ERR_CORRUPT;
-		if (st)
-			vmc_error_prefix(e, "--memory %s", spec);
-	}
-	free(buf);
-	return st;
-}
-
-static vmc_status add_memory_map(vmc_physmem *pm, const char *path,
-				 vmc_error *e)
-{
-	size_t len, lineno = 0;
-	char *text = slurp(path, 16 << 20, &len, e), *line, *save = NULL;
-	vmc_status st = VMC_OK;
-
-	if (!text)
-		return e->status;
-	for (line = strtok_r(text, "\n", &save); !st && line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *p = line, *end;
-
-		lineno++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		end = p + strlen(p);
-		while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
-				   end[-1] == '\r'))
-			*--end = '\0';
-		if (!*p || *p == '#')
-			continue;
-		/* Relative image names are relative to the map file. */
-		if (*p != '/' && strrchr(path, '/')) {
-			int dl = (int)(strrchr(path, '/') - path);
-			char *full = malloc((size_t)dl + strlen(p) + 2);
-
-			if (!full) {
-				st = vmc_error_set(e, VMC_ERR_NOMEM,
-						   "out of memory");
-				break;
-			}
-			sprintf(full, "%.*s/%s", dl, path, p);
-			st = add_memory(pm, full, e);
-			free(full);
-		} else {
-			st = add_memory(pm, p, e);
-		}
-		if (st)
-			vmc_error_prefix(e, "%s:%zu", path, lineno);
-	}
-	free(text);
-	return st;
-}
-
-static vmc_status add_range(vmc_physmem *pm, const char *s, bool zero,
-			    vmc_error *e)
-{
-	uint64_t a, b;
-	vmc_status st = vmc_parse_range(s, &a, &b, e);
-
-	if (st)
-		return e->status = VMC_ERR_INVALID;
-	st = zero ? vmc_physmem_map_zero(pm, a, b, e)
-		  : vmc_physmem_add_not_ram(pm, a, b, e);
-	if (st == VMC_ERR_INVALID)	/* overlap: bad input */
-		e->status = st = VMC_ERR_CORRUPT;
-	return st;
-}
-
-static vmc_status add_memory_elf(vmc_physmem *pm, const char *path,
-				 vmc_error *e)
-{
-	vmc_source *src;
-	int fd;
-	vmc_status st = open_image(pm, path, &src, &fd, e);
-
-	if (!st)
-		st = vmc_physmem_map_elfcore(pm, src, fd, NULL, e);
-	if (st == VMC_ERR_INVALID)
-		e->status = st = VMC_ERR_CORRUPT;
-	if (st)
-		vmc_error_prefix(e, "--memory-elf %s", path);
-	return st;
 }
 
 static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
@@ -276,12 +118,12 @@ static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
 			break;
 		case A_HDR_FILE: a->hdr_file = optarg; break;
 		case A_MEMORY:
-			st = add_memory(a->pm, optarg, e);
+			st = mem_add_image(a->pm, optarg, e);
 			break;
-		case A_MEMORY_MAP: st = add_memory_map(a->pm, optarg, e); break;
-		case A_MEMORY_ELF: st = add_memory_elf(a->pm, optarg, e); break;
-		case A_ZERO: st = add_range(a->pm, optarg, true, e); break;
-		case A_NOT_RAM: st = add_range(a->pm, optarg, false, e); break;
+		case A_MEMORY_MAP: st = mem_add_map_file(a->pm, optarg, e); break;
+		case A_MEMORY_ELF: st = mem_add_elf(a->pm, optarg, e); break;
+		case A_ZERO: st = mem_add_range(a->pm, optarg, true, e); break;
+		case A_NOT_RAM: st = mem_add_range(a->pm, optarg, false, e); break;
 		case A_ALLOW_HOLES: vmc_physmem_set_allow_holes(a->pm, true); break;
 		case A_PAGE_SIZE: st = vmc_parse_u64(optarg, &a->o.page_size, e); break;
 		case A_ARCH:
@@ -293,13 +135,13 @@ static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
 			st = vmc_parse_u64(optarg, &a->o.note_align, e);
 			a->o.have_note_align = true;
 			break;
-		case A_FSYNC: a->fsync = true; break;
-		case A_PROGRESS: a->progress = 1; break;
-		case A_NO_PROGRESS: a->progress = 0; break;
-		case A_NO_CFR: a->nocfr = true; break;
-		case A_NO_SPARSE: a->nosparse = true; break;
-		case A_JSON: a->json = true; break;
-		case 'o': a->out = optarg; break;
+		case A_FSYNC: a->w.fsync = true; break;
+		case A_PROGRESS: a->w.progress = 1; break;
+		case A_NO_PROGRESS: a->w.progress = 0; break;
+		case A_NO_CFR: a->w.nocfr = true; break;
+		case A_NO_SPARSE: a->w.nosparse = true; break;
+		case A_JSON: a->w.json = true; break;
+		case 'o': a->w.path = optarg; break;
 		case 'h': help(); return -1;
 		default: return EXIT_USAGE;
 		}
@@ -312,7 +154,7 @@ static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
 	}
 	if (optind < argc)
 		return usage_error(CMD, "unexpected argument '%s'", argv[optind]);
-	if (!a->out)
+	if (!a->w.path)
 		return usage_error(CMD, "-o FILE is required");
 	if (a->have_addr == !!a->hdr_file)
 		return usage_error(CMD, "give one of --elfcorehdr-addr ADDR and "
@@ -320,163 +162,9 @@ static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
 	return EXIT_OK;
 }
 
-struct progress {
-	struct timespec t0;
-	double last;
-	bool shown;
-};
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void on_progress(void *arg, uint64_t done, uint64_t total)
-{
-	struct progress *p = arg;
-	double t = now_s(), el = t - ((double)p->t0.tv_sec +
-				      (double)p->t0.tv_nsec / 1e9);
-	double rate = el > 0 ? (double)done / el : 0;
-	double eta = rate > 0 ? (double)(total - done) / rate : 0;
-
-	if (done < total && t - p->last < 0.2)
-		return;
-	p->last = t;
-	p->shown = true;
-	fprintf(stderr, "\r%3d%%  %llu / %llu MiB  %.1f MB/s  ETA %d:%02d ",
-		total ? (int)(done * 100 / total) : 100,
-		(unsigned long long)(done >> 20),
-		(unsigned long long)(total >> 20), rate / 1e6,
-		(int)eta / 60, (int)eta % 60);
-	fflush(stderr);
-}
-
-static const char *extent_kind(enum vmc_extent_kind k)
-{
-	return k == VMC_EXTENT_HEADER ? "header"
-	     : k == VMC_EXTENT_NOTES ? "notes" : "memory";
-}
-
-static void summary(const struct asm_args *a, const vmc_dump *d,
-		    const struct vmc_dump_write_stats *ws, double secs)
-{
-	struct vmc_dump_info in;
-	FILE *f = strcmp(a->out, "-") ? stdout : stderr;
-
-	vmc_dump_get_info(d, &in);
-	for (size_t i = 0; !a->json && i < vmc_dump_nr_warnings(d); i++)
-		fprintf(stderr, "%s %s: warning: %s\n", prog, CMD,
-			vmc_dump_warning(d, i));
-	if (a->json) {
-		struct json j;
-
-		json_init(&j, f);
-		json_obj_begin(&j, NULL);
-		json_str(&j, "output", a->out);
-		json_u64(&j, "size", vmc_dump_size(d));
-		json_str(&j, "class", in.id.cls == VMC_CLASS_64 ? "ELF64"
-								: "ELF32");
-		json_str(&j, "endian", in.id.order == VMC_LE ? "little" : "big");
-		json_str(&j, "arch", vmc_machine_name(in.id.machine));
-		json_u64(&j, "page_size", in.page_size);
-		json_hex(&j, "elfcorehdr_addr", in.elfcorehdr_addr);
-		json_u64(&j, "phnum_in", in.phnum_in);
-		json_u64(&j, "phnum_out", in.phnum_out);
-		json_u64(&j, "pt_note_in", in.nr_ptnote);
-		json_u64(&j, "pt_load", in.nr_ptload);
-		json_u64(&j, "header_size", in.header_len);
-		json_u64(&j, "notes_size", in.notes_real_len);
-		json_u64(&j, "memory_size", in.memory_len);
-		json_arr_begin(&j, "extents");
-		for (size_t i = 0; i < vmc_dump_nr_extents(d); i++) {
-			const struct vmc_dump_extent *x = vmc_dump_extent(d, i);
-
-			json_obj_begin(&j, NULL);
-			json_str(&j, "kind", extent_kind(x->kind));
-			json_hex(&j, "offset", x->off);
-			json_u64(&j, "size", x->len);
-			if (x->kind == VMC_EXTENT_MEMORY)
-				json_hex(&j, "paddr", x->paddr);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
-		json_u64(&j, "bytes_copied", ws->copied);
-		json_u64(&j, "bytes_written", ws->written);
-		json_u64(&j, "bytes_sparse", ws->sparse);
-		json_u64(&j, "zero_filled", ws->zero_filled);
-		json_u64(&j, "not_ram", in.not_ram_len);
-		json_arr_begin(&j, "warnings");
-		for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
-			json_str(&j, NULL, vmc_dump_warning(d, i));
-		json_arr_end(&j);
-		json_f64(&j, "seconds", secs);
-		json_obj_end(&j);
-		json_done(&j);
-		return;
-	}
-	if (f == stderr)
-		return;
-	printf("%s: %llu bytes, %u PT_LOAD, notes %llu bytes; copied %llu, "
-	       "written %llu, holes %llu, zero-filled %llu; %.2f s\n",
-	       a->out, (unsigned long long)vmc_dump_size(d), in.nr_ptload,
-	       (unsigned long long)in.notes_real_len,
-	       (unsigned long long)ws->copied,
-	       (unsigned long long)ws->written,
-	       (unsigned long long)ws->sparse,
-	       (unsigned long long)ws->zero_filled, secs);
-}
-
-static int write_out(struct asm_args *a, vmc_dump *d, vmc_error *e)
-{
-	struct vmc_dump_write_opts wo = VMC_DUMP_WRITE_OPTS_INIT;
-	struct vmc_dump_write_stats ws;
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct progress p = { 0 };
-	vmc_outfile *out;
-	double t0 = now_s();
-	vmc_status st;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	wo.cancel = &interrupted;
-	wo.no_copy_range = a->nocfr;
-	wo.no_sparse = a->nosparse;
-	if (a->progress == 1 || (a->progress < 0 && isatty(STDERR_FILENO))) {
-		clock_gettime(CLOCK_MONOTONIC, &p.t0);
-		wo.progress = on_progress;
-		wo.arg = &p;
-	}
-	st = vmc_outfile_open(&out, a->out, e);
-	if (st)
-		return fail(CMD, e);
-	st = vmc_dump_write_fd(d, vmc_outfile_fd(out), &wo, &ws, e);
-	if (p.shown)
-		fputc('\n', stderr);
-	if (st || interrupted) {
-		vmc_outfile_abort(out);
-		if (interrupted && e->status == VMC_OK)
-			vmc_error_set(e, VMC_ERR_IO, "interrupted");
-		if (interrupted)
-			vmc_error_prefix(e, "stopped by a signal, %s removed",
-					 strcmp(a->out, "-") ? a->out : "nothing");
-		return fail(CMD, e);
-	}
-	st = vmc_outfile_commit(out, a->fsync, e);
-	if (st)
-		return fail(CMD, e);
-	summary(a, d, &ws, now_s() - t0);
-	return EXIT_OK;
-}
-
 int cmd_assemble(int argc, char **argv)
 {
-	struct asm_args a = { .o = VMC_DUMP_OPTS_INIT, .progress = -1 };
+	struct asm_args a = { .o = VMC_DUMP_OPTS_INIT, .w = DUMP_OUT_INIT };
 	vmc_error e = { 0 };
 	vmc_source *hsrc = NULL;
 	vmc_hdr_source *hs = NULL;
@@ -505,7 +193,7 @@ int cmd_assemble(int argc, char **argv)
 			rc = fail(CMD, &e);
 		goto out;
 	}
-	rc = write_out(&a, d, &e);
+	rc = dump_write_out(CMD, &a.w, d, &e);
 out:
 	vmc_dump_free(d);
 	vmc_hdr_source_close(hs);

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the commands that assemble a vmcore share: memory options
+ * (--memory FILE@PADDR, --memory-map, --memory-elf, --zero, --not-ram)
+ * and writing the dump (temp file + rename, progress, signals, summary).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+vmc_status mem_open_image(vmc_physmem *pm, const char *path,
+			     vmc_source **src, int *fd, vmc_error *e)
+{
+	vmc_status st;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
+							      : VMC_ERR_IO,
+					   errno, "%s: %s", path,
+					   strerror(errno));
+	st = vmc_source_new_fd(src, *fd, 1, e);
+	if (st) {
+		close(*fd);
+		return vmc_error_prefix(e, "%s", path);
+	}
+	return vmc_physmem_own(pm, *src, e);
+}
+
+/* FILE@PADDR[,offset=N][,size=N] */
+vmc_status mem_add_image(vmc_physmem *pm, const char *spec, vmc_error *e)
+{
+	char *buf = strdup(spec), *at, *opt, *save = NULL;
+	uint64_t paddr, off = 0, size = UINT64_MAX;
+	vmc_source *src;
+	vmc_status st = VMC_OK;
+	int fd;
+
+	if (!buf)
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	at = strrchr(buf, '@');
+	if (!at || at == buf) {
+		free(buf);
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "'%s': want FILE@PADDR[,offset=N][,size=N]",
+				     spec);
+	}
+	*at++ = '\0';
+	opt = strtok_r(at, ",", &save);
+	st = vmc_parse_u64(opt ? opt : "", &paddr, e);
+	while (!st && (opt = strtok_r(NULL, ",", &save))) {
+		if (!strncmp(opt, "offset=", 7))
+			st = vmc_parse_u64(opt + 7, &off, e);
+		else if (!strncmp(opt, "size=", 5))
+			st = vmc_parse_u64(opt + 5, &size, e);
+		else
+			st = vmc_error_set(e, VMC_ERR_INVALID,
+					   "'%s': unknown option '%s'", spec, opt);
+	}
+	if (st)
+		e->status = st = VMC_ERR_INVALID;
+	if (!st)
+		st = mem_open_image(pm, buf, &src, &fd, e);
+	if (!st) {
+		uint64_t fsz = vmc_source_size(src);
+
+		if (size == UINT64_MAX)
+			size = off < fsz ? fsz - off : 0;
+		st = vmc_physmem_map(pm, paddr, size, src, off, fd, e);
+		if (st == VMC_ERR_INVALID)	/* overlap: bad input */
+			e->status = st = VMC_ERR_CORRUPT;
+		if (st)
+			vmc_error_prefix(e, "--memory %s", spec);
+	}
+	free(buf);
+	return st;
+}
+
+vmc_status mem_add_map_file(vmc_physmem *pm, const char *path, vmc_error *e)
+{
+	size_t len, lineno = 0;
+	char *text = slurp(path, 16 << 20, &len, e), *line, *save = NULL;
+	vmc_status st = VMC_OK;
+
+	if (!text)
+		return e->status;
+	for (line = strtok_r(text, "\n", &save); !st && line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *p = line, *end;
+
+		lineno++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strlen(p);
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+				   end[-1] == '\r'))
+			*--end = '\0';
+		if (!*p || *p == '#')
+			continue;
+		/* Relative image names are relative to the map file. */
+		if (*p != '/' && strrchr(path, '/')) {
+			int dl = (int)(strrchr(path, '/') - path);
+			char *full = malloc((size_t)dl + strlen(p) + 2);
+
+			if (!full) {
+				st = vmc_error_set(e, VMC_ERR_NOMEM,
+						   "out of memory");
+				break;
+			}
+			sprintf(full, "%.*s/%s", dl, path, p);
+			st = mem_add_image(pm, full, e);
+			free(full);
+		} else {
+			st = mem_add_image(pm, p, e);
+		}
+		if (st)
+			vmc_error_prefix(e, "%s:%zu", path, lineno);
+	}
+	free(text);
+	return st;
+}
+
+vmc_status mem_add_range(vmc_physmem *pm, const char *s, bool zero,
+			 vmc_error *e)
+{
+	uint64_t a, b;
+	vmc_status st = vmc_parse_range(s, &a, &b, e);
+
+	if (st)
+		return e->status = VMC_ERR_INVALID;
+	st = zero ? vmc_physmem_map_zero(pm, a, b, e)
+		  : vmc_physmem_add_not_ram(pm, a, b, e);
+	if (st == VMC_ERR_INVALID)	/* overlap: bad input */
+		e->status = st = VMC_ERR_CORRUPT;
+	return st;
+}
+
+vmc_status mem_add_elf(vmc_physmem *pm, const char *path, vmc_error *e)
+{
+	vmc_source *src;
+	int fd;
+	vmc_status st = mem_open_image(pm, path, &src, &fd, e);
+
+	if (!st)
+		st = vmc_physmem_map_elfcore(pm, src, fd, NULL, e);
+	if (st == VMC_ERR_INVALID)
+		e->status = st = VMC_ERR_CORRUPT;
+	if (st)
+		vmc_error_prefix(e, "--memory-elf %s", path);
+	return st;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+struct progress {
+	struct timespec t0;
+	double last;
+	bool shown;
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void on_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct progress *p = arg;
+	double t = now_s(), el = t - ((double)p->t0.tv_sec +
+				      (double)p->t0.tv_nsec / 1e9);
+	double rate = el > 0 ? (double)done / el : 0;
+	double eta = rate > 0 ? (double)(total - done) / rate : 0;
+
+	if (done < total && t - p->last < 0.2)
+		return;
+	p->last = t;
+	p->shown = true;
+	fprintf(stderr, "\r%3d%%  %llu / %llu MiB  %.1f MB/s  ETA %d:%02d ",
+		total ? (int)(done * 100 / total) : 100,
+		(unsigned long long)(done >> 20),
+		(unsigned long long)(total >> 20), rate / 1e6,
+		(int)eta / 60, (int)eta % 60);
+	fflush(stderr);
+}
+
+static const char *extent_kind(enum vmc_extent_kind k)
+{
+	return k == VMC_EXTENT_HEADER ? "header"
+	     : k == VMC_EXTENT_NOTES ? "notes" : "memory";
+}
+
+static void summary(const char *cmd, const struct dump_out *a,
+		    const vmc_dump *d, const struct vmc_dump_write_stats *ws,
+		    double secs)
+{
+	struct vmc_dump_info in;
+	FILE *f = strcmp(a->path, "-") ? stdout : stderr;
+
+	vmc_dump_get_info(d, &in);
+	for (size_t i = 0; !a->json && i < vmc_dump_nr_warnings(d); i++)
+		fprintf(stderr, "%s %s: warning: %s\n", prog, cmd,
+			vmc_dump_warning(d, i));
+	if (a->json) {
+		struct json j;
+
+		json_init(&j, f);
+		json_obj_begin(&j, NULL);
+		json_str(&j, "output", a->path);
+		json_u64(&j, "size", vmc_dump_size(d));
+		json_str(&j, "class", in.id.cls == VMC_CLASS_64 ? "ELF64"
+								: "ELF32");
+		json_str(&j, "endian", in.id.order == VMC_LE ? "little" : "big");
+		json_str(&j, "arch", vmc_machine_name(in.id.machine));
+		json_u64(&j, "page_size", in.page_size);
+		json_hex(&j, "elfcorehdr_addr", in.elfcorehdr_addr);
+		json_u64(&j, "phnum_in", in.phnum_in);
+		json_u64(&j, "phnum_out", in.phnum_out);
+		json_u64(&j, "pt_note_in", in.nr_ptnote);
+		json_u64(&j, "pt_load", in.nr_ptload);
+		json_u64(&j, "header_size", in.header_len);
+		json_u64(&j, "notes_size", in.notes_real_len);
+		json_u64(&j, "memory_size", in.memory_len);
+		json_arr_begin(&j, "extents");
+		for (size_t i = 0; i < vmc_dump_nr_extents(d); i++) {
+			const struct vmc_dump_extent *x = vmc_dump_extent(d, i);
+
+			json_obj_begin(&j, NULL);
+			json_str(&j, "kind", extent_kind(x->kind));
+			json_hex(&j, "offset", x->off);
+			json_u64(&j, "size", x->len);
+			if (x->kind == VMC_EXTENT_MEMORY)
+				json_hex(&j, "paddr", x->paddr);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+		json_u64(&j, "bytes_copied", ws->copied);
+		json_u64(&j, "bytes_written", ws->written);
+		json_u64(&j, "bytes_sparse", ws->sparse);
+		json_u64(&j, "zero_filled", ws->zero_filled);
+		json_u64(&j, "not_ram", in.not_ram_len);
+		json_arr_begin(&j, "warnings");
+		for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
+			json_str(&j, NULL, vmc_dump_warning(d, i));
+		json_arr_end(&j);
+		json_f64(&j, "seconds", secs);
+		json_obj_end(&j);
+		json_done(&j);
+		return;
+	}
+	if (f == stderr)
+		return;
+	printf("%s: %llu bytes, %u PT_LOAD, notes %llu bytes; copied %llu, "
+	       "written %llu, holes %llu, zero-filled %llu; %.2f s\n",
+	       a->path, (unsigned long long)vmc_dump_size(d), in.nr_ptload,
+	       (unsigned long long)in.notes_real_len,
+	       (unsigned long long)ws->copied,
+	       (unsigned long long)ws->written,
+	       (unsigned long long)ws->sparse,
+	       (unsigned long long)ws->zero_filled, secs);
+}
+
+int dump_write_out(const char *cmd, const struct dump_out *a, vmc_dump *d,
+		   vmc_error *e)
+{
+	struct vmc_dump_write_opts wo = VMC_DUMP_WRITE_OPTS_INIT;
+	struct vmc_dump_write_stats ws;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct progress p = { 0 };
+	vmc_outfile *out;
+	double t0 = now_s();
+	vmc_status st;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	wo.cancel = &interrupted;
+	wo.no_copy_range = a->nocfr;
+	wo.no_sparse = a->nosparse;
+	if (a->progress == 1 || (a->progress < 0 && isatty(STDERR_FILENO))) {
+		clock_gettime(CLOCK_MONOTONIC, &p.t0);
+		wo.progress = on_progress;
+		wo.arg = &p;
+	}
+	st = vmc_outfile_open(&out, a->path, e);
+	if (st)
+		return fail(cmd, e);
+	st = vmc_dump_write_fd(d, vmc_outfile_fd(out), &wo, &ws, e);
+	if (p.shown)
+		fputc('\n', stderr);
+	if (st || interrupted) {
+		vmc_outfile_abort(out);
+		if (interrupted && e->status == VMC_OK)
+			vmc_error_set(e, VMC_ERR_IO, "interrupted");
+		if (interrupted)
+			vmc_error_prefix(e, "stopped by a signal, %s removed",
+					 strcmp(a->path, "-") ? a->path : "nothing");
+		return fail(cmd, e);
+	}
+	st = vmc_outfile_commit(out, a->fsync, e);
+	if (st)
+		return fail(cmd, e);
+	summary(cmd, a, d, &ws, now_s() - t0);
+	return EXIT_OK;
+}
+
