@@ -8,13 +8,28 @@
 #                     then again under ASan+UBSan
 #   make check-kernel boot real Debian kernels under QEMU, capture, compare
 #   make bench        the benchmarks (bench/)
+#   make fuzz         build the libFuzzer targets (clang) and run each for
+#                     FUZZ_SECONDS (default 60) seconds; fuzz/README.md
 
 BUILD  ?= build
 ASAN   ?= build-asan
+FUZZB  ?= build-fuzz
 SAMPLE ?= tests/kernel/captures/612-file-1cpu
 VMC     = $(BUILD)/cli/vmcorekit
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: all deps build sample check check-pure check-unit check-asan check-kernel bench clean
+.PHONY: all deps build sample check check-pure check-unit check-asan check-kernel bench fuzz clean
+
+# Files the build discovers by name (fuzz targets, fault cases): meson lists
+# them at configure time, so a changed set reconfigures the build directory.
+DISCOVERED = $(sort $(wildcard fuzz/fuzz_*.c))
+define reconfigure_if_new
+	@if [ -f $(1)/build.ninja ] && \
+	    [ "$$(cat $(1)/.discovered 2>/dev/null)" != "$(DISCOVERED)" ]; then \
+		meson setup --reconfigure $(1) >/dev/null; fi; \
+	echo "$(DISCOVERED)" > $(1)/.discovered
+endef
 
 all: sample
 
@@ -25,6 +40,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD)
 
 build: deps $(BUILD)/build.ninja
+	$(call reconfigure_if_new,$(BUILD))
 	ninja -C $(BUILD)
 
 sample: build
@@ -42,6 +58,7 @@ $(ASAN)/build.ninja:
 		-Dbuildtype=debug
 
 check-asan: deps $(ASAN)/build.ninja
+	$(call reconfigure_if_new,$(ASAN))
 	ninja -C $(ASAN)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -66,5 +83,17 @@ check-kernel: build
 bench: build
 	bench/build-scale.sh
 
+# libFuzzer: the library and fuzz/fuzz_*.c built with clang,
+# -fsanitize=fuzzer,address,undefined (every UB report is a crash).
+$(FUZZB)/build.ninja:
+	CC=clang meson setup $(FUZZB) -Dfuzzing=true \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args='-fsanitize=fuzzer-no-link -fno-sanitize-recover=all -g'
+
+fuzz: deps $(FUZZB)/build.ninja
+	$(call reconfigure_if_new,$(FUZZB))
+	ninja -C $(FUZZB)
+	fuzz/campaign.sh -b $(FUZZB) -t $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(FUZZB)

@@ -7,6 +7,8 @@ set -euo pipefail
 
 pkgs=(build-essential meson ninja-build pkg-config python3 binutils elfutils
       clang makedumpfile)
+# make fuzz: clang 14 with its sanitizer and libFuzzer runtimes.
+pkgs+=(clang-14 libclang-rt-14-dev)
 if [ "${1:-}" = "--kernel" ]; then
 	pkgs+=(qemu-system-x86 qemu-utils kexec-tools busybox-static cpio zstd)
 fi

@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Regenerate the seed corpora of the fuzz targets (fuzz/seeds/NAME/) from
+the committed real-kernel captures (tests/kernel/captures), the assemble
+fixtures (tests/data/assemble) and the malformed corpus (tests/data/malformed).
+Deterministic; standard library only.  Run from anywhere:
+
+    /usr/bin/python3 fuzz/seeds/make-seeds.py
+
+Only the seeds of the targets listed here are rewritten; other engineers'
+targets keep their own hand-made seeds beside them.
+"""
+import os
+import shutil
+import struct
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SEEDS = os.path.join(ROOT, "fuzz", "seeds")
+CAPS = os.path.join(ROOT, "tests", "kernel", "captures")
+MALFORMED = os.path.join(ROOT, "tests", "data", "malformed")
+ASM = os.path.join(ROOT, "tests", "data", "assemble")
+
+
+def cap(name, *rel):
+    return os.path.join(CAPS, name, *rel)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def out(target, name, data):
+    d = os.path.join(SEEDS, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def reset(target):
+    shutil.rmtree(os.path.join(SEEDS, target), ignore_errors=True)
+
+
+def phdrs(elf):
+    """(type, offset, vaddr, paddr, filesz, memsz) of an ELF64 LE file."""
+    phoff, = struct.unpack_from("<Q", elf, 32)
+    entsz, phnum = struct.unpack_from("<HH", elf, 54)
+    res = []
+    for i in range(phnum):
+        t, _fl, off, va, pa, fsz, msz, _al = struct.unpack_from(
+            "<IIQQQQQQ", elf, phoff + i * entsz)
+        res.append([t, off, va, pa, fsz, msz])
+    return res
+
+
+def note(name, ntype, desc, order="<"):
+    n = name.encode() + b"\0"
+    pad = lambda b: b + b"\0" * (-len(b) % 4)
+    return struct.pack(order + "III", len(n), len(desc), ntype) + pad(n) + pad(desc)
+
+
+def elfcore():
+    reset("elfcore")
+    for c in ("612-file-4cpu", "612-load-1cpu", "61-file-1cpu"):
+        out("elfcore", "elfcorehdr-" + c, read(cap(c, "elfcorehdr.bin")))
+    for c in ("612-file-1cpu", "612-load-4cpu"):
+        out("elfcore", "vmcore-head-" + c, read(cap(c, "vmcore-head.bin")))
+    for f in sorted(os.listdir(MALFORMED)):
+        if f.endswith(".bin"):
+            out("elfcore", "malformed-" + f[:-4], read(os.path.join(MALFORMED, f)))
+
+
+def vmcore_notes(c):
+    head = read(cap(c, "vmcore-head.bin"))
+    for t, off, _va, _pa, fsz, _ms in phdrs(head):
+        if t == 4:
+            return head[off:off + fsz]
+    raise SystemExit("%s: no PT_NOTE" % c)
+
+
+def notes():
+    reset("notes")
+    for c in ("612-file-4cpu", "61-file-1cpu"):
+        out("notes", "vmcore-notes-" + c, vmcore_notes(c))
+    dd = b"nvme-fw-log".ljust(44, b"\0") + bytes(range(64))
+    out("notes", "vmcoredd", note("LINUX", 0x700, dd) + note("", 0, b""))
+    ps = struct.pack("<bbbbI", 0, ord("R"), 0, 0, 0) + b"\0" * 128
+    out("notes", "prpsinfo-be", note("CORE", 3, ps, ">") + note("CORE", 1, b"\1" * 408, ">"))
+    vi = b"OSRELEASE=6.12.0\nPAGESIZE=4096\nNUMBER(phys_base)=-2097152\nSYMBOL(_stext)=ffffffff81000000\n"
+    out("notes", "vmcoreinfo", note("VMCOREINFO", 0, vi))
+
+
+def iomem():
+    reset("iomem")
+    for c in ("612-file-5g", "612-hotplug", "612-load-4cpu"):
+        out("iomem", c, read(cap(c, "sysroot", "proc", "iomem")))
+
+
+def devtree():
+    reset("devtree")
+    # [selector][reg]: selector bit0 = 2 address cells, bit1 = 2 size cells
+    out("devtree", "reg-2-2", b"\x03" + struct.pack(">QQQQ", 0, 0x80000000, 0x100000000, 0x40000000))
+    out("devtree", "reg-1-1", b"\x00" + struct.pack(">IIII", 0, 0x10000000, 0x20000000, 0x1000))
+    out("devtree", "reg-2-1", b"\x01" + struct.pack(">QI", 0xfffffffff0000000, 0x10000000))
+    out("devtree", "cells", b"\x00" + struct.pack(">I", 2))
+
+
+def parse():
+    reset("parse")
+    for i, s in enumerate(["0x1f", "4096", "256M", "1GiB", "0xfffffffffffffffe",
+                           "0x1000-0x1fff", "0x17f000000+16M", "0-3,8-9\n", "",
+                           "# ranges\n0x20000000-0x20ffffff\n\n0x100000+1M\n",
+                           "x86_64", "kexec-tools"]):
+        out("parse", "%02d" % i, s.encode())
+
+
+def pack(files):
+    """Records of fuzz_system.c: [u8 file][u16 LE length][bytes]."""
+    table = ["proc/iomem", "proc/cmdline", "proc/kcore", "proc/kallsyms",
+             "sys/kernel/vmcoreinfo", "sys/kernel/kexec_crash_size",
+             "sys/kernel/crash_elfcorehdr_size",
+             "sys/devices/system/cpu/possible", "sys/devices/system/cpu/present",
+             "sys/devices/system/cpu/online", "sys/devices/system/cpu/crash_hotplug",
+             "sys/devices/system/memory/block_size_bytes",
+             "sys/devices/system/memory/crash_hotplug"]
+    b = b""
+    for rel, data in files:
+        if rel in table:
+            idx = table.index(rel)
+        elif rel.startswith("sys/devices/system/cpu/cpu") and "/crash_notes" in rel:
+            parts = rel.split("/")          # sys/devices/system/cpu/cpuN/crash_notes*
+            idx = len(table) + 2 * int(parts[4][3:]) + (parts[5] == "crash_notes_size")
+        else:
+            continue                        # not a file vmc_system_read reads
+        if idx > 255 or len(data) > 65535:
+            continue
+        b += struct.pack("<BH", idx, len(data)) + data
+    return b
+
+
+def system():
+    reset("system")
+    for c in ("612-file-4cpu", "612-load-1cpu", "612-hotplug"):
+        root = cap(c, "sysroot")
+        files = []
+        for d, _subs, names in sorted(os.walk(root)):
+            for n in sorted(names):
+                p = os.path.join(d, n)
+                rel = os.path.relpath(p, root)
+                data = read(p)
+                if rel == "proc/kcore":     # only the ELF and program headers
+                    phoff, = struct.unpack_from("<Q", data, 32)
+                    entsz, phnum = struct.unpack_from("<HH", data, 54)
+                    data = data[:phoff + entsz * phnum]
+                files.append((rel, data))
+        out("system", c, pack(files))
+
+
+def dump():
+    reset("dump")
+    for c in ("612-file-1cpu", "612-load-4cpu"):
+        out("dump", "vmcore-head-" + c, read(cap(c, "vmcore-head.bin")))
+    # A "new memory" header: the real elfcorehdr with its per-CPU and
+    # VMCOREINFO notes (cut from old memory in the assemble fixture) placed
+    # after it, PT_NOTE p_offset rewritten to offsets in this buffer.
+    for c in ("612-file-4cpu", "612-load-1cpu"):
+        mem = read(os.path.join(ASM, c, "memory.bin"))
+        pages = {}
+        for line in open(os.path.join(ASM, c, "memory.map")):
+            if line.startswith("memory.bin@"):
+                pa, off = line.strip().split("@")[1].split(",")[:2]
+                pages[int(pa, 16)] = int(off.split("=")[1], 16)
+        hdr = bytearray(read(cap(c, "elfcorehdr.bin")))
+        phoff, = struct.unpack_from("<Q", hdr, 32)
+        body = b""
+        base = len(hdr)
+        for i, (t, off, _va, _pa, fsz, _ms) in enumerate(phdrs(bytes(hdr))):
+            if t != 4:
+                continue
+            page, inpage = off & ~0xfff, off & 0xfff
+            if page not in pages or inpage + fsz > 0x1000:
+                continue
+            blob = mem[pages[page] + inpage:pages[page] + inpage + fsz]
+            struct.pack_into("<Q", hdr, phoff + i * 56 + 8, base + len(body))
+            body += blob
+        out("dump", "newmem-" + c, bytes(hdr) + body)
+
+
+def main():
+    for f in (elfcore, notes, iomem, devtree, parse, system, dump):
+        f()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
