@@ -73,8 +73,10 @@ for c in tests/kernel/captures/*/; do
 	args=$(python3 - "$c/meta.json" <<'EOF'
 import json, sys
 m = json.load(open(sys.argv[1]))
-print(" ".join("--memory %s@%d,offset=%d,size=%d" % (m["physmem"]["file"],
-      l["paddr"], l["file_offset"], l["size"]) for l in m["physmem"]["layout"]))
+# hot-added DIMMs (612-hotplug-event) are extra backend files
+print(" ".join("--memory %s@%d,offset=%d,size=%d" % (l.get("file", m["physmem"]["file"]),
+      l["paddr"], l["file_offset"], l["size"])
+      for l in m["physmem"]["layout"] + m["physmem"].get("extra_files", [])))
 EOF
 )
 	out=$TMP/$s.core

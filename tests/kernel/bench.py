@@ -135,6 +135,252 @@ def sha256_file(path):
     return cc.sha256_file(path)
 
 
+def trim_header(data, seg):
+    """The committed form of an elfcorehdr segment read from guest RAM:
+    round_up(max(end of the phdrs, last non-zero byte + 1), 4096) bytes.
+    Returns (bytes, phnum, used bytes, tail_zero)."""
+    import struct
+    phnum = struct.unpack_from("<H", data, 56)[0]
+    phend = 64 + 56 * phnum
+    last = len(data.rstrip(b"\0"))
+    hlen = (max(phend, last) + 4095) & ~4095
+    body = data[:hlen] + b"\0" * max(0, hlen - len(data))
+    tail_zero = None
+    if seg is not None:
+        tail_zero = not any(data[hlen:seg]) if seg > hlen else True
+    if tail_zero is False:
+        raise SystemExit("elfcorehdr segment has non-zero bytes past %d (segment %d)" % (hlen, seg))
+    return body, phnum, max(phend, last), tail_zero
+
+
+# ------------------------------------------------------------------ drive --
+class Qmp:
+    """Minimal QMP client (docs/interop/qmp-spec.rst in QEMU): one JSON object
+    per line; replies carry "return" or "error", asynchronous ones "event"."""
+
+    def __init__(self, path, deadline):
+        import socket
+        import time
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.time() > deadline:
+                    raise SystemExit("QMP socket %s did not come up" % path)
+                time.sleep(0.2)
+        self.sock.settimeout(60)
+        self.buf = b""
+        self.events = []
+        self._line()  # greeting
+        self.cmd("qmp_capabilities")
+
+    def _line(self):
+        while b"\n" not in self.buf:
+            d = self.sock.recv(65536)
+            if not d:
+                raise SystemExit("QMP connection closed")
+            self.buf += d
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def cmd(self, name, **args):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            r = self._line()
+            if "event" in r:
+                self.events.append(r)
+                continue
+            return r
+
+
+def wait_marker(console, pattern, deadline):
+    """Wait for a console line matching pattern; returns the match."""
+    import time
+    pat = re.compile(pattern)
+    while True:
+        try:
+            with open(console, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            text = ""
+        m = pat.search(text)
+        if m:
+            return m
+        f = re.search(r"BENCH: FAIL (.*)", text)
+        if f:
+            raise SystemExit("guest failed: " + f.group(1).strip())
+        if time.time() > deadline:
+            raise SystemExit("timeout waiting for %r on the console" % pattern)
+        time.sleep(0.2)
+
+
+def find_elfcorehdr(pm, start, end):
+    """The elfcorehdr segment is the page-aligned ELF64 ET_CORE in the crash
+    kernel region (kernel/crash_core.c crash_handle_hotplug_event finds it the
+    same way: the segment starting with ELFMAG)."""
+    import struct
+    with open(pm, "rb") as f:
+        for addr in range(start, end, 4096):
+            f.seek(addr)
+            h = f.read(18)
+            if h[:7] == b"\x7fELF\x02\x01\x01" and struct.unpack_from("<H", h, 16)[0] == 4:
+                return addr
+    raise SystemExit("no ELF core header in the crash kernel region %#x-%#x" % (start, end))
+
+
+def drive(a):
+    """Host side of the hotplug-event scenario: at the guest's "hotplug-ready"
+    keep the pre-event elfcorehdr segment (read from the shared RAM file),
+    try a CPU hot-add, then hot-add a DIMM whose RAM is a shared file in the
+    work dir, and record what QEMU answered in hotplug-host.json."""
+    import time
+    W = a.work
+    deadline = time.time() + a.timeout
+    rec = {"dimm_mib": a.dimm_mib}
+    q = None
+    try:
+        q = Qmp(os.path.join(W, "qmp.sock"), deadline)
+        m = wait_marker(os.path.join(W, "console.log"),
+                        r"BENCH: stage=hotplug-ready crashk=([0-9a-f]+)-([0-9a-f]+) "
+                        r"elfcorehdr_size=(\d+)", deadline)
+        ck0, ck1, esz = int(m.group(1), 16), int(m.group(2), 16) + 1, int(m.group(3))
+        # Only 1 GiB of low RAM: physmem.bin offset = paddr (qemu_pc_layout).
+        pm = os.path.join(W, "physmem.bin")
+        addr = find_elfcorehdr(pm, ck0, ck1)
+        # Segment memsz: kexec_file: Ehdr + crash_elfcorehdr_size
+        # (arch/x86/kernel/crash.c crash_load_segments); kexec-tools
+        # --hotplug: ALIGN(crash_elfcorehdr_size, 1024)
+        # (kexec/arch/i386/crashdump-x86.c load_crashdump_segments).
+        seg = max(64 + esz, (esz + 1023) & ~1023)
+        with open(pm, "rb") as f:
+            f.seek(addr)
+            data = f.read(seg)
+        with open(os.path.join(W, "pre-elfcorehdr.seg"), "wb") as f:
+            f.write(data)
+        rec["pre_elfcorehdr"] = {"addr": addr, "segment_size": seg, "file": "pre-elfcorehdr.seg"}
+
+        # CPU hot-add: the first slot QEMU reports as empty.
+        hp = q.cmd("query-hotpluggable-cpus").get("return", [])
+        free = [c for c in hp if "qom-path" not in c]
+        rec["hotpluggable_cpus"] = hp
+        if free and a.cpu_hotadd:
+            c = free[-1]
+            args = dict(driver=c["type"], id="hpcpu")
+            args.update(c["props"])
+            r = q.cmd("device_add", **args)
+            rec["cpu_device_add"] = {"args": args, "reply": r}
+        else:
+            rec["cpu_device_add"] = {"args": None, "reply": "no empty CPU slot"}
+
+        # DIMM: RAM in a shared file so the host sees its bytes.
+        dimm = os.path.join(W, "dimm0.bin")
+        r1 = q.cmd("object-add", **{"qom-type": "memory-backend-file", "id": "dimm0mem",
+                                     "size": a.dimm_mib << 20, "mem-path": dimm, "share": True})
+        r2 = q.cmd("device_add", driver="pc-dimm", id="dimm0", memdev="dimm0mem")
+        if "error" in r1 or "error" in r2:
+            raise SystemExit("DIMM hot-add refused: %s %s" % (r1, r2))
+        md = q.cmd("query-memory-devices").get("return", [])
+        rec["memory_devices"] = md
+        d = [x["data"] for x in md if x.get("data", {}).get("id") == "dimm0"]
+        if not d:
+            raise SystemExit("dimm0 not in query-memory-devices: %s" % md)
+        rec["dimm"] = {"file": "dimm0.bin", "paddr": d[0]["addr"], "size": d[0]["size"],
+                       "slot": d[0].get("slot")}
+        m = wait_marker(os.path.join(W, "console.log"), r"BENCH: stage=hotplug-done events=([^\r\n]*)",
+                        deadline)
+        rec["guest_events"] = m.group(1).split()
+        rec["qmp_events"] = q.events
+    except BaseException as e:
+        rec["error"] = str(e)
+        if q is not None:
+            try:
+                q.cmd("quit")
+            except (OSError, SystemExit, ValueError):
+                pass
+        raise
+    finally:
+        with open(os.path.join(W, "hotplug-host.json"), "w") as f:
+            json.dump(rec, f, indent=1)
+            f.write("\n")
+
+
+def hotplug_post(a, W, first, OUT):
+    """612-hotplug-event: the pre-event sysroot, the DIMM's backend file and
+    the event list (guest's view checked against QEMU's)."""
+    rd = lambda n: open(os.path.join(first, n), errors="replace").read()
+    host = json.load(open(os.path.join(W, "hotplug-host.json")))
+    dimm = host["dimm"]
+    dfile = os.path.join(W, dimm["file"])
+    if os.path.getsize(dfile) != dimm["size"]:
+        raise SystemExit("%s is %d bytes, QEMU says %d" % (dfile, os.path.getsize(dfile), dimm["size"]))
+    events = rd("hotplug/events").split()
+    want = "add-memory:%#x-%#x" % (dimm["paddr"], dimm["paddr"] + dimm["size"])
+    if want not in events:
+        raise SystemExit("guest events %s lack the DIMM QEMU placed (%s)" % (events, want))
+    if events != host["guest_events"]:
+        raise SystemExit("events file %s != console marker %s" % (events, host["guest_events"]))
+    os.makedirs(os.path.join(OUT, "pre-event"))
+    shutil.copytree(os.path.join(first, "pre-event", "sysroot"),
+                    os.path.join(OUT, "pre-event", "sysroot"))
+    cpu_add = host.get("cpu_device_add")
+    meta = {
+        "events": events,
+        "events_note": "in the order the guest made them; `vmcorekit hotplug apply "
+                       "--sysroot pre-event/sysroot --event E...` syntax, memory [start, end)",
+        "dimm": {"paddr": dimm["paddr"], "size": dimm["size"], "slot": dimm.get("slot"),
+                 "file": "tests/kernel/cache/%s/%s" % (a.name, dimm["file"]),
+                 "qemu": "object-add memory-backend-file share=on + device_add pc-dimm (QMP)",
+                 "blocks_onlined_by": "init" if os.path.exists(
+                     os.path.join(first, "hotplug/onlined-by-init")) else "kernel (auto-online)"},
+        "cpu_hotadd": {
+            "tried": bool(cpu_add and cpu_add.get("args")),
+            "device_add": cpu_add,
+            "present_before": rd("hotplug/cpu-present-before").strip(),
+            "present_after": rd("hotplug/cpu-present-after").strip(),
+            "possible": rd("hotplug/cpu-possible").strip(),
+            "guest_log": [l for l in rd("hotplug/dmesg-cpu.txt").splitlines()
+                          if re.search(r"lapic|hotplug CPU|Allowing", l)],
+        },
+        "cpu_online_while_offline": rd("hotplug/cpu-online-while-offline").strip(),
+        "pre_event": {"sysroot": "pre-event/sysroot",
+                      "sysroot_missing": [l.strip() for l in rd("pre-event/missing.txt").splitlines()
+                                          if l.strip()]},
+    }
+    extra = [{"file": meta["dimm"]["file"], "file_offset": 0, "paddr": dimm["paddr"],
+              "size": dimm["size"]}]
+    return {"meta": meta, "extra_files": extra, "host": host, "work": W}
+
+
+def hotplug_pre_header(hp, addr, seg, seg_src, OUT):
+    """The pre-event elfcorehdr, read by bench.py drive before the events."""
+    pre = hp["host"]["pre_elfcorehdr"]
+    if pre["addr"] != addr:
+        raise SystemExit("pre-event elfcorehdr found at %#x, kdump cmdline says %#x" % (pre["addr"], addr))
+    with open(os.path.join(hp["work"], pre["file"]), "rb") as f:
+        data = f.read()
+    if len(data) != pre["segment_size"]:
+        raise SystemExit("pre-event segment: %d bytes read, %d expected" % (len(data), pre["segment_size"]))
+    if seg:
+        data = data[:seg]
+    body, phnum, used, tail_zero = trim_header(data, seg or pre["segment_size"])
+    with open(os.path.join(OUT, "pre-event", "elfcorehdr.bin"), "wb") as f:
+        f.write(body)
+    cc.parse_core(body, "pre-event elfcorehdr")
+    hp["meta"]["pre_event"].update({
+        "elfcorehdr": "pre-event/elfcorehdr.bin", "elfcorehdr_len": len(body),
+        "elfcorehdr_phnum": phnum, "elfcorehdr_used_bytes": used,
+        "elfcorehdr_segment_size": seg,
+        "elfcorehdr_segment_size_source": seg_src,
+        "elfcorehdr_tail_zero": tail_zero,
+        "read": "from physmem.bin by bench.py drive at the guest's hotplug-ready marker"})
+
+
 def post(a):
     W, OUT = a.work, a.out
     first, kd = os.path.join(W, "first"), os.path.join(W, "kdump")
@@ -184,13 +430,19 @@ def post(a):
     layout = qemu_pc_layout(ram)
     iomem = rd(first, "sysroot/proc/iomem")
     sysram = iomem_ranges(iomem)
+    hp = hotplug_post(a, W, first, OUT) if a.opts == "hotplug-event" else None
+    extra = hp["extra_files"] if hp else []
     for s, e in sysram:
+        if any(x["paddr"] <= s and e + 1 <= x["paddr"] + x["size"] for x in extra):
+            continue  # a hot-added DIMM, in its own backend file
         p2off(layout, s, e + 1 - s)  # raises if not covered
-    top = max(e + 1 for s, e in sysram)
+    sysram_base = [(s, e) for s, e in sysram
+                   if not any(x["paddr"] <= s <= x["paddr"] + x["size"] for x in extra)]
+    top = max(e + 1 for s, e in sysram_base)
     lend = layout[-1]["paddr"] + layout[-1]["size"]
     if not lend - (1 << 20) <= top <= lend:  # firmware reserves the last few pages
         raise SystemExit("System RAM top %#x does not match layout end %#x" % (top, lend))
-    low_top = max(e + 1 for s, e in sysram if e < 1 << 32)
+    low_top = max(e + 1 for s, e in sysram_base if e < 1 << 32)
     if low_top > layout[0]["size"]:
         raise SystemExit("System RAM below 4G ends at %#x beyond lowmem" % low_top)
 
@@ -222,19 +474,14 @@ def post(a):
         f.seek(p2off(layout, addr, 64))
         hdr = f.read(64)
         import struct
-        phnum = struct.unpack_from("<H", hdr, 56)[0]
-        phend = 64 + 56 * phnum
+        phend = 64 + 56 * struct.unpack_from("<H", hdr, 56)[0]
         window = max(seg or 0, phend)
         f.seek(p2off(layout, addr, window))
         data = f.read(window)
-    last = len(data.rstrip(b"\0"))
-    hlen = (max(phend, last) + 4095) & ~4095
-    body = data[:hlen] + b"\0" * max(0, hlen - len(data))
-    tail_zero = None
-    if seg is not None:
-        tail_zero = not any(data[hlen:seg]) if seg > hlen else True
-    if tail_zero is False:
-        raise SystemExit("elfcorehdr segment has non-zero bytes past %d (segment %d)" % (hlen, seg))
+    body, phnum, used, tail_zero = trim_header(data, seg)
+    hlen = len(body)
+    if hp:
+        hotplug_pre_header(hp, addr, seg, seg_src, OUT)
     with open(os.path.join(OUT, "elfcorehdr.bin"), "wb") as f:
         f.write(body)
     heh, hph = cc.parse_core(body, "elfcorehdr")
@@ -267,8 +514,8 @@ def post(a):
         "qemu_machine": "pc",
         "qemu_cmdline": open(os.path.join(W, "qemu-cmd.txt")).read().strip(),
         "cpus": a.cpus,
-        "maxcpus": 4 if a.opts == "hotplug" else a.cpus,
-        "hotplug": a.opts == "hotplug",
+        "maxcpus": 4 if a.opts.startswith("hotplug") else a.cpus,
+        "hotplug": a.opts.startswith("hotplug"),
         "ram_bytes": ram,
         "la57": "la57" in cpuflags,
         "first_cmdline": cmdline_first,
@@ -282,7 +529,7 @@ def post(a):
             "note": "file_offset..file_offset+size of physmem.bin holds guest paddr..paddr+size; "
                     "read after QEMU exited, i.e. after the kdump kernel ran (it only writes inside "
                     "the crashkernel region and, on x86, the low 640 KiB)",
-            "extra_files": [],
+            "extra_files": extra,
         },
         "load_method": "kexec_file_load" if a.method == "file" else "kexec_load",
         "kexec_cmd": rd(first, "kexec-cmd.txt").strip(),
@@ -293,7 +540,7 @@ def post(a):
         "elfcorehdr_addr": addr,
         "elfcorehdr_len": hlen,
         "elfcorehdr_phnum": phnum,
-        "elfcorehdr_used_bytes": max(phend, last),
+        "elfcorehdr_used_bytes": used,
         "elfcorehdr_segment_size": seg,
         "elfcorehdr_segment_size_source": seg_src,
         "crash_elfcorehdr_size_sysfs": sysfs_sz,
@@ -307,6 +554,7 @@ def post(a):
         "vmcore_pt_load": n_load,
         "elfcorehdr_pt_load": cc.summarize(hph)[1],
         "sysroot_missing": missing,
+        "hotplug_event": hp["meta"] if hp else None,
         "wall_time_s": a.wall,
         "generated_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
@@ -334,8 +582,13 @@ def main():
     p.add_argument("--method", required=True)
     p.add_argument("--opts", default="-")
     p.add_argument("--wall", type=float, required=True)
+    p = sub.add_parser("drive")
+    p.add_argument("--work", required=True)
+    p.add_argument("--dimm-mib", type=int, required=True)
+    p.add_argument("--timeout", type=float, required=True)
+    p.add_argument("--cpu-hotadd", type=int, default=1)
     a = ap.parse_args()
-    post(a)
+    {"post": post, "drive": drive}[a.cmd](a)
 
 
 if __name__ == "__main__":

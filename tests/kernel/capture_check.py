@@ -151,6 +151,22 @@ def check_capture(cdir, cache_root=None):
             raise CheckError("sysroot/%s missing" % rel)
     msg = "elfcorehdr %dB phnum=%d; vmcore %d PT_NOTE %d PT_LOAD (=elfcorehdr) %d PRSTATUS" % (
         len(hdr), eh["phnum"], vn, vl, prstatus)
+    hp = meta.get("hotplug_event")
+    if hp:
+        # the state before the events: its own sysroot and elfcorehdr
+        pre = hp["pre_event"]
+        with open(os.path.join(cdir, pre["elfcorehdr"]), "rb") as f:
+            phdr = f.read()
+        if len(phdr) != pre["elfcorehdr_len"] or len(phdr) % 4096:
+            raise CheckError("%s is %d bytes, meta says %s" % (pre["elfcorehdr"], len(phdr),
+                                                                pre["elfcorehdr_len"]))
+        peh, pph = parse_core(phdr, pre["elfcorehdr"])
+        for rel in SYSROOT_REQUIRED + ["sys/kernel/crash_elfcorehdr_size"]:
+            if not os.path.isfile(os.path.join(cdir, pre["sysroot"], rel)):
+                raise CheckError("%s/%s missing" % (pre["sysroot"], rel))
+        if not hp["events"]:
+            raise CheckError("meta.json hotplug_event.events is empty")
+        msg += "; pre-event elfcorehdr phnum=%d, %d events" % (peh["phnum"], len(hp["events"]))
     if cache_root:
         vbin = os.path.join(cache_root, name, "vmcore.bin")
         if os.path.isfile(vbin):

@@ -11,7 +11,14 @@
 # Scenario parameters come from the first kernel's cmdline:
 #   bench.method=file|load   kexec_file_load (kexec -s) or kexec_load (kexec -c)
 #   bench.kdump_extra=a,b    extra kdump-kernel cmdline words (',' -> ' ')
+#   bench.kexec_extra=a,b    extra kexec options (',' -> ' '), e.g. --hotplug
 #   bench.probe=1            just print a marker and power off (accel probe)
+#   bench.hotplug_mib=N      hotplug events after kexec -p: snapshot the
+#                            pre-event sysroot, say "hotplug-ready" and wait
+#                            for the host (bench.py drive) to plug an N MiB
+#                            DIMM (and try a CPU) through QMP; online the
+#                            DIMM's blocks, offline+online CPU 1, record the
+#                            events, then capture the post-event sysroot.
 # Every step prints a "BENCH: stage=..." marker on the serial console.
 
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -47,40 +54,23 @@ while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
 [ -b /dev/vda ] || fail "no /dev/vda"
 mark modules-loaded
 
-copy() { # copy SRC to sysroot-relative path, record missing ones
+copy() { # copy SRC to sysroot-relative path, record missing ones in $MISSING
 	if [ -e "/$1" ]; then
 		mkdir -p "$S/$(dirname "$1")"
-		cat "/$1" > "$S/$1" 2>/dev/null || echo "$1 (unreadable)" >> /capture/missing.txt
+		cat "/$1" > "$S/$1" 2>/dev/null || echo "$1 (unreadable)" >> "$MISSING"
 	else
-		echo "$1" >> /capture/missing.txt
+		echo "$1" >> "$MISSING"
 	fi
 }
 
-if [ $ROLE = first ]; then
-	METHOD=$(getarg bench.method || echo file)
-	EXTRA=$(getarg bench.kdump_extra | tr ',' ' ')
-	case $METHOD in file) KFLAG=-s;; load) KFLAG=-c;; *) fail "bad method $METHOD";; esac
-	KAPPEND="console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=-1 $EXTRA"
-	mkdir -p /capture
-	echo 0 > /proc/sys/kernel/kptr_restrict
-	# -d: kexec-tools prints its segment list (kexec_load: where the
-	# elfcorehdr and backup segments went and their memsz).
-	echo "kexec -d -p $KFLAG /boot/vmlinuz --initrd=/boot/kdump-initrd.gz --append=\"$KAPPEND\"" > /capture/kexec-cmd.txt
-	kexec --version > /capture/kexec-version.txt 2>&1
-	kexec -d -p $KFLAG /boot/vmlinuz --initrd=/boot/kdump-initrd.gz --append="$KAPPEND" > /capture/kexec-out.txt 2>&1
-	rc=$?
-	echo $rc > /capture/kexec-rc.txt
-	tail -n 20 /capture/kexec-out.txt
-	[ $rc = 0 ] || fail "kexec load rc=$rc"
-	[ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ] || fail "kexec_crash_loaded != 1"
-	mark kexec-loaded
-
-	S=/capture/sysroot
-	mkdir -p $S/proc
-	: > /capture/missing.txt
+# snapshot_sysroot DIR MISSING: the files vmcorekit reads, at their real paths
+snapshot_sysroot() {
+	S=$1 MISSING=$2
+	mkdir -p "$S/proc"
+	: > "$MISSING"
 	copy proc/iomem
 	copy proc/cmdline
-	dd if=/proc/kcore of=$S/proc/kcore bs=64k count=1 2>/dev/null || echo proc/kcore >> /capture/missing.txt
+	dd if=/proc/kcore of=$S/proc/kcore bs=64k count=1 2>/dev/null || echo proc/kcore >> "$MISSING"
 	grep -E ' (_text|_stext|_end)$' /proc/kallsyms > $S/proc/kallsyms
 	for f in vmcoreinfo kexec_crash_size kexec_crash_loaded crash_elfcorehdr_size; do copy sys/kernel/$f; done
 	for f in possible present online crash_hotplug; do copy sys/devices/system/cpu/$f; done
@@ -89,6 +79,104 @@ if [ $ROLE = first ]; then
 		for f in crash_notes crash_notes_size; do copy $n/$f; done
 	done
 	for f in block_size_bytes crash_hotplug; do copy sys/devices/system/memory/$f; done
+}
+
+# hotplug_events MIB: the host plugs an MIB MiB DIMM (and tries a CPU) via
+# QMP once it sees "hotplug-ready"; we wait for the DIMM's memory blocks,
+# online any the kernel did not auto-online, offline+online CPU 1 and write
+# the event list (the `vmcorekit hotplug apply --event` syntax, [start, end))
+# to /capture/hotplug/events. Each MEM_ONLINE makes a kexec_file kernel
+# rewrite the elfcorehdr synchronously (kernel/crash_core.c
+# crash_memhp_notifier), so it is current once every block reads "online".
+hotplug_events() {
+	H=/capture/hotplug
+	M=/sys/devices/system/memory
+	mkdir -p $H
+	bs=$((0x$(cat $M/block_size_bytes)))
+	want=$(($1 * 1048576 / bs))
+	ls -d $M/memory[0-9]* | sort > $H/blocks-before
+	cat /sys/devices/system/cpu/present > $H/cpu-present-before
+	cat /sys/devices/system/cpu/possible > $H/cpu-possible
+	ck=$(grep ' : Crash kernel' /proc/iomem | head -1 | sed 's/^ *//; s/ :.*//')
+	mark "hotplug-ready crashk=$ck elfcorehdr_size=$(cat /sys/kernel/crash_elfcorehdr_size) dimm_mib=$1"
+	i=0
+	while :; do
+		ls -d $M/memory[0-9]* | sort > $H/blocks-after
+		new=$(awk 'NR==FNR { old[$0] = 1; next } !($0 in old)' $H/blocks-before $H/blocks-after)
+		n=0; on=0
+		for b in $new; do
+			n=$((n+1))
+			[ "$(cat $b/state)" = online ] && on=$((on+1))
+		done
+		[ $n -ge $want ] && [ $on = $n ] && break
+		# auto-online (MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO) gets 5 s, then we online
+		if [ $n -ge $want ] && [ $i -ge 25 ]; then
+			for b in $new; do
+				if [ "$(cat $b/state)" = offline ]; then
+					echo online > $b/state && echo "${b##*/}" >> $H/onlined-by-init
+				fi
+			done
+		fi
+		i=$((i+1))
+		[ $i -le 600 ] || fail "DIMM: $n of $want new memory blocks, $on online after 120 s"
+		sleep 0.2
+	done
+	lo=; hi=
+	for b in $new; do
+		s=$(($(cat $b/phys_index | sed 's/^/0x/') * bs))
+		[ -z "$lo" ] || [ $s -lt $lo ] && lo=$s
+		[ -z "$hi" ] || [ $((s + bs)) -gt $hi ] && hi=$((s + bs))
+	done
+	[ $((hi - lo)) = $(($1 * 1048576)) ] || fail "DIMM blocks span $lo-$hi, not $1 MiB"
+	printf 'add-memory:0x%x-0x%x\n' $lo $hi > $H/events
+	# CPU hot-add (the host tried a device_add before the DIMM; ACPI hotplug
+	# work is ordered, so its outcome is visible now)
+	cat /sys/devices/system/cpu/present > $H/cpu-present-after
+	dmesg | grep -iE 'processor|cpu.*(hotplug|topo|apic)|acpi.*cpu|smpboot' > $H/dmesg-cpu.txt
+	for c in /sys/devices/system/cpu/cpu[0-9]*; do
+		n=${c##*/cpu}
+		if [ -f $c/online ] && [ "$(cat $c/online)" = 0 ]; then
+			echo 1 > $c/online && echo "add-cpu:$n" >> $H/events
+		fi
+	done
+	# CPU offline + online (works whatever hot-add did)
+	[ -f /sys/devices/system/cpu/cpu1/online ] || fail "no cpu1 to offline"
+	echo 0 > /sys/devices/system/cpu/cpu1/online || fail "offline cpu1"
+	cat /sys/devices/system/cpu/online > $H/cpu-online-while-offline
+	echo remove-cpu:1 >> $H/events
+	echo 1 > /sys/devices/system/cpu/cpu1/online || fail "online cpu1"
+	echo add-cpu:1 >> $H/events
+	cat /proc/iomem > $H/iomem-after
+	mark "hotplug-done events=$(tr '\n' ' ' < $H/events)"
+}
+
+if [ $ROLE = first ]; then
+	METHOD=$(getarg bench.method || echo file)
+	EXTRA=$(getarg bench.kdump_extra | tr ',' ' ')
+	KEXTRA=$(getarg bench.kexec_extra | tr ',' ' ')
+	case $METHOD in file) KFLAG=-s;; load) KFLAG=-c;; *) fail "bad method $METHOD";; esac
+	KAPPEND="console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=-1 $EXTRA"
+	mkdir -p /capture
+	echo 0 > /proc/sys/kernel/kptr_restrict
+	# -d: kexec-tools prints its segment list (kexec_load: where the
+	# elfcorehdr and backup segments went and their memsz).
+	echo "kexec -d -p $KFLAG $KEXTRA /boot/vmlinuz --initrd=/boot/kdump-initrd.gz --append=\"$KAPPEND\"" > /capture/kexec-cmd.txt
+	kexec --version > /capture/kexec-version.txt 2>&1
+	kexec -d -p $KFLAG $KEXTRA /boot/vmlinuz --initrd=/boot/kdump-initrd.gz --append="$KAPPEND" > /capture/kexec-out.txt 2>&1
+	rc=$?
+	echo $rc > /capture/kexec-rc.txt
+	tail -n 20 /capture/kexec-out.txt
+	[ $rc = 0 ] || fail "kexec load rc=$rc"
+	[ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ] || fail "kexec_crash_loaded != 1"
+	mark kexec-loaded
+
+	HPMIB=$(getarg bench.hotplug_mib || true)
+	if [ -n "$HPMIB" ]; then
+		mkdir -p /capture/pre-event
+		snapshot_sysroot /capture/pre-event/sysroot /capture/pre-event/missing.txt
+		hotplug_events "$HPMIB"
+	fi
+	snapshot_sysroot /capture/sysroot /capture/missing.txt
 	uname -r > /capture/uname-r.txt
 	dmesg > /capture/dmesg-first.txt
 	grep -m1 '^flags' /proc/cpuinfo > /capture/cpuflags.txt

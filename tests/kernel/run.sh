@@ -8,6 +8,13 @@
 #   BENCH_ACCEL=auto|kvm|tcg   accelerator (default auto: probe KVM, else TCG)
 #   BENCH_TIMEOUT=SECONDS      per-VM timeout (default 600 TCG, 300 KVM)
 #   BENCH_JOBS=N               scenarios run in parallel (default 1)
+#   BENCH_QEMU_EXTRA="ARGS"    extra QEMU arguments (diagnosis, e.g. -d cpu_reset)
+#   BENCH_CPU_HOTADD=0|1       612-hotplug-event: also device_add a CPU (default 0:
+#                              it breaks the kdump boot, see README.md)
+#   BENCH_CACHE=DIR, BENCH_CAPTURES=DIR  other cache / captures directories (a
+#                              trial run that must not touch the shared cache)
+#   BENCH_KEXEC=PATH           kexec binary for the initramfs (default: the
+#                              system's; for a one-off run of another build)
 #
 # Prints one line per scenario:
 #   scenario kernel accel CPUs RAM #PT_NOTE #PT_LOAD vmcore-size wall-time
@@ -15,8 +22,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-CACHE=$HERE/cache
-CAPS=$HERE/captures
+CACHE=${BENCH_CACHE:-$HERE/cache}
+CAPS=${BENCH_CAPTURES:-$HERE/captures}
 PY=/usr/bin/python3
 export LC_ALL=C
 
@@ -32,6 +39,9 @@ declare -A KPKG_FALLBACK=(
 )
 
 # name kernel method cpus ram-MiB options
+# options: - | hotplug (slots for DIMMs and CPUs, nothing plugged) |
+#          hotplug-event (same, plus a DIMM_MIB DIMM hot-added through QMP,
+#          CPU 1 offlined and onlined, before the crash; see README.md)
 SCENARIOS=(
 	"612-file-1cpu 612 file 1 1024 -"
 	"612-load-1cpu 612 load 1 1024 -"
@@ -40,7 +50,14 @@ SCENARIOS=(
 	"612-file-5g   612 file 1 5120 -"
 	"61-file-1cpu  61  file 1 1024 -"
 	"612-hotplug   612 file 1 1024 hotplug"
+	"612-hotplug-event 612 file 2 1024 hotplug-event"
 )
+# Run only when named: kexec_load --hotplug needs kexec-tools >= 2.0.28
+# (BENCH_KEXEC=/path/to/kexec; Debian 12 has 2.0.25). See README.md.
+MANUAL_SCENARIOS=(
+	"612-load-hotplug-event 612 load 2 1024 hotplug-event"
+)
+DIMM_MIB=256   # 2 memory blocks of 128 MiB: two MEM_ONLINE regenerations
 
 log() { echo "[bench] $*" >&2; }
 die() { echo "[bench] ERROR: $*" >&2; exit 1; }
@@ -98,11 +115,17 @@ get_kernel() {
 }
 
 # --------------------------------------------------------------- initramfs --
-# Builds $CACHE/initramfs/$KREL/{kdump-initrd.gz,first-initrd.gz}
+# Builds $CACHE/initramfs/$KREL-$KEY/{kdump-initrd.gz,first-initrd.gz};
+# KEY hashes what goes in (init.sh, this function, the kexec binary), so
+# worktrees sharing the cache never use each other's initramfs.
+KEXEC_BIN=${BENCH_KEXEC:-$(command -v kexec || echo /sbin/kexec)}
+INITRD=
 build_initramfs() {
-	local out=$CACHE/initramfs/$KREL root mods m f
-	if [ -f "$out/first-initrd.gz" ] && [ "$out/first-initrd.gz" -nt "$HERE/init.sh" ] &&
-	   [ "$out/first-initrd.gz" -nt "$HERE/run.sh" ]; then
+	local key out root mods m f
+	key=$( { cat "$HERE/init.sh" "$KEXEC_BIN"; declare -f build_initramfs; } | sha256sum | cut -c1-12)
+	out=$CACHE/initramfs/$KREL-$key
+	INITRD=$out
+	if [ -f "$out/first-initrd.gz" ]; then
 		return 0
 	fi
 	log "building initramfs for $KREL"
@@ -114,8 +137,7 @@ build_initramfs() {
 		[ -e "$root/bin/$f" ] || ln -s busybox "$root/bin/$f"
 	done
 	install -m 0755 "$HERE/init.sh" "$root/init"
-	local kexec_bin
-	kexec_bin=$(command -v kexec || echo /sbin/kexec)
+	local kexec_bin=$KEXEC_BIN
 	cp "$kexec_bin" "$root/sbin/kexec"
 	for f in $(ldd "$kexec_bin" | grep -o '/[^ ]*'); do
 		mkdir -p "$root/$(dirname "$f")"
@@ -167,7 +189,7 @@ probe_accel() {
 		local d=$CACHE/probe; mkdir -p "$d"; rm -f "$d/console.log"
 		get_kernel 612; build_initramfs
 		( timeout -k 5 45 qemu-system-x86_64 -machine pc -accel kvm -cpu host -m 512M -smp 1 \
-			-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$CACHE/initramfs/$KREL/kdump-initrd.gz" \
+			-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$INITRD/kdump-initrd.gz" \
 			-append "console=ttyS0 panic=-1 bench.probe=1" -display none -vga none \
 			-serial "file:$d/console.log" -monitor none -no-reboot > "$d/qemu.log" 2>&1 || true ) 2>/dev/null || true
 		if grep -q 'BENCH: stage=probe-ok' "$d/console.log" 2>/dev/null; then
@@ -191,30 +213,56 @@ run_scenario() { # name kernel method cpus ram opts
 	get_kernel "$kkey"; build_initramfs
 	rm -rf "$W"; mkdir -p "$W"
 	truncate -s 64M "$W/capture.img" "$W/kdump.img"
-	truncate -s $(( (ram + 256) * 1024 * 1024 )) "$W/vmcore.img"
 	local append="console=ttyS0 crashkernel=256M panic=-1 bench.method=$method"
-	local mem="-m ${ram}M" smp="-smp $cpus"
-	if [ "$opts" = hotplug ]; then
+	local mem="-m ${ram}M" smp="-smp $cpus" plugged=0
+	if [ "$opts" = hotplug ] || [ "$opts" = hotplug-event ]; then
 		mem="-m ${ram}M,slots=4,maxmem=4G"
 		smp="-smp $cpus,maxcpus=4"
 		append+=" bench.kdump_extra=acpi_no_memhotplug"
 	fi
+	if [ "$opts" = hotplug-event ]; then
+		append+=" bench.hotplug_mib=$DIMM_MIB"
+		plugged=$DIMM_MIB
+		if [ "$method" = load ]; then
+			"$KEXEC_BIN" --help 2>&1 | grep -q -- --hotplug ||
+				die "$name: $KEXEC_BIN has no --hotplug (kexec-tools >= 2.0.28 needed; set BENCH_KEXEC)"
+			append+=" bench.kexec_extra=--hotplug"
+		fi
+	fi
+	truncate -s $(( (ram + plugged + 256) * 1024 * 1024 )) "$W/vmcore.img"
 	local accel_opt cpu_opt
 	if [ "$ACCEL" = kvm ]; then accel_opt="kvm"; cpu_opt="host"; tmo=${BENCH_TIMEOUT:-300}
 	else accel_opt="tcg"; [ "$cpus" -gt 1 ] && accel_opt="tcg,thread=multi"; cpu_opt="max,la57=off"; tmo=${BENCH_TIMEOUT:-600}; fi
 	local qemu=(qemu-system-x86_64 -machine pc,memory-backend=ram0 -accel "$accel_opt" -cpu "$cpu_opt"
 		$mem $smp
 		-object "memory-backend-file,id=ram0,size=${ram}M,mem-path=$W/physmem.bin,share=on"
-		-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$CACHE/initramfs/$KREL/first-initrd.gz"
+		-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$INITRD/first-initrd.gz"
 		-append "$append"
 		-display none -vga none -monitor none -serial "file:$W/console.log" -no-reboot
 		-drive "file=$W/capture.img,format=raw,if=virtio"
 		-drive "file=$W/vmcore.img,format=raw,if=virtio"
 		-drive "file=$W/kdump.img,format=raw,if=virtio")
+	[ "$opts" = hotplug-event ] && qemu+=(-qmp "unix:$W/qmp.sock,server=on,wait=off")
+	# shellcheck disable=SC2206
+	[ -n "${BENCH_QEMU_EXTRA:-}" ] && qemu+=($BENCH_QEMU_EXTRA)
 	printf '%q ' "${qemu[@]}" > "$W/qemu-cmd.txt"
 	log "$name: booting $KREL ($ACCEL, $cpus CPU, ${ram} MiB, kexec $method)"
 	t0=$(date +%s.%N)
-	timeout -k 10 "$tmo" "${qemu[@]}" > "$W/qemu.log" 2>&1 || rc=$?
+	if [ "$opts" = hotplug-event ]; then
+		# QEMU in the background, bench.py drives the hotplug through QMP
+		local qpid drc=0
+		timeout -k 10 "$tmo" "${qemu[@]}" > "$W/qemu.log" 2>&1 &
+		qpid=$!
+		"$PY" "$HERE/bench.py" drive --work "$W" --dimm-mib "$DIMM_MIB" --timeout "$tmo" \
+			--cpu-hotadd "${BENCH_CPU_HOTADD:-0}" || drc=$?
+		wait "$qpid" || rc=$?
+		if [ $drc != 0 ]; then
+			log "$name: hotplug driver failed ($drc); see $W/hotplug-host.json, $W/console.log"
+			return 1
+		fi
+	else
+		timeout -k 10 "$tmo" "${qemu[@]}" > "$W/qemu.log" 2>&1 || rc=$?
+	fi
 	t1=$(date +%s.%N)
 	if [ $rc = 124 ] || [ $rc = 137 ]; then
 		log "$name: TIMEOUT after ${tmo}s; stage markers seen:"
@@ -245,6 +293,10 @@ main() {
 	for s in "${SCENARIOS[@]}"; do
 		read -r -a fields <<< "$s"
 		if [ ${#want[@]} = 0 ] || [[ " ${want[*]} " == *" ${fields[0]} "* ]]; then todo+=("$s"); fi
+	done
+	for s in "${MANUAL_SCENARIOS[@]}"; do
+		read -r -a fields <<< "$s"
+		if [[ " ${want[*]} " == *" ${fields[0]} "* ]]; then todo+=("$s"); fi
 	done
 	[ ${#todo[@]} -gt 0 ] || die "no such scenario: ${want[*]} (known: $(printf '%s\n' "${SCENARIOS[@]}" | awk '{print $1}' | tr '\n' ' '))"
 	probe_accel
