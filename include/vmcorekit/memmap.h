@@ -84,6 +84,20 @@ vmc_status vmc_physmem_map_zero(vmc_physmem *pm, uint64_t start,
 				uint64_t end, vmc_error *e);
 
 /*
+ * Map [paddr, paddr+len) onto @src bytes [src_off, src_off+len) in front
+ * of whatever maps it now: the parts of existing mappings under it are cut
+ * away (a mapping it lies inside is split in two).  This is s390
+ * zfcpdump's HSA (arch/s390/kernel/crash_dump.c copy_oldmem_iter): the
+ * firmware saved physical [0, hsa_size) in the hypervisor save area before
+ * the dump kernel overwrote it, so those bytes come from the HSA and the
+ * rest from memory.  Errors as vmc_physmem_map except overlap; on error
+ * nothing changes.
+ */
+vmc_status vmc_physmem_overlay(vmc_physmem *pm, uint64_t paddr, uint64_t len,
+			       vmc_source *src, uint64_t src_off, int fd,
+			       vmc_error *e);
+
+/*
  * [start, end) is not RAM: it reads as zeros whatever maps it (the
  * kernel's pfn_is_ram() callback).  May overlap mappings and other
  * not-RAM ranges.  Errors: VMC_ERR_INVALID, VMC_ERR_NOMEM.

@@ -170,6 +170,66 @@ VMC_EXPORT vmc_status vmc_physmem_map_zero(vmc_physmem *pm, uint64_t start,
 	return insert_map(pm, &m, e);
 }
 
+/*
+ * Maps i..j-1 meet [start, end): they become [left part of i] [new]
+ * [right part of j-1]; a right part keeps its source position.
+ */
+VMC_EXPORT vmc_status vmc_physmem_overlay(vmc_physmem *pm, uint64_t paddr,
+					  uint64_t len, vmc_source *src,
+					  uint64_t src_off, int fd,
+					  vmc_error *e)
+{
+	uint64_t size = vmc_source_size(src), end = paddr + len;
+	struct pmap m = { paddr, end, src, src_off, fd }, left, right;
+	size_t i, j, k = 0;
+	bool has_left, has_right;
+
+	if (len == 0 || end < paddr)
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "bad physical range 0x%llx + 0x%llx",
+				     (unsigned long long)paddr,
+				     (unsigned long long)len);
+	if (src_off > size || size - src_off < len)
+		return vmc_error_set(e, VMC_ERR_RANGE,
+				     "the %s source has 0x%llx bytes; "
+				     "overlaying [0x%llx, 0x%llx) needs 0x%llx "
+				     "bytes from offset 0x%llx (truncated "
+				     "image?)", vmc_source_kind(src),
+				     (unsigned long long)size,
+				     (unsigned long long)paddr,
+				     (unsigned long long)end,
+				     (unsigned long long)len,
+				     (unsigned long long)src_off);
+	if (!grow((void **)&pm->maps, &pm->cap_maps, pm->nr_maps + 2,
+		  sizeof(*pm->maps)))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	i = map_search(pm, paddr);
+	for (j = i; j < pm->nr_maps && pm->maps[j].start < end; j++)
+		;
+	has_left = i < j && pm->maps[i].start < paddr;
+	has_right = i < j && pm->maps[j - 1].end > end;
+	if (has_left) {
+		left = pm->maps[i];
+		left.end = paddr;
+	}
+	if (has_right) {
+		right = pm->maps[j - 1];
+		if (right.src)
+			right.src_off += end - right.start;
+		right.start = end;
+	}
+	k = has_left + 1 + has_right;
+	memmove(&pm->maps[i + k], &pm->maps[j],
+		(pm->nr_maps - j) * sizeof(*pm->maps));
+	pm->nr_maps = pm->nr_maps - (j - i) + k;
+	if (has_left)
+		pm->maps[i++] = left;
+	pm->maps[i++] = m;
+	if (has_right)
+		pm->maps[i] = right;
+	return VMC_OK;
+}
+
 VMC_EXPORT vmc_status vmc_physmem_add_not_ram(vmc_physmem *pm, uint64_t start,
 					      uint64_t end, vmc_error *e)
 {
