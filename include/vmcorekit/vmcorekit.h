@@ -17,6 +17,7 @@
 #include "vmcorekit/output.h"
 #include "vmcorekit/memmap.h"
 #include "vmcorekit/dump.h"
+#include "vmcorekit/zfcpdump.h"
 
 #define VMCOREKIT_VERSION "0.1.0"
 
