@@ -12,6 +12,8 @@ static const struct command commands[] = {
 	{ "diff", "semantic difference of two ELF core headers", cmd_diff },
 	{ "assemble", "the kdump kernel's /proc/vmcore from an elfcorehdr and "
 	  "memory images", cmd_assemble },
+	{ "zfcpdump", "s390 stand-alone dump: the header the dump kernel "
+	  "builds, and its vmcore", cmd_zfcpdump },
 };
 
 static void usage(FILE *f)

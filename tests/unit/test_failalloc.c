@@ -94,6 +94,8 @@ struct result {
 	size_t iomem_n, ram_n, crash_n, hdr_phdrs, hdr_slots, gen_phdrs;
 	size_t parsed_phdrs, lints, vmcore_lints, diffs, ranges_n, warnings;
 	uint64_t total, ram_bytes;
+	size_t zfcp_len;
+	uint64_t zfcp_size;
 };
 
 _Static_assert(sizeof(struct result) <= sizeof(((struct shared *)0)->result),
@@ -157,6 +159,74 @@ static vmc_status vmcore(struct result *res, vmc_error *e)
 	vmc_elfcore_free(c);
 	vmc_source_close(src);
 	free(buf);
+	return st;
+}
+
+/*
+ * s390 zfcpdump: memory with the HSA overlaid, the boot CPU's save area
+ * and the VMCOREINFO note in the HSA's lowcore, the header built in new
+ * memory, the dump opened on it and read across the HSA edge.
+ */
+static vmc_status zfcpdump(struct result *res, vmc_error *e)
+{
+	static uint8_t mem[0x20000], hsa[0x8000], got[64];
+	static const char info[] = "OSRELEASE=6.12\n";
+	const struct vmc_range r = { 0, sizeof(mem) };
+	struct vmc_zfcpdump_opts o = VMC_ZFCPDUMP_OPTS_INIT;
+	struct vmc_dump_opts dopts = VMC_DUMP_OPTS_INIT;
+	struct vmc_zfcpdump_oldmem om = { 0 };
+	struct vmc_s390_save_area sa;
+	vmc_physmem *pm = NULL;
+	vmc_source *ms = NULL, *hs = NULL;
+	vmc_hdr_source *hsrc = NULL;
+	vmc_dump *d = NULL;
+	uint8_t *h = NULL;
+	vmc_status st;
+
+	vmc_put32(VMC_BE, hsa + 0x1200 + 0x118, 0x2000);	/* prefix */
+	vmc_put64(VMC_BE, hsa + 0xe0c, 0x3000);
+	vmc_put32(VMC_BE, hsa + 0x3000, 11);
+	vmc_put32(VMC_BE, hsa + 0x3004, sizeof(info) - 1);
+	memcpy(hsa + 0x300c, "VMCOREINFO", 10);
+	memcpy(hsa + 0x3018, info, sizeof(info) - 1);
+	st = vmc_s390_sa_decode(&sa, hsa + 0x1200, 512, e);
+	if (!st)
+		st = vmc_physmem_new(&pm, e);
+	if (!st)
+		st = vmc_source_new_buffer(&ms, mem, sizeof(mem), e);
+	if (!st)
+		st = vmc_physmem_own(pm, ms, e);
+	if (!st)
+		st = vmc_physmem_map(pm, 0, sizeof(mem), ms, 0, -1, e);
+	if (!st)
+		st = vmc_source_new_buffer(&hs, hsa, sizeof(hsa), e);
+	if (!st)
+		st = vmc_physmem_own(pm, hs, e);
+	if (!st)
+		st = vmc_physmem_overlay(pm, 0, sizeof(hsa), hs, 0, -1, e);
+	if (!st)
+		st = vmc_zfcpdump_read_oldmem(&om, pm, e);
+	o.cpus = &sa;
+	o.nr_cpus = 1;
+	o.ranges = &r;
+	o.nr_ranges = 1;
+	if (!st)
+		st = vmc_zfcpdump_build(&o, &om, &h, &res->zfcp_len, NULL, e);
+	if (!st)
+		st = vmc_hdr_source_new_buffer(&hsrc, h, res->zfcp_len, true,
+					       pm, e);
+	if (!st)
+		st = vmc_dump_open(&d, hsrc, pm, &dopts, e);
+	if (!st) {
+		res->zfcp_size = vmc_dump_size(d);
+		st = vmc_dump_read_at(d, res->zfcp_size - sizeof(mem) +
+				      sizeof(hsa) - 32, got, sizeof(got), e);
+	}
+	vmc_dump_free(d);
+	vmc_hdr_source_close(hsrc);
+	vmc_buf_free(h);
+	vmc_zfcpdump_oldmem_clear(&om);
+	vmc_physmem_free(pm);
 	return st;
 }
 
@@ -270,6 +340,10 @@ static vmc_status workload(struct result *res, vmc_error *e)
 		res->diffs = vmc_diff_count(d);
 		stage("vmcore inspect");
 		st = vmcore(res, e);
+	}
+	if (!st) {
+		stage("zfcpdump");
+		st = zfcpdump(res, e);
 	}
 	stage("cleanup");
 
@@ -407,7 +481,8 @@ int main(void)
 	CHECK_U64(failalloc_live(), 0);
 	CHECK(ref.hdr_phdrs > 4 && ref.gen_phdrs > 4 && ref.parsed_phdrs ==
 	      ref.hdr_phdrs && ref.diffs > 0 && ref.warnings > 0 &&
-	      ref.vmcore_lints > 0, "the workload reaches every stage "
+	      ref.vmcore_lints > 0 && ref.zfcp_size > 0,
+	      "the workload reaches every stage "
 	      "(hdr %zu gen %zu parsed %zu diffs %zu warnings %zu vmcore lints "
 	      "%zu)", ref.hdr_phdrs, ref.gen_phdrs, ref.parsed_phdrs, ref.diffs,
 	      ref.warnings, ref.vmcore_lints);

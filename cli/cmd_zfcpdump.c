@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vmcorekit zfcpdump build|assemble: the ELF core header the s390
+ * stand-alone dump kernel builds in its own memory, and the /proc/vmcore it
+ * serves with it, from CPU save-area files, the HSA image and memory images
+ * (docs/formats.md, "s390 zfcpdump").
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define CMD "zfcpdump"
+
+static void help(void)
+{
+	printf("Usage: %s zfcpdump build    [inputs] -o ELFCOREHDR [--json]\n"
+"       %s zfcpdump assemble [inputs] -o VMCORE [output options]\n"
+"\n"
+"The s390 stand-alone dump (zfcpdump, NVMe dump) kernel builds the ELF core\n"
+"header itself, in its own memory (arch/s390/kernel/crash_dump.c\n"
+"elfcorehdr_alloc): a PT_NOTE with a PRPSINFO note, the register notes of\n"
+"every CPU with a non-zero prefix and VMCOREINFO (found through os_info or\n"
+"the lowcore in old memory), an optional kernel text PT_LOAD and one\n"
+"PT_LOAD per memory range.  Physical memory below the HSA size comes from\n"
+"the hypervisor save area (HSA), the rest from memory.  'build' writes that\n"
+"header; 'assemble' serves /proc/vmcore with it, byte for byte.\n"
+"\n"
+"Inputs:\n"
+"  --save-areas DIR        CPU save areas: DIR/cpuN (512-byte store-status\n"
+"                          save area, or an 8 KiB lowcore), DIR/cpuN.vx\n"
+"                          (512 bytes, vector registers 0-31), N = 0, 1, ..\n"
+"                          in the kernel's order; cpu0 is the boot CPU, and\n"
+"                          without DIR/cpu0 its save area is read from old\n"
+"                          memory at 0x1200 (the absolute lowcore)\n"
+"  --hsa FILE              the HSA image: physical [0, hsa-size)\n"
+"  --hsa-size N            bytes the HSA holds (default: FILE's size)\n"
+"  --memory FILE@PADDR[,offset=N][,size=N]   a raw memory image (repeatable)\n"
+"  --memory-map FILE       one --memory spec per line\n"
+"  --memory-elf FILE       an ELF core's PT_LOADs as memory\n"
+"  --zero START-END        physical range of zeros\n"
+"  --allow-holes           memory no source covers reads as zeros\n"
+"  --ranges FILE           the old system's memory ranges, one per line\n"
+"                          (START-END inclusive, or START+SIZE); default:\n"
+"                          what the memory options and the HSA cover, merged\n"
+"\n"
+"Output:\n"
+"  -o, --output FILE       write here ('-' for standard output)\n"
+"  --json                  print a JSON summary\n"
+"  --fsync                 fsync before renaming into place\n"
+"  (assemble) --progress, --no-progress, --no-copy-range, --no-sparse\n"
+"  -h, --help              this text\n"
+"\n"
+"Numbers take 0x hex, decimal, or K/M/G/T suffixes.  Exit: 0 ok, 1 bad\n"
+"input (a save area, an overlap, uncovered memory), 2 usage, 3 I/O.  A\n"
+"failure leaves no output file.\n", prog, prog);
+}
+
+enum { Z_SA = 256, Z_HSA, Z_HSA_SIZE, Z_MEMORY, Z_MEMORY_MAP, Z_MEMORY_ELF,
+       Z_ZERO, Z_ALLOW_HOLES, Z_RANGES, Z_JSON, Z_FSYNC, Z_PROGRESS,
+       Z_NO_PROGRESS, Z_NO_CFR, Z_NO_SPARSE };
+
+static const struct option longopts[] = {
+	{ "save-areas", required_argument, NULL, Z_SA },
+	{ "hsa", required_argument, NULL, Z_HSA },
+	{ "hsa-size", required_argument, NULL, Z_HSA_SIZE },
+	{ "memory", required_argument, NULL, Z_MEMORY },
+	{ "memory-map", required_argument, NULL, Z_MEMORY_MAP },
+	{ "memory-elf", required_argument, NULL, Z_MEMORY_ELF },
+	{ "zero", required_argument, NULL, Z_ZERO },
+	{ "allow-holes", no_argument, NULL, Z_ALLOW_HOLES },
+	{ "ranges", required_argument, NULL, Z_RANGES },
+	{ "json", no_argument, NULL, Z_JSON },
+	{ "fsync", no_argument, NULL, Z_FSYNC },
+	{ "progress", no_argument, NULL, Z_PROGRESS },
+	{ "no-progress", no_argument, NULL, Z_NO_PROGRESS },
+	{ "no-copy-range", no_argument, NULL, Z_NO_CFR },
+	{ "no-sparse", no_argument, NULL, Z_NO_SPARSE },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+/* One CPU: its save area and where it came from. */
+struct cpu {
+	unsigned long n;
+	bool have_sa, have_vx;
+	struct vmc_s390_save_area sa;
+	uint8_t vx[VMC_S390_VX_SA_SIZE];
+	char src[64];
+};
+
+struct zargs {
+	bool assemble;
+	const char *sa_dir, *hsa, *ranges_file;
+	uint64_t hsa_size;
+	bool have_hsa_size, dump_only;
+	struct dump_out w;
+	vmc_physmem *pm;
+	struct cpu *cpus;
+	size_t nr_cpus;
+	bool has_vx;
+	vmc_ranges *ranges;
+	struct vmc_zfcpdump_oldmem om;
+};
+
+static int parse_args(int argc, char **argv, struct zargs *a, vmc_error *e)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		vmc_status st = VMC_OK;
+
+		switch (c) {
+		case Z_SA: a->sa_dir = optarg; break;
+		case Z_HSA: a->hsa = optarg; break;
+		case Z_HSA_SIZE:
+			st = vmc_parse_u64(optarg, &a->hsa_size, e);
+			a->have_hsa_size = true;
+			break;
+		case Z_MEMORY: st = mem_add_image(a->pm, optarg, e); break;
+		case Z_MEMORY_MAP: st = mem_add_map_file(a->pm, optarg, e); break;
+		case Z_MEMORY_ELF: st = mem_add_elf(a->pm, optarg, e); break;
+		case Z_ZERO: st = mem_add_range(a->pm, optarg, true, e); break;
+		case Z_ALLOW_HOLES:
+			vmc_physmem_set_allow_holes(a->pm, true);
+			break;
+		case Z_RANGES: a->ranges_file = optarg; break;
+		case Z_JSON: a->w.json = true; break;
+		case Z_FSYNC: a->w.fsync = true; break;
+		case Z_PROGRESS: a->w.progress = 1; a->dump_only = true; break;
+		case Z_NO_PROGRESS: a->w.progress = 0; a->dump_only = true; break;
+		case Z_NO_CFR: a->w.nocfr = true; a->dump_only = true; break;
+		case Z_NO_SPARSE: a->w.nosparse = true; a->dump_only = true; break;
+		case 'o': a->w.path = optarg; break;
+		case 'h': help(); return -1;
+		default: return EXIT_USAGE;
+		}
+		if (st == VMC_ERR_INVALID || (st && c == Z_HSA_SIZE))
+			return usage_error(CMD, "%s", e->msg);
+		if (st)
+			return fail(CMD, e);
+	}
+	if (optind < argc)
+		return usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+	if (!a->w.path)
+		return usage_error(CMD, "-o FILE is required");
+	if (a->dump_only && !a->assemble)
+		return usage_error(CMD, "--progress, --no-progress, "
+				   "--no-copy-range and --no-sparse are "
+				   "assemble options");
+	if (a->have_hsa_size && !a->hsa)
+		return usage_error(CMD, "--hsa-size needs --hsa FILE");
+	return EXIT_OK;
+}
+
+/* The HSA in front of memory: physical [0, hsa_size). */
+static vmc_status add_hsa(struct zargs *a, vmc_error *e)
+{
+	vmc_source *src;
+	int fd;
+	vmc_status st = mem_open_image(a->pm, a->hsa, &src, &fd, e);
+
+	if (st)
+		return st;
+	if (!a->have_hsa_size)
+		a->hsa_size = vmc_source_size(src);
+	if (a->hsa_size == 0)
+		return vmc_error_set(e, VMC_ERR_CORRUPT, "--hsa %s: the HSA "
+				     "size is 0", a->hsa);
+	st = vmc_physmem_overlay(a->pm, 0, a->hsa_size, src, 0, fd, e);
+	if (st == VMC_ERR_INVALID || st == VMC_ERR_RANGE)
+		e->status = st = VMC_ERR_CORRUPT;
+	return st ? vmc_error_prefix(e, "--hsa %s", a->hsa) : VMC_OK;
+}
+
+/* "cpuN" or "cpuN.vx"; false for any other name. */
+static bool sa_name(const char *name, unsigned long *n, bool *vx)
+{
+	char *end;
+
+	if (strncmp(name, "cpu", 3) || name[3] < '0' || name[3] > '9')
+		return false;
+	errno = 0;
+	*n = strtoul(name + 3, &end, 10);
+	if (errno || *n > 1u << 20)
+		return false;
+	*vx = !strcmp(end, ".vx");
+	return *vx || !*end;
+}
+
+static struct cpu *cpu_slot(struct zargs *a, unsigned long n, vmc_error *e)
+{
+	struct cpu *c;
+
+	for (size_t i = 0; i < a->nr_cpus; i++)
+		if (a->cpus[i].n == n)
+			return &a->cpus[i];
+	c = realloc(a->cpus, (a->nr_cpus + 1) * sizeof(*c));
+	if (!c) {
+		vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	a->cpus = c;
+	c = &a->cpus[a->nr_cpus++];
+	memset(c, 0, sizeof(*c));
+	c->n = n;
+	return c;
+}
+
+/* Read one file of the save-area directory into its CPU. */
+static vmc_status sa_file(struct zargs *a, const char *name, unsigned long n,
+			  bool vx, vmc_error *e)
+{
+	size_t plen = strlen(a->sa_dir) + strlen(name) + 2, len;
+	char *path = malloc(plen), *buf = NULL;
+	struct cpu *c = cpu_slot(a, n, e);
+	vmc_status st = VMC_OK;
+
+	if (!path || !c) {
+		free(path);
+		return c ? vmc_error_set(e, VMC_ERR_NOMEM, "out of memory")
+			 : e->status;
+	}
+	snprintf(path, plen, "%s/%s", a->sa_dir, name);
+	buf = slurp(path, VMC_S390_LOWCORE_SIZE, &len, e);
+	if (!buf) {
+		st = e->status == VMC_ERR_RANGE ? VMC_ERR_CORRUPT : e->status;
+	} else if ((vx && c->have_vx) || (!vx && c->have_sa)) {
+		st = vmc_error_set(e, VMC_ERR_CORRUPT, "cpu%lu%s given twice",
+				   n, vx ? ".vx" : "");
+	} else if (vx) {
+		/* Checked now, applied once the save area is read. */
+		st = vmc_s390_sa_set_vx(&c->sa, buf, len, e);
+		if (!st) {
+			memcpy(c->vx, buf, sizeof(c->vx));
+			c->have_vx = true;
+		}
+	} else {
+		st = vmc_s390_sa_decode(&c->sa, buf, len, e);
+		c->have_sa = !st;
+		snprintf(c->src, sizeof(c->src), "%.48s", name);
+	}
+	free(buf);
+	if (st) {
+		e->status = st;
+		vmc_error_prefix(e, "%s", path);
+	}
+	free(path);
+	return st;
+}
+
+static int cpu_cmp(const void *x, const void *y)
+{
+	const struct cpu *p = x, *q = y;
+
+	return p->n < q->n ? -1 : p->n > q->n;
+}
+
+static vmc_status read_sa_dir(struct zargs *a, vmc_error *e)
+{
+	DIR *d = opendir(a->sa_dir);
+	struct dirent *de;
+	vmc_status st = VMC_OK;
+
+	if (!d)
+		return vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
+							      : VMC_ERR_IO,
+					   errno, "--save-areas %s: %s",
+					   a->sa_dir, strerror(errno));
+	errno = 0;
+	while (!st && (de = readdir(d))) {
+		unsigned long n;
+		bool vx;
+
+		if (sa_name(de->d_name, &n, &vx))
+			st = sa_file(a, de->d_name, n, vx, e);
+		errno = 0;
+	}
+	if (!st && errno)
+		st = vmc_error_set_errno(e, VMC_ERR_IO, errno,
+					 "--save-areas %s: %s", a->sa_dir,
+					 strerror(errno));
+	closedir(d);
+	return st;
+}
+
+/*
+ * The CPUs in the kernel's order (boot CPU first, smp_save_dump_ipl_cpu
+ * reading its save area from the absolute lowcore when no file gives it),
+ * and cpu_has_vx(): all CPUs have vector registers or none.
+ */
+static vmc_status collect_cpus(struct zargs *a, vmc_error *e)
+{
+	vmc_status st = a->sa_dir ? read_sa_dir(a, e) : VMC_OK;
+	struct cpu *boot;
+	uint8_t lc[VMC_S390_SA_SIZE];
+
+	if (st)
+		return st;
+	boot = cpu_slot(a, 0, e);
+	if (!boot)
+		return e->status;
+	if (!boot->have_sa) {
+		st = vmc_physmem_read(a->pm, VMC_S390_SA_LC_OFF, lc, sizeof(lc),
+				      e);
+		if (st)
+			return vmc_error_prefix(e, "the boot CPU's save area (no "
+					"cpu0 file) in old memory at 0x1200");
+		st = vmc_s390_sa_decode(&boot->sa, lc, sizeof(lc), e);
+		if (st)
+			return st;
+		boot->have_sa = true;
+		snprintf(boot->src, sizeof(boot->src), "memory 0x1200");
+	}
+	qsort(a->cpus, a->nr_cpus, sizeof(*a->cpus), cpu_cmp);
+	for (size_t i = 0; i < a->nr_cpus; i++) {
+		struct cpu *c = &a->cpus[i];
+
+		if (!c->have_sa)
+			return vmc_error_set(e, VMC_ERR_CORRUPT,
+					     "--save-areas %s: cpu%lu.vx without "
+					     "cpu%lu", a->sa_dir, c->n, c->n);
+		if (c->have_vx)
+			vmc_s390_sa_set_vx(&c->sa, c->vx, sizeof(c->vx), NULL);
+		a->has_vx |= c->have_vx;
+	}
+	for (size_t i = 0; a->has_vx && i < a->nr_cpus; i++)
+		if (!a->cpus[i].have_vx)
+			return vmc_error_set(e, VMC_ERR_CORRUPT,
+					     "--save-areas %s: cpu%lu has no "
+					     "cpu%lu.vx; vector registers are "
+					     "saved for every CPU or none",
+					     a->sa_dir, a->cpus[i].n,
+					     a->cpus[i].n);
+	return VMC_OK;
+}
+
+/* Default ranges: every mapping, touching ones merged (physmem_info). */
+static vmc_status collect_ranges(struct zargs *a, vmc_error *e)
+{
+	vmc_status st = vmc_ranges_new(&a->ranges, e);
+	size_t len;
+	char *text;
+
+	if (st)
+		return st;
+	if (a->ranges_file) {
+		text = slurp(a->ranges_file, 16 << 20, &len, e);
+		if (!text)
+			return e->status;
+		st = vmc_parse_ranges_text(text, len, a->ranges, e);
+		free(text);
+		if (st) {
+			e->status = VMC_ERR_CORRUPT;
+			return vmc_error_prefix(e, "--ranges %s",
+						a->ranges_file);
+		}
+	} else {
+		for (size_t i = 0; i < vmc_physmem_nr_maps(a->pm); i++) {
+			uint64_t s, t;
+			bool z;
+
+			vmc_physmem_get_map(a->pm, i, &s, &t, &z);
+			st = vmc_ranges_add(a->ranges, s, t, e);
+			if (st)
+				return st;
+		}
+	}
+	vmc_ranges_merge(a->ranges);
+	if (!vmc_ranges_count(a->ranges))
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "no memory: give --memory, --hsa or "
+				     "--ranges");
+	return VMC_OK;
+}
+
+static const char *vmci_from(enum vmc_zfcpdump_vmci v)
+{
+	return v == VMC_ZFCPDUMP_VMCI_OS_INFO ? "os_info"
+	     : v == VMC_ZFCPDUMP_VMCI_LOWCORE ? "lowcore" : "none";
+}
+
+static void build_json(const struct zargs *a, size_t len,
+		       const struct vmc_zfcpdump_info *in)
+{
+	const struct vmc_range *r = vmc_ranges_data(a->ranges);
+	FILE *f = strcmp(a->w.path, "-") ? stdout : stderr;
+	uint32_t pid = 1;
+	struct json j;
+
+	json_init(&j, f);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "output", a->w.path);
+	json_u64(&j, "size", len);
+	json_u64(&j, "phnum", in->nr_phdrs);
+	json_u64(&j, "notes_offset", in->notes_off);
+	json_u64(&j, "notes_size", in->notes_len);
+	if (a->hsa)
+		json_hex(&j, "hsa_size", a->hsa_size);
+	else
+		json_null(&j, "hsa_size");
+	json_bool(&j, "vector_registers", a->has_vx);
+	json_arr_begin(&j, "cpus");
+	for (size_t i = 0; i < a->nr_cpus; i++) {
+		const struct cpu *c = &a->cpus[i];
+
+		json_obj_begin(&j, NULL);
+		json_u64(&j, "index", c->n);
+		json_str(&j, "source", c->src);
+		json_hex(&j, "prefix", c->sa.prefix);
+		if (c->sa.prefix)
+			json_u64(&j, "pr_pid", pid++);
+		else
+			json_null(&j, "pr_pid");
+		json_hex(&j, "psw_mask", c->sa.psw[0]);
+		json_hex(&j, "psw_addr", c->sa.psw[1]);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_begin(&j, "os_info");
+	json_bool(&j, "found", a->om.have_os_info);
+	if (a->om.have_os_info)
+		json_hex(&j, "addr", a->om.os_info_addr);
+	else
+		json_str(&j, "why", a->om.os_info_why);
+	json_obj_end(&j);
+	json_obj_begin(&j, "vmcoreinfo");
+	json_str(&j, "from", vmci_from(a->om.vmci_from));
+	if (a->om.vmci_from) {
+		json_hex(&j, "addr", a->om.vmci_addr);
+		json_u64(&j, "size", a->om.vmci_len);
+	} else {
+		json_str(&j, "why", a->om.vmci_why);
+	}
+	json_obj_end(&j);
+	json_bool(&j, "kernel_text", in->has_text);
+	json_hex(&j, "identity_base", in->identity_base);
+	json_arr_begin(&j, "ranges");
+	for (size_t i = 0; i < vmc_ranges_count(a->ranges); i++) {
+		json_obj_begin(&j, NULL);
+		json_hex(&j, "start", r[i].start);
+		json_hex(&j, "end", r[i].end);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_done(&j);
+}
+
+static void build_text(const struct zargs *a, size_t len,
+		       const struct vmc_zfcpdump_info *in)
+{
+	FILE *f = strcmp(a->w.path, "-") ? stdout : stderr;
+
+	fprintf(f, "%s: %zu bytes (zfcpdump, s390x): 1 PT_NOTE, %zu PT_LOAD; "
+		"%zu of %zu CPUs with notes%s; VMCOREINFO from %s\n",
+		a->assemble ? "header" : a->w.path, len, in->nr_phdrs - 1,
+		in->nr_cpu_notes, a->nr_cpus, a->has_vx ? " (vector)" : "",
+		vmci_from(a->om.vmci_from));
+	fflush(f);
+	if (!a->om.have_os_info)
+		fprintf(stderr, "%s %s: note: %s\n", prog, CMD,
+			a->om.os_info_why);
+	if (!a->om.vmci_from)
+		fprintf(stderr, "%s %s: warning: no VMCOREINFO note: %s\n",
+			prog, CMD, a->om.vmci_why);
+}
+
+static int write_header(const struct zargs *a, const uint8_t *buf,
+			size_t len, vmc_error *e)
+{
+	vmc_outfile *out;
+	vmc_status st = vmc_outfile_open(&out, a->w.path, e);
+
+	if (!st) {
+		st = vmc_outfile_write(out, buf, len, e);
+		if (st)
+			vmc_outfile_abort(out);
+		else
+			st = vmc_outfile_commit(out, a->w.fsync, e);
+	}
+	return st ? fail(CMD, e) : EXIT_OK;
+}
+
+static int assemble(const struct zargs *a, const uint8_t *hdr, size_t len,
+		    vmc_error *e)
+{
+	struct vmc_dump_opts o = VMC_DUMP_OPTS_INIT;
+	vmc_hdr_source *hs = NULL;
+	vmc_dump *d = NULL;
+	int rc;
+
+	o.machine = VMC_EM_S390;
+	if (vmc_hdr_source_new_buffer(&hs, hdr, len, true, a->pm, e) ||
+	    vmc_dump_open(&d, hs, a->pm, &o, e)) {
+		rc = fail(CMD, e);
+		goto out;
+	}
+	/* Parsed: the kernel frees its header here (elfcorehdr_free). */
+	vmc_hdr_source_close(hs);
+	hs = NULL;
+	rc = dump_write_out(CMD, &a->w, d, e);
+out:
+	vmc_dump_free(d);
+	vmc_hdr_source_close(hs);
+	return rc;
+}
+
+static int run(struct zargs *a, vmc_error *e)
+{
+	struct vmc_zfcpdump_opts o = VMC_ZFCPDUMP_OPTS_INIT;
+	struct vmc_zfcpdump_info in;
+	struct vmc_s390_save_area *sas;
+	uint8_t *hdr = NULL;
+	size_t len;
+	int rc;
+
+	if ((a->hsa && add_hsa(a, e)) || collect_cpus(a, e) ||
+	    collect_ranges(a, e) || vmc_zfcpdump_read_oldmem(&a->om, a->pm, e))
+		return e->status == VMC_ERR_INVALID ? usage_error(CMD, "%s",
+								  e->msg)
+						    : fail(CMD, e);
+	sas = calloc(a->nr_cpus, sizeof(*sas));
+	if (!sas)
+		return fail(CMD, &(vmc_error){ .status = VMC_ERR_NOMEM });
+	for (size_t i = 0; i < a->nr_cpus; i++)
+		sas[i] = a->cpus[i].sa;
+	o.cpus = sas;
+	o.nr_cpus = a->nr_cpus;
+	o.has_vx = a->has_vx;
+	o.ranges = vmc_ranges_data(a->ranges);
+	o.nr_ranges = vmc_ranges_count(a->ranges);
+	if (vmc_zfcpdump_build(&o, &a->om, &hdr, &len, &in, e)) {
+		free(sas);
+		return fail(CMD, e);
+	}
+	free(sas);
+	if (a->assemble) {
+		if (!a->w.json)
+			build_text(a, len, &in);
+		rc = assemble(a, hdr, len, e);
+	} else {
+		rc = write_header(a, hdr, len, e);
+		if (!rc && a->w.json)
+			build_json(a, len, &in);
+		else if (!rc)
+			build_text(a, len, &in);
+	}
+	vmc_buf_free(hdr);
+	return rc;
+}
+
+int cmd_zfcpdump(int argc, char **argv)
+{
+	struct zargs a = { .w = DUMP_OUT_INIT };
+	vmc_error e = { 0 };
+	int rc;
+
+	if (argc < 2)
+		return usage_error(CMD, "give a subcommand: build or assemble");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		help();
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "assemble"))
+		a.assemble = true;
+	else if (strcmp(argv[1], "build"))
+		return usage_error(CMD, "unknown subcommand '%s' (build, "
+				   "assemble)", argv[1]);
+	if (vmc_physmem_new(&a.pm, &e))
+		return fail(CMD, &e);
+	rc = parse_args(argc - 1, argv + 1, &a, &e);
+	if (!rc)
+		rc = run(&a, &e);
+	vmc_zfcpdump_oldmem_clear(&a.om);
+	vmc_ranges_free(a.ranges);
+	free(a.cpus);
+	vmc_physmem_free(a.pm);
+	return rc < 0 ? EXIT_OK : rc;
+}

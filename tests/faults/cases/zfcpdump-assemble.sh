@@ -1,0 +1,13 @@
+# shellcheck shell=bash
+# vmcorekit zfcpdump assemble: the header built in-process, then the whole
+# /proc/vmcore (HSA below 1 MiB, memory above) written through
+# vmc_dump_write_fd and vmc_outfile.
+setup() {
+	/usr/bin/python3 "$ROOT/tests/e2e/zfcpdump-fixture.py" "$TMP/fx"
+}
+
+run() {
+	"$BIN" zfcpdump assemble --save-areas "$TMP/fx/sa" \
+		--hsa "$TMP/fx/hsa.bin" --memory "$TMP/fx/mem.bin@0" \
+		--no-progress -o "$OUT"
+}
