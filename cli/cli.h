@@ -95,5 +95,6 @@ int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_assemble(int argc, char **argv);
 int cmd_zfcpdump(int argc, char **argv);
+int cmd_hotplug(int argc, char **argv);
 
 #endif

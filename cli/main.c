@@ -14,6 +14,8 @@ static const struct command commands[] = {
 	  "memory images", cmd_assemble },
 	{ "zfcpdump", "s390 stand-alone dump: the header the dump kernel "
 	  "builds, and its vmcore", cmd_zfcpdump },
+	{ "hotplug", "crash hotplug: header capacity, regeneration after "
+	  "events, digests, uevent watch", cmd_hotplug },
 };
 
 static void usage(FILE *f)

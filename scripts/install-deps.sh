@@ -9,6 +9,8 @@ pkgs=(build-essential meson ninja-build pkg-config python3 binutils elfutils
       clang makedumpfile)
 # make fuzz: clang 14 with its sanitizer and libFuzzer runtimes.
 pkgs+=(clang-14 libclang-rt-14-dev)
+# SHA-256 of the kexec purgatory digest (src/core/kexec_digest.c).
+pkgs+=(nettle-dev)
 if [ "${1:-}" = "--kernel" ]; then
 	pkgs+=(qemu-system-x86 qemu-utils kexec-tools busybox-static cpio zstd)
 fi

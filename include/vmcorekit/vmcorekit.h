@@ -18,6 +18,8 @@
 #include "vmcorekit/memmap.h"
 #include "vmcorekit/dump.h"
 #include "vmcorekit/zfcpdump.h"
+#include "vmcorekit/hotplug.h"
+#include "vmcorekit/uevent.h"
 
 #define VMCOREKIT_VERSION "0.1.0"
 

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: MIT
+/* vmcorekit hotplug apply: the elfcorehdr segment after hotplug events. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd_hotplug.h"
+
+#define CMD "hotplug apply"
+#define MAX_EVENTS 4096
+
+static void help(void)
+{
+	printf("Usage: %s hotplug apply (--sysroot DIR | --elfcorehdr FILE [inputs])\n"
+"           --event EVENT ... [--capacity BYTES] -o NEW [options]\n"
+"\n"
+"Regenerate the elfcorehdr after CPU or memory hotplug events, inside the\n"
+"fixed segment the loader reserved, as Linux >= 6.6 does\n"
+"(arch_crash_handle_hotplug_event), and write the segment's new bytes.\n"
+"Each event is applied in turn; one that does not fit fails the run\n"
+"(\"elfsz > memsz\") and nothing is written.  Prints the semantic diff.\n"
+"\n"
+"Events (END exclusive; or START+SIZE):\n"
+"  add-memory:START-END      a \"System RAM\" resource appears and goes online\n"
+"  remove-memory:START-END   it goes away\n"
+"  add-cpu:N, remove-cpu:N   CPU N onlined / offlined\n"
+"\n"
+"Inputs:\n"
+"  --sysroot DIR          the system before the events (a capture, or '/')\n"
+"  --from-system          the running system (same as --sysroot /)\n"
+"  --elfcorehdr FILE      the segment's bytes before the events (default:\n"
+"                         the header the loader builds from the sysroot);\n"
+"                         alone, the header itself describes the system\n"
+"  --iomem FILE           use FILE as /proc/iomem\n"
+"  --exclude START-END    also cut this range out (repeatable)\n"
+"  --allow-missing        build what can be built when inputs are missing\n"
+"\n"
+"Model:\n"
+"  --loader NAME          kexec-file (default) or kexec-tools: who loaded\n"
+"  --profile NAME         who regenerates: kexec-file (default, the kernel,\n"
+"                         for both loaders) or kexec-tools (its rules)\n"
+"  --capacity BYTES       the segment size (default: the loader's reserve\n"
+"                         from sys/kernel/crash_elfcorehdr_size)\n"
+"\n"
+"Output:\n"
+"  -o, --output FILE      the segment after the events, capacity bytes\n"
+"  --json                 print a JSON summary on standard output\n"
+"  -h, --help             this text\n"
+"\n"
+"Exit: 0 ok, 1 bad input or an event that does not fit, 2 usage, 3 I/O or\n"
+"a missing system file.\n", prog);
+}
+
+enum { O_SYSROOT = 256, O_FROM_SYSTEM, O_ELFCOREHDR, O_IOMEM, O_EXCLUDE,
+       O_ALLOW_MISSING, O_EVENT, O_LOADER, O_PROFILE, O_CAPACITY, O_JSON };
+
+static const struct option longopts[] = {
+	{ "sysroot", required_argument, NULL, O_SYSROOT },
+	{ "from-system", no_argument, NULL, O_FROM_SYSTEM },
+	{ "elfcorehdr", required_argument, NULL, O_ELFCOREHDR },
+	{ "iomem", required_argument, NULL, O_IOMEM },
+	{ "exclude", required_argument, NULL, O_EXCLUDE },
+	{ "allow-missing", no_argument, NULL, O_ALLOW_MISSING },
+	{ "event", required_argument, NULL, O_EVENT },
+	{ "loader", required_argument, NULL, O_LOADER },
+	{ "profile", required_argument, NULL, O_PROFILE },
+	{ "capacity", required_argument, NULL, O_CAPACITY },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+struct event_result {
+	bool changed;
+	size_t size, phnum;
+};
+
+struct apply_args {
+	const char *sysroot, *elfcorehdr, *iomem, *out;
+	struct vmc_build_opts b;
+	struct vmc_hotplug_opts o;
+	vmc_ranges *exclude;
+	struct vmc_hp_event *ev;
+	char **ev_text;
+	struct event_result *res;
+	size_t nr_ev;
+	bool json;
+};
+
+static int parse_args(int argc, char **argv, struct apply_args *a,
+		      vmc_error *e)
+{
+	uint64_t s, t;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		vmc_status st = VMC_OK;
+
+		switch (c) {
+		case O_SYSROOT: a->sysroot = optarg; break;
+		case O_FROM_SYSTEM: a->sysroot = "/"; break;
+		case O_ELFCOREHDR: a->elfcorehdr = optarg; break;
+		case O_IOMEM: a->iomem = optarg; break;
+		case O_EXCLUDE:
+			st = vmc_parse_range(optarg, &s, &t, e);
+			if (!st)
+				st = vmc_ranges_add(a->exclude, s, t, e);
+			break;
+		case O_ALLOW_MISSING: a->b.allow_missing = true; break;
+		case O_EVENT:
+			if (a->nr_ev == MAX_EVENTS)
+				return usage_error(CMD, "more than %d events",
+						   MAX_EVENTS);
+			a->ev_text[a->nr_ev] = optarg;
+			st = vmc_hp_event_parse(optarg, &a->ev[a->nr_ev++], e);
+			break;
+		case O_LOADER: st = vmc_loader_parse(optarg, &a->o.loader, e); break;
+		case O_PROFILE:
+			st = vmc_profile_parse(optarg, &a->o.profile, e);
+			break;
+		case O_CAPACITY: st = vmc_parse_u64(optarg, &a->o.capacity, e); break;
+		case O_JSON: a->json = true; break;
+		case 'o': a->out = optarg; break;
+		case 'h': help(); return -1;
+		default: return EXIT_USAGE;
+		}
+		if (st)
+			return usage_error(CMD, "%s", e->msg);
+	}
+	if (optind < argc)
+		return usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+	if (!a->out)
+		return usage_error(CMD, "-o FILE is required");
+	if (!a->nr_ev)
+		return usage_error(CMD, "give at least one --event");
+	if (!a->sysroot && !a->elfcorehdr && !a->iomem)
+		return usage_error(CMD, "give --sysroot DIR, --from-system or "
+				   "--elfcorehdr FILE");
+	return EXIT_OK;
+}
+
+static vmc_status load_system(const struct apply_args *a, vmc_system *sys,
+			      vmc_error *e)
+{
+	vmc_status st = VMC_OK;
+	size_t len;
+	char *text;
+
+	if (a->sysroot && access(a->sysroot, R_OK | X_OK) != 0)
+		return vmc_error_set_errno(e, VMC_ERR_NOTFOUND, errno,
+					   "sysroot %s: %s", a->sysroot,
+					   strerror(errno));
+	if (a->sysroot)
+		st = vmc_system_read(sys, a->sysroot, e);
+	if (!st && a->iomem) {
+		text = slurp(a->iomem, 64 << 20, &len, e);
+		if (!text)
+			return e->status;
+		st = vmc_system_set_iomem_text(sys, text, len, e);
+		free(text);
+		if (st)
+			return vmc_error_prefix(e, "%s", a->iomem);
+	}
+	return st;
+}
+
+/* The model: from the system (and the old bytes, if given) or from the
+ * header alone. */
+static vmc_status open_model(struct apply_args *a, vmc_system *sys,
+			     vmc_hotplug **hp, vmc_error *e)
+{
+	char *hdr = NULL;
+	size_t len = 0;
+	vmc_status st;
+
+	if (a->elfcorehdr) {
+		hdr = slurp(a->elfcorehdr, 256 << 20, &len, e);
+		if (!hdr)
+			return e->status;
+	}
+	if (a->sysroot || a->iomem) {
+		st = load_system(a, sys, e);
+		if (!st)
+			st = vmc_hotplug_new(hp, sys, &a->o, e);
+		if (!st && hdr) {
+			st = vmc_hotplug_set_segment(*hp, hdr, len, e);
+			if (st)
+				vmc_error_prefix(e, "%s", a->elfcorehdr);
+		}
+	} else {
+		st = vmc_hotplug_new_from_header(hp, hdr, len, &a->o, e);
+		if (st)
+			vmc_error_prefix(e, "%s", a->elfcorehdr);
+	}
+	free(hdr);
+	return st;
+}
+
+static size_t phnum_of(const uint8_t *seg, size_t len)
+{
+	vmc_source *src;
+	vmc_elfcore *c;
+	size_t n = 0;
+
+	if (vmc_source_new_buffer(&src, seg, len, NULL))
+		return 0;
+	if (!vmc_elfcore_parse(&c, src, NULL)) {
+		n = vmc_elfcore_nr_phdrs(c);
+		vmc_elfcore_free(c);
+	}
+	vmc_source_close(src);
+	return n;
+}
+
+static vmc_status run_events(struct apply_args *a, vmc_hotplug *hp,
+			     vmc_error *e)
+{
+	for (size_t i = 0; i < a->nr_ev; i++) {
+		vmc_hp_update *u;
+		const uint8_t *seg;
+		size_t len;
+		vmc_status st = vmc_hotplug_prepare(&u, hp, &a->ev[i], e);
+
+		if (st) {
+			vmc_error_prefix(e, "event %zu", i + 1);
+			return st;
+		}
+		a->res[i].changed = vmc_hp_update_changes(u);
+		st = vmc_hotplug_commit(hp, u, NULL, e);
+		if (st)
+			return st;
+		seg = vmc_hotplug_segment(hp, &len);
+		a->res[i].size = vmc_hotplug_header_size(hp);
+		a->res[i].phnum = phnum_of(seg, len);
+	}
+	return VMC_OK;
+}
+
+static vmc_status write_out(const char *path, const uint8_t *seg, size_t len,
+			    vmc_error *e)
+{
+	vmc_outfile *out;
+	vmc_status st = vmc_outfile_open(&out, path, e);
+
+	if (st)
+		return st;
+	st = vmc_outfile_write(out, seg, len, e);
+	if (st) {
+		vmc_outfile_abort(out);
+		return st;
+	}
+	return vmc_outfile_commit(out, false, e);
+}
+
+static void report(const struct apply_args *a, const vmc_hotplug *hp,
+		   size_t old_size, const vmc_diff *d)
+{
+	size_t cap;
+
+	vmc_hotplug_segment(hp, &cap);
+	if (a->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_str(&j, "loader", vmc_loader_name(a->o.loader));
+		json_str(&j, "profile", vmc_profile_name(a->o.profile));
+		json_u64(&j, "capacity", cap);
+		json_u64(&j, "old_header_size", old_size);
+		json_u64(&j, "header_size", vmc_hotplug_header_size(hp));
+		json_str(&j, "output", a->out);
+		json_arr_begin(&j, "events");
+		for (size_t i = 0; i < a->nr_ev; i++) {
+			json_obj_begin(&j, NULL);
+			json_str(&j, "event", a->ev_text[i]);
+			json_bool(&j, "changed", a->res[i].changed);
+			json_u64(&j, "header_size", a->res[i].size);
+			json_u64(&j, "phnum", a->res[i].phnum);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+		json_arr_begin(&j, "differences");
+		for (size_t i = 0; d && i < vmc_diff_count(d); i++) {
+			const struct vmc_diff_item *it = vmc_diff_get(d, i);
+
+			json_obj_begin(&j, NULL);
+			json_str(&j, "kind", vmc_diff_kind_name(it->kind));
+			if (it->end) {
+				json_hex(&j, "start", it->start);
+				json_hex(&j, "end", it->end);
+			}
+			json_str(&j, "text", it->text);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+		json_obj_end(&j);
+		json_done(&j);
+		return;
+	}
+	for (size_t i = 0; i < a->nr_ev; i++) {
+		if (a->res[i].changed)
+			printf("%s: header %zu bytes, %zu program headers\n",
+			       a->ev_text[i], a->res[i].size, a->res[i].phnum);
+		else
+			printf("%s: unchanged (every possible CPU is "
+			       "described already)\n", a->ev_text[i]);
+	}
+	for (size_t i = 0; d && i < vmc_diff_count(d); i++) {
+		const struct vmc_diff_item *it = vmc_diff_get(d, i);
+
+		printf("%-11s %s\n", vmc_diff_kind_name(it->kind), it->text);
+	}
+	if (d && vmc_diff_count(d) == 0)
+		printf("same: no semantic difference\n");
+	if (strcmp(a->out, "-") != 0)
+		printf("%s: %zu bytes (%s segment, header %zu bytes)\n", a->out,
+		       cap, vmc_loader_name(a->o.loader),
+		       vmc_hotplug_header_size(hp));
+}
+
+/* Semantic diff of two segment images. */
+static vmc_status diff_segments(const uint8_t *a, const uint8_t *b,
+				size_t len, vmc_diff **d, vmc_error *e)
+{
+	vmc_source *sa = NULL, *sb = NULL;
+	vmc_elfcore *ca = NULL, *cb = NULL;
+	vmc_status st = vmc_source_new_buffer(&sa, a, len, e);
+
+	if (!st)
+		st = vmc_source_new_buffer(&sb, b, len, e);
+	if (!st)
+		st = vmc_elfcore_parse(&ca, sa, e);
+	if (!st)
+		st = vmc_elfcore_parse(&cb, sb, e);
+	if (!st)
+		st = vmc_diff_new(d, ca, cb, e);
+	vmc_elfcore_free(ca);
+	vmc_elfcore_free(cb);
+	vmc_source_close(sa);
+	vmc_source_close(sb);
+	return st;
+}
+
+static int apply(struct apply_args *a, vmc_error *e)
+{
+	vmc_system *sys = NULL;
+	vmc_hotplug *hp = NULL;
+	vmc_diff *d = NULL;
+	uint8_t *old = NULL;
+	const uint8_t *seg;
+	size_t len, old_size = 0;
+	vmc_status st = vmc_system_new(&sys, e);
+
+	if (!st)
+		st = open_model(a, sys, &hp, e);
+	if (!st) {
+		seg = vmc_hotplug_segment(hp, &len);
+		old_size = vmc_hotplug_header_size(hp);
+		old = malloc(len ? len : 1);
+		if (!old)
+			st = vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+		else
+			memcpy(old, seg, len);
+	}
+	if (!st)
+		st = run_events(a, hp, e);
+	if (!st) {
+		seg = vmc_hotplug_segment(hp, &len);
+		st = diff_segments(old, seg, len, &d, e);
+	}
+	if (!st)
+		st = write_out(a->out, seg, len, e);
+	if (!st)
+		report(a, hp, old_size, d);
+	vmc_diff_free(d);
+	free(old);
+	vmc_hotplug_free(hp);
+	vmc_system_free(sys);
+	return st ? fail(CMD, e) : EXIT_OK;
+}
+
+int cmd_hotplug_apply(int argc, char **argv)
+{
+	struct apply_args a = {
+		.b = VMC_BUILD_OPTS_INIT,
+		.o = VMC_HOTPLUG_OPTS_INIT,
+	};
+	vmc_error e = { 0 };
+	int rc = EXIT_ENV;
+
+	a.ev = calloc(MAX_EVENTS, sizeof(*a.ev));
+	a.ev_text = calloc(MAX_EVENTS, sizeof(*a.ev_text));
+	a.res = calloc(MAX_EVENTS, sizeof(*a.res));
+	if (!a.ev || !a.ev_text || !a.res || vmc_ranges_new(&a.exclude, &e))
+		goto out;
+	rc = parse_args(argc, argv, &a, &e);
+	if (rc)
+		goto out;
+	a.b.exclude = a.exclude;
+	a.o.build = &a.b;
+	rc = apply(&a, &e);
+out:
+	vmc_ranges_free(a.exclude);
+	free(a.ev);
+	free(a.ev_text);
+	free(a.res);
+	return rc < 0 ? EXIT_OK : rc;
+}
