@@ -151,12 +151,12 @@ typedef vmc_status (*vmc_mem_read_fn)(void *ctx, uint64_t paddr, void *buf,
 /*
  * Purgatory's check (arch/x86/purgatory/purgatory.c verify_sha256_digest,
  * kexec-tools purgatory/purgatory.c): SHA-256 over every one of the
- * VMC_SHA_REGIONS regions in table order, read through @read, compared
+ * VMC_SHA_REGIONS regions in table order, read through @reader, compared
  * with the stored digest.  *@match tells the result; errors are only the
  * reader's.
  */
 vmc_status vmc_kexec_verify(const struct vmc_digest_table *t,
-			    vmc_mem_read_fn read, void *ctx, bool *match,
+			    vmc_mem_read_fn reader, void *ctx, bool *match,
 			    vmc_error *e);
 
 /*
@@ -312,14 +312,14 @@ enum vmc_hp_target {
 
 /*
  * Where a commit writes: the live crash image.  invalidate and validate
- * are the kernel's xchg(&kexec_crash_image, NULL) and back; write copies
+ * are the kernel's xchg(&kexec_crash_image, NULL) and back; store copies
  * bytes.  Any hook may be NULL (then nothing is done for it); a failing
- * hook stops the commit, and after a failed write validate is not called.
+ * hook stops the commit, and after a failed store validate is not called.
  */
 struct vmc_hp_commit_ops {
 	void *ctx;
 	vmc_status (*invalidate)(void *ctx, vmc_error *e);
-	vmc_status (*write)(void *ctx, enum vmc_hp_target t, uint64_t off,
+	vmc_status (*store)(void *ctx, enum vmc_hp_target t, uint64_t off,
 			    const void *buf, size_t len, vmc_error *e);
 	vmc_status (*validate)(void *ctx, vmc_error *e);
 };

@@ -466,9 +466,9 @@ static vmc_status hook_write(const struct vmc_hp_commit_ops *ops,
 			     enum vmc_hp_target t, uint64_t off,
 			     const void *buf, size_t len, vmc_error *e)
 {
-	if (!ops || !ops->write || len == 0)
+	if (!ops || !ops->store || len == 0)
 		return VMC_OK;
-	return ops->write(ops->ctx, t, off, buf, len, e);
+	return ops->store(ops->ctx, t, off, buf, len, e);
 }
 
 /* The copy between invalidate and validate. */

@@ -191,7 +191,7 @@ VMC_EXPORT vmc_status vmc_kexec_digest(const struct vmc_kexec_segment *seg,
 }
 
 VMC_EXPORT vmc_status vmc_kexec_verify(const struct vmc_digest_table *t,
-				       vmc_mem_read_fn read, void *ctx,
+				       vmc_mem_read_fn reader, void *ctx,
 				       bool *match, vmc_error *e)
 {
 	uint8_t buf[ZERO_CHUNK], d[SHA256_DIGEST_SIZE];
@@ -203,7 +203,7 @@ VMC_EXPORT vmc_status vmc_kexec_verify(const struct vmc_digest_table *t,
 
 		while (left) {
 			size_t c = left > sizeof(buf) ? sizeof(buf) : (size_t)left;
-			vmc_status st = read(ctx, a, buf, c, e);
+			vmc_status st = reader(ctx, a, buf, c, e);
 
 			if (st)
 				return PREFIXED(st, e, "region %zu at 0x%llx",
