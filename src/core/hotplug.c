@@ -113,7 +113,10 @@ vmc_status hp_regen(const struct vmc_hotplug *hp, const vmc_iomem *iomem,
 	*s = *hp->base;
 	if (iomem)
 		s->iomem = (vmc_iomem *)iomem;
-	for (size_t cpu = 0; cpu < VMC_MAX_CPUS; cpu++)
+	/* The kernel describes every possible CPU; kexec-tools those with
+	 * crash notes (get_crash_notes_per_cpu). */
+	for (size_t cpu = 0; profile == VMC_PROFILE_KEXEC_TOOLS &&
+	     cpu < VMC_MAX_CPUS; cpu++)
 		if (cpu_in(hidden, cpu))
 			s->cpu[cpu].paddr.set = false;
 	o.profile = profile;

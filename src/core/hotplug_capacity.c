@@ -105,7 +105,8 @@ VMC_EXPORT vmc_status vmc_hp_capacity(enum vmc_loader loader,
 	if (max_cpus == 0)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "at least one CPU is needed");
-	if (add_overflows_u64(2 + max_cpus, max_ranges, &pnum) ||
+	if (max_cpus > UINT32_MAX || max_ranges > UINT32_MAX ||
+	    add_overflows_u64(2 + max_cpus, max_ranges, &pnum) ||
 	    pnum > UINT32_MAX / PHDR64)
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "56 x (2 + %llu CPUs + %llu ranges) "

@@ -3,7 +3,7 @@
  * Allocation-failure injection (DESIGN.md section 9): a representative
  * workload -- iomem parse, system files, kexec-file and generic header
  * builds, elfcore write + parse + inspect (an elfcorehdr and a vmcore with
- * notes), range operations, a ranges file, diff -- runs with the Nth
+ * notes), range operations, a ranges file, diff, crash hotplug -- runs with the Nth
  * allocation failing, for N = 1, 2, 3, ... until a run completes without
  * reaching N.  Every failing run must return VMC_ERR_NOMEM and free every
  * block it allocated (counted by failalloc.c; LeakSanitizer agrees in the
@@ -93,6 +93,7 @@ static void stage(const char *what)
 struct result {
 	size_t iomem_n, ram_n, crash_n, hdr_phdrs, hdr_slots, gen_phdrs;
 	size_t parsed_phdrs, lints, vmcore_lints, diffs, ranges_n, warnings;
+	size_t hp_hdr, hp_from_hdr, hp_regions;
 	uint64_t total, ram_bytes;
 	size_t zfcp_len;
 	uint64_t zfcp_size;
@@ -230,6 +231,75 @@ static vmc_status zfcpdump(struct result *res, vmc_error *e)
 	return st;
 }
 
+/*
+ * Crash hotplug: a segment from the system, events prepared and committed
+ * (memory add/remove edit iomem, a CPU no-op), the recompute policy with a
+ * segment set and its digests, the segment replaced by header bytes, and
+ * the model taken from a header alone.
+ */
+static vmc_status hotplug(struct result *res, const vmc_system *s,
+			  const struct vmc_build_opts *o, vmc_error *e)
+{
+	static const uint8_t kernel[3000];
+	struct vmc_hotplug_opts ho = VMC_HOTPLUG_OPTS_INIT;
+	struct vmc_kexec_segment seg[] = {
+		{ 0xaf000000, 0x1000, kernel, sizeof(kernel), VMC_SEG_DATA },
+		{ 0xaf100000, 0x1000, NULL, 0, VMC_SEG_PURGATORY },
+		{ 0xaf200000, 0x10000, NULL, 0, VMC_SEG_ELFCOREHDR },
+	};
+	struct vmc_hp_event ev[] = {
+		{ .action = VMC_HP_ADD_MEMORY, .start = 0x200000000ull,
+		  .end = 0x210000000ull },
+		{ .action = VMC_HP_ADD_CPU, .cpu = 1 },
+		{ .action = VMC_HP_REMOVE_MEMORY, .start = 0x200000000ull,
+		  .end = 0x208000000ull },
+		{ .action = VMC_HP_ADD_MEMORY, .start = 0x300000000ull,
+		  .end = 0x308000000ull },
+	};
+	struct vmc_digest_table t;
+	vmc_hotplug *hp = NULL, *hh = NULL;
+	vmc_hp_update *u = NULL;
+	const uint8_t *bytes;
+	size_t len;
+	vmc_status st;
+
+	ho.build = o;
+	ho.capacity = 0x10000;
+	ho.policy = VMC_DIGEST_RECOMPUTE;
+	stage("hotplug new");
+	st = vmc_hotplug_new(&hp, s, &ho, e);
+	if (!st)
+		st = vmc_hotplug_set_segments(hp, seg, 3, e);
+	for (size_t i = 0; !st && i < 3; i++) {
+		stage("hotplug prepare");
+		st = vmc_hotplug_prepare(&u, hp, &ev[i], e);
+		stage("hotplug commit");
+		if (!st)
+			st = vmc_hotplug_commit(hp, u, NULL, e);
+	}
+	if (!st)
+		st = vmc_hotplug_digest(hp, &t, e);
+	if (!st) {
+		res->hp_hdr = vmc_hotplug_header_size(hp);
+		res->hp_regions = t.nr;
+		bytes = vmc_hotplug_segment(hp, &len);
+		stage("hotplug from header");
+		ho.build = NULL;
+		ho.policy = VMC_DIGEST_EXCLUDE;
+		st = vmc_hotplug_new_from_header(&hh, bytes, res->hp_hdr, &ho, e);
+	}
+	if (!st)
+		st = vmc_hotplug_apply(hh, &ev[3], e);
+	if (!st) {
+		res->hp_from_hdr = vmc_hotplug_header_size(hh);
+		stage("hotplug set segment");
+		st = vmc_hotplug_set_segment(hp, bytes, res->hp_hdr, e);
+	}
+	vmc_hotplug_free(hh);
+	vmc_hotplug_free(hp);
+	return st;
+}
+
 static vmc_status workload(struct result *res, vmc_error *e)
 {
 	struct vmc_build_opts o = VMC_BUILD_OPTS_INIT;
@@ -345,6 +415,8 @@ static vmc_status workload(struct result *res, vmc_error *e)
 		stage("zfcpdump");
 		st = zfcpdump(res, e);
 	}
+	if (!st)
+		st = hotplug(res, s, &o, e);
 	stage("cleanup");
 
 	vmc_diff_free(d);
@@ -481,7 +553,8 @@ int main(void)
 	CHECK_U64(failalloc_live(), 0);
 	CHECK(ref.hdr_phdrs > 4 && ref.gen_phdrs > 4 && ref.parsed_phdrs ==
 	      ref.hdr_phdrs && ref.diffs > 0 && ref.warnings > 0 &&
-	      ref.vmcore_lints > 0 && ref.zfcp_size > 0,
+	      ref.vmcore_lints > 0 && ref.zfcp_size > 0 && ref.hp_hdr > 0 &&
+	      ref.hp_from_hdr > 0 && ref.hp_regions == 2,
 	      "the workload reaches every stage "
 	      "(hdr %zu gen %zu parsed %zu diffs %zu warnings %zu vmcore lints "
 	      "%zu)", ref.hdr_phdrs, ref.gen_phdrs, ref.parsed_phdrs, ref.diffs,
