@@ -3,9 +3,10 @@
  * Allocation-failure injection (DESIGN.md section 9): a representative
  * workload -- iomem parse, system files, kexec-file and generic header
  * builds, elfcore write + parse + inspect (an elfcorehdr and a vmcore with
- * notes), range operations, a ranges file, diff, crash hotplug -- runs with the Nth
- * allocation failing, for N = 1, 2, 3, ... until a run completes without
- * reaching N.  Every failing run must return VMC_ERR_NOMEM and free every
+ * notes), range operations, a ranges file, diff, crash hotplug -- runs
+ * with the Nth allocation failing, for N = 1, 2, 3, ... until a run
+ * completes without reaching N.  Every failing run must return
+ * VMC_ERR_NOMEM and free every
  * block it allocated (counted by failalloc.c; LeakSanitizer agrees in the
  * ASan build).  A second pass fails every allocation from the Nth on.
  * Each run is a child process, so a crash is reported with its N and the
