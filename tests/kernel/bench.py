@@ -199,11 +199,19 @@ class Qmp:
             return r
 
 
-def wait_marker(console, pattern, deadline):
+def wait_marker(console, pattern, deadline, qemu_pid=None):
     """Wait for a console line matching pattern; returns the match."""
     import time
     pat = re.compile(pattern)
     while True:
+        if qemu_pid:
+            # run.sh waits for it only after us: an exited QEMU is a zombie
+            try:
+                state = open("/proc/%d/stat" % qemu_pid).read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                state = "gone"
+            if state in ("Z", "X", "gone"):
+                raise SystemExit("QEMU (pid %d) exited while waiting for %r" % (qemu_pid, pattern))
         try:
             with open(console, "rb") as f:
                 text = f.read().decode("utf-8", "replace")
@@ -234,6 +242,39 @@ def find_elfcorehdr(pm, start, end):
     raise SystemExit("no ELF core header in the crash kernel region %#x-%#x" % (start, end))
 
 
+def purgatory_digest(pm, daddr, raddr, save=None):
+    """kexec-tools purgatory's digest table (purgatory/purgatory.c
+    verify_sha256_digest): struct sha256_region {u64 start, len} regions[16]
+    at sha256_regions, u8 sha256_digest[32]; purgatory hashes the regions in
+    table order. Returns the table, the stored digest and whether the RAM
+    file's current bytes still hash to it."""
+    import hashlib
+    import struct
+    with open(pm, "rb") as f:
+        f.seek(daddr)
+        digest = f.read(32)
+        f.seek(raddr)
+        raw = f.read(256)
+        regions = [struct.unpack_from("<QQ", raw, 16 * i) for i in range(16)]
+        h = hashlib.sha256()
+        files = []
+        for i, (start, ln) in enumerate(regions):
+            if ln:
+                f.seek(start)
+                b = f.read(ln)
+                h.update(b)
+                if save:
+                    # the digested bytes at load time, for `vmcorekit hotplug digest`
+                    files.append("%s-%d.bin" % (save[1], i))
+                    with open(os.path.join(save[0], files[-1]), "wb") as o:
+                        o.write(b)
+    r = {"digest": digest.hex(), "regions": [{"start": s_, "len": l_} for s_, l_ in regions if l_],
+         "verifies": h.digest() == digest}
+    if save:
+        r["region_files"] = files
+    return r
+
+
 def drive(a):
     """Host side of the hotplug-event scenario: at the guest's "hotplug-ready"
     keep the pre-event elfcorehdr segment (read from the shared RAM file),
@@ -248,22 +289,31 @@ def drive(a):
         q = Qmp(os.path.join(W, "qmp.sock"), deadline)
         m = wait_marker(os.path.join(W, "console.log"),
                         r"BENCH: stage=hotplug-ready crashk=([0-9a-f]+)-([0-9a-f]+) "
-                        r"elfcorehdr_size=(\d+)", deadline)
+                        r"elfcorehdr_size=(\d+) dimm_mib=\d+(?: purgatory=([0-9a-f]+),([0-9a-f]+))?",
+                        deadline, a.qemu_pid)
         ck0, ck1, esz = int(m.group(1), 16), int(m.group(2), 16) + 1, int(m.group(3))
         # Only 1 GiB of low RAM: physmem.bin offset = paddr (qemu_pc_layout).
         pm = os.path.join(W, "physmem.bin")
+        purg = (int(m.group(4), 16), int(m.group(5), 16)) if m.group(4) else None
+        if purg:
+            rec["purgatory_digest"] = {"sha256_digest": purg[0], "sha256_regions": purg[1],
+                                       "before": purgatory_digest(pm, *purg, save=(W, "region"))}
         addr = find_elfcorehdr(pm, ck0, ck1)
         # Segment memsz: kexec_file: Ehdr + crash_elfcorehdr_size
         # (arch/x86/kernel/crash.c crash_load_segments); kexec-tools
         # --hotplug: ALIGN(crash_elfcorehdr_size, 1024)
         # (kexec/arch/i386/crashdump-x86.c load_crashdump_segments).
         seg = max(64 + esz, (esz + 1023) & ~1023)
-        with open(pm, "rb") as f:
-            f.seek(addr)
-            data = f.read(seg)
-        with open(os.path.join(W, "pre-elfcorehdr.seg"), "wb") as f:
-            f.write(data)
-        rec["pre_elfcorehdr"] = {"addr": addr, "segment_size": seg, "file": "pre-elfcorehdr.seg"}
+
+        def keep_header(name):
+            with open(pm, "rb") as f:
+                f.seek(addr)
+                data = f.read(seg)
+            with open(os.path.join(W, name + "-elfcorehdr.seg"), "wb") as f:
+                f.write(data)
+            rec[name + "_elfcorehdr"] = {"addr": addr, "segment_size": seg,
+                                         "file": name + "-elfcorehdr.seg"}
+        keep_header("pre")
 
         # CPU hot-add: the first slot QEMU reports as empty.
         hp = q.cmd("query-hotpluggable-cpus").get("return", [])
@@ -278,6 +328,10 @@ def drive(a):
         else:
             rec["cpu_device_add"] = {"args": None, "reply": "no empty CPU slot"}
 
+        m = wait_marker(os.path.join(W, "console.log"),
+                        r"BENCH: stage=hotplug-cpu-done events=([^\r\n]*)", deadline, a.qemu_pid)
+        rec["guest_cpu_events"] = m.group(1).split()
+        keep_header("cpu")
         # DIMM: RAM in a shared file so the host sees its bytes.
         dimm = os.path.join(W, "dimm0.bin")
         r1 = q.cmd("object-add", **{"qom-type": "memory-backend-file", "id": "dimm0mem",
@@ -293,8 +347,10 @@ def drive(a):
         rec["dimm"] = {"file": "dimm0.bin", "paddr": d[0]["addr"], "size": d[0]["size"],
                        "slot": d[0].get("slot")}
         m = wait_marker(os.path.join(W, "console.log"), r"BENCH: stage=hotplug-done events=([^\r\n]*)",
-                        deadline)
+                        deadline, a.qemu_pid)
         rec["guest_events"] = m.group(1).split()
+        if purg:
+            rec["purgatory_digest"]["after"] = purgatory_digest(pm, *purg)
         rec["qmp_events"] = q.events
     except BaseException as e:
         rec["error"] = str(e)
@@ -348,6 +404,7 @@ def hotplug_post(a, W, first, OUT):
                           if re.search(r"lapic|hotplug CPU|Allowing", l)],
         },
         "cpu_online_while_offline": rd("hotplug/cpu-online-while-offline").strip(),
+        "purgatory_digest": host.get("purgatory_digest"),
         "pre_event": {"sysroot": "pre-event/sysroot",
                       "sysroot_missing": [l.strip() for l in rd("pre-event/missing.txt").splitlines()
                                           if l.strip()]},
@@ -358,8 +415,24 @@ def hotplug_post(a, W, first, OUT):
 
 
 def hotplug_pre_header(hp, addr, seg, seg_src, OUT):
-    """The pre-event elfcorehdr, read by bench.py drive before the events."""
-    pre = hp["host"]["pre_elfcorehdr"]
+    """The elfcorehdr before the events and after the CPU events (before the
+    DIMM), read by bench.py drive."""
+    host = hp["host"]
+    cpu = host["cpu_elfcorehdr"]
+    with open(os.path.join(hp["work"], cpu["file"]), "rb") as f:
+        data = f.read()[:seg] if seg else f.read()
+    body, phnum, used, tail_zero = trim_header(data, seg or cpu["segment_size"])
+    os.makedirs(os.path.join(OUT, "cpu-events"))
+    with open(os.path.join(OUT, "cpu-events", "elfcorehdr.bin"), "wb") as f:
+        f.write(body)
+    cc.parse_core(body, "elfcorehdr after the CPU events")
+    hp["meta"]["cpu_events"] = {
+        "events": host["guest_cpu_events"], "elfcorehdr": "cpu-events/elfcorehdr.bin",
+        "elfcorehdr_len": len(body), "elfcorehdr_phnum": phnum, "elfcorehdr_used_bytes": used,
+        "elfcorehdr_tail_zero": tail_zero,
+        "read": "from physmem.bin by bench.py drive at the guest's hotplug-cpu-done marker, "
+                "before the DIMM"}
+    pre = host["pre_elfcorehdr"]
     if pre["addr"] != addr:
         raise SystemExit("pre-event elfcorehdr found at %#x, kdump cmdline says %#x" % (pre["addr"], addr))
     with open(os.path.join(hp["work"], pre["file"]), "rb") as f:
@@ -586,7 +659,8 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--dimm-mib", type=int, required=True)
     p.add_argument("--timeout", type=float, required=True)
-    p.add_argument("--cpu-hotadd", type=int, default=1)
+    p.add_argument("--cpu-hotadd", type=int, default=0)
+    p.add_argument("--qemu-pid", type=int, default=0)
     a = ap.parse_args()
     {"post": post, "drive": drive}[a.cmd](a)
 

@@ -164,6 +164,8 @@ def check_capture(cdir, cache_root=None):
         for rel in SYSROOT_REQUIRED + ["sys/kernel/crash_elfcorehdr_size"]:
             if not os.path.isfile(os.path.join(cdir, pre["sysroot"], rel)):
                 raise CheckError("%s/%s missing" % (pre["sysroot"], rel))
+        with open(os.path.join(cdir, hp["cpu_events"]["elfcorehdr"]), "rb") as f:
+            parse_core(f.read(), hp["cpu_events"]["elfcorehdr"])
         if not hp["events"]:
             raise CheckError("meta.json hotplug_event.events is empty")
         msg += "; pre-event elfcorehdr phnum=%d, %d events" % (peh["phnum"], len(hp["events"]))

@@ -81,13 +81,15 @@ snapshot_sysroot() {
 	for f in block_size_bytes crash_hotplug; do copy sys/devices/system/memory/$f; done
 }
 
-# hotplug_events MIB: the host plugs an MIB MiB DIMM (and tries a CPU) via
-# QMP once it sees "hotplug-ready"; we wait for the DIMM's memory blocks,
-# online any the kernel did not auto-online, offline+online CPU 1 and write
-# the event list (the `vmcorekit hotplug apply --event` syntax, [start, end))
-# to /capture/hotplug/events. Each MEM_ONLINE makes a kexec_file kernel
-# rewrite the elfcorehdr synchronously (kernel/crash_core.c
-# crash_memhp_notifier), so it is current once every block reads "online".
+# hotplug_events MIB: after "hotplug-ready" (the host keeps the header) we
+# offline+online CPU 1 and say "hotplug-cpu-done" (the host keeps the header
+# again and plugs an MIB MiB DIMM via QMP, after a CPU if asked to); we wait
+# for the DIMM's memory blocks, online any the kernel did not auto-online and
+# write the event list (the `vmcorekit hotplug apply --event` syntax,
+# [start, end)) to /capture/hotplug/events. The kernel rewrites the
+# elfcorehdr synchronously in each event (kernel/crash_core.c
+# crash_memhp_notifier, crash_cpuhp_offline/online), so it is current once
+# the sysfs write returned / every block reads "online".
 hotplug_events() {
 	H=/capture/hotplug
 	M=/sys/devices/system/memory
@@ -98,7 +100,21 @@ hotplug_events() {
 	cat /sys/devices/system/cpu/present > $H/cpu-present-before
 	cat /sys/devices/system/cpu/possible > $H/cpu-possible
 	ck=$(grep ' : Crash kernel' /proc/iomem | head -1 | sed 's/^ *//; s/ :.*//')
-	mark "hotplug-ready crashk=$ck elfcorehdr_size=$(cat /sys/kernel/crash_elfcorehdr_size) dimm_mib=$1"
+	# kexec_load: kexec -d lists where purgatory's digest table went, so the
+	# host can read it before and after the events
+	pd=$(sed -n 's/^sym: sha256_digest value: \([0-9a-f]*\) .*/\1/p' /capture/kexec-out.txt | head -1)
+	pr=$(sed -n 's/^sym: sha256_regions value: \([0-9a-f]*\) .*/\1/p' /capture/kexec-out.txt | head -1)
+	purg=
+	[ -n "$pd" ] && [ -n "$pr" ] && purg=" purgatory=$pd,$pr"
+	mark "hotplug-ready crashk=$ck elfcorehdr_size=$(cat /sys/kernel/crash_elfcorehdr_size) dimm_mib=$1$purg"
+	# CPU offline + online (CPU hot-add does not work here, see README.md)
+	[ -f /sys/devices/system/cpu/cpu1/online ] || fail "no cpu1 to offline"
+	echo 0 > /sys/devices/system/cpu/cpu1/online || fail "offline cpu1"
+	cat /sys/devices/system/cpu/online > $H/cpu-online-while-offline
+	echo remove-cpu:1 > $H/events
+	echo 1 > /sys/devices/system/cpu/cpu1/online || fail "online cpu1"
+	echo add-cpu:1 >> $H/events
+	mark "hotplug-cpu-done events=$(tr '\n' ' ' < $H/events)"
 	i=0
 	while :; do
 		ls -d $M/memory[0-9]* | sort > $H/blocks-after
@@ -128,9 +144,9 @@ hotplug_events() {
 		[ -z "$hi" ] || [ $((s + bs)) -gt $hi ] && hi=$((s + bs))
 	done
 	[ $((hi - lo)) = $(($1 * 1048576)) ] || fail "DIMM blocks span $lo-$hi, not $1 MiB"
-	printf 'add-memory:0x%x-0x%x\n' $lo $hi > $H/events
-	# CPU hot-add (the host tried a device_add before the DIMM; ACPI hotplug
-	# work is ordered, so its outcome is visible now)
+	printf 'add-memory:0x%x-0x%x\n' $lo $hi >> $H/events
+	# CPU hot-add (if the host tried a device_add before the DIMM: ACPI
+	# hotplug work is ordered, so its outcome is visible now)
 	cat /sys/devices/system/cpu/present > $H/cpu-present-after
 	dmesg | grep -iE 'processor|cpu.*(hotplug|topo|apic)|acpi.*cpu|smpboot' > $H/dmesg-cpu.txt
 	for c in /sys/devices/system/cpu/cpu[0-9]*; do
@@ -139,13 +155,6 @@ hotplug_events() {
 			echo 1 > $c/online && echo "add-cpu:$n" >> $H/events
 		fi
 	done
-	# CPU offline + online (works whatever hot-add did)
-	[ -f /sys/devices/system/cpu/cpu1/online ] || fail "no cpu1 to offline"
-	echo 0 > /sys/devices/system/cpu/cpu1/online || fail "offline cpu1"
-	cat /sys/devices/system/cpu/online > $H/cpu-online-while-offline
-	echo remove-cpu:1 >> $H/events
-	echo 1 > /sys/devices/system/cpu/cpu1/online || fail "online cpu1"
-	echo add-cpu:1 >> $H/events
 	cat /proc/iomem > $H/iomem-after
 	mark "hotplug-done events=$(tr '\n' ' ' < $H/events)"
 }

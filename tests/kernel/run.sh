@@ -254,7 +254,7 @@ run_scenario() { # name kernel method cpus ram opts
 		timeout -k 10 "$tmo" "${qemu[@]}" > "$W/qemu.log" 2>&1 &
 		qpid=$!
 		"$PY" "$HERE/bench.py" drive --work "$W" --dimm-mib "$DIMM_MIB" --timeout "$tmo" \
-			--cpu-hotadd "${BENCH_CPU_HOTADD:-0}" || drc=$?
+			--cpu-hotadd "${BENCH_CPU_HOTADD:-0}" --qemu-pid "$qpid" || drc=$?
 		wait "$qpid" || rc=$?
 		if [ $drc != 0 ]; then
 			log "$name: hotplug driver failed ($drc); see $W/hotplug-host.json, $W/console.log"
