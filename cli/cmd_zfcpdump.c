@@ -229,7 +229,11 @@ static vmc_status sa_file(struct zargs *a, const char *name, unsigned long n,
 	snprintf(path, plen, "%s/%s", a->sa_dir, name);
 	buf = slurp(path, VMC_S390_LOWCORE_SIZE, &len, e);
 	if (!buf) {
-		st = e->status == VMC_ERR_RANGE ? VMC_ERR_CORRUPT : e->status;
+		/* slurp's message names the file already. */
+		if (e->status == VMC_ERR_RANGE)
+			e->status = VMC_ERR_CORRUPT;
+		free(path);
+		return e->status;
 	} else if ((vx && c->have_vx) || (!vx && c->have_sa)) {
 		st = vmc_error_set(e, VMC_ERR_CORRUPT, "cpu%lu%s given twice",
 				   n, vx ? ".vx" : "");

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Synthetic s390x zfcpdump inputs for tests/e2e/run-zfcpdump.sh.
 
-    zfcpdump-fixture.py DIR [--vx] [--no-os-info-vmci] [--nokaslr]
+    zfcpdump-fixture.py DIR [--vx] [--no-os-info-vmci] [--nokaslr] [--small]
 
 Writes into DIR:
   mem.bin       the crashed system's memory as it is now: 4 MiB, byte at
@@ -17,6 +17,9 @@ Writes into DIR:
   sa/cpu1, sa/cpu2  store-status save areas (512 bytes), cpu2 with prefix 0
   sa/cpuN.vx    vector save areas with --vx (N = 0, 1, 2)
   expect.txt    KEY=VALUE lines the test compares against
+
+--small shrinks everything (16 KiB HSA, 64 KiB memory) for the fault
+injection cases, which run the command hundreds of times.
 
 The layouts are docs/formats.md "s390 zfcpdump"; the values are chosen so
 that every register differs from every other.
@@ -106,9 +109,19 @@ def os_info_page(with_vmci):
     return bytes(b)
 
 
+def small():
+    """Sizes for tests/faults: same structure, 64 KiB in all."""
+    global HSA, MEM, OS_INFO, VMCI_OS, IMAGE_END, IMAGE_PHYS
+    HSA, MEM = 0x4000, 0x10000
+    OS_INFO, VMCI_OS = 0x8000, 0x9000
+    IMAGE_END, IMAGE_PHYS = IMAGE_START + 0x2000, 0xa000
+
+
 def main():
     global KASLR_ON, VMCOREINFO_OS
     out = sys.argv[1]
+    if "--small" in sys.argv:
+        small()
     vx = "--vx" in sys.argv
     with_vmci = "--no-os-info-vmci" not in sys.argv
     KASLR_ON = "--nokaslr" not in sys.argv
@@ -118,12 +131,12 @@ def main():
     mem = bytearray(MEM)
     row = bytes(((a >> 8) & 0xff) for a in range(0, 65536))
     for a in range(0, MEM, 65536):
-        mem[a:a + 65536] = row
+        mem[a:a + 65536] = row[:MEM - a]
     mem[0:HSA] = b"\xee" * HSA      # the dump kernel's own memory now
     mem[OS_INFO:OS_INFO + 4096] = os_info_page(with_vmci)
     mem[VMCI_OS:VMCI_OS + len(VMCOREINFO_OS)] = VMCOREINFO_OS
 
-    hsa = bytearray(b ^ 0xa5 for b in row) * (HSA // 65536)
+    hsa = (bytearray(b ^ 0xa5 for b in row) * (1 + HSA // 65536))[:HSA]
     hsa[0:0x2000] = bytes(0x2000)   # the absolute lowcore
     struct.pack_into(">Q", hsa, 0xe18, OS_INFO)
     struct.pack_into(">Q", hsa, 0xe0c, VMCI_NOTE)

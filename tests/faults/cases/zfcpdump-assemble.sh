@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # vmcorekit zfcpdump assemble: the header built in-process, then the whole
-# /proc/vmcore (HSA below 1 MiB, memory above) written through
+# /proc/vmcore (HSA below 16 KiB, memory above) written through
 # vmc_dump_write_fd and vmc_outfile.
 setup() {
-	/usr/bin/python3 "$ROOT/tests/e2e/zfcpdump-fixture.py" "$TMP/fx"
+	/usr/bin/python3 "$ROOT/tests/e2e/zfcpdump-fixture.py" "$TMP/fx" --small
 }
 
 run() {

@@ -3,7 +3,7 @@
 # save-area files, an HSA image and a memory image (synthetic, from
 # tests/e2e/zfcpdump-fixture.py), written through vmc_outfile.
 setup() {
-	/usr/bin/python3 "$ROOT/tests/e2e/zfcpdump-fixture.py" "$TMP/fx" --vx
+	/usr/bin/python3 "$ROOT/tests/e2e/zfcpdump-fixture.py" "$TMP/fx" --vx --small
 }
 
 run() {
