@@ -138,6 +138,9 @@ static int parse_args(int argc, char **argv, struct apply_args *a,
 		return usage_error(CMD, "-o FILE is required");
 	if (!a->nr_ev)
 		return usage_error(CMD, "give at least one --event");
+	if (a->json && strcmp(a->out, "-") == 0)
+		return usage_error(CMD, "--json and -o - both use standard "
+				   "output");
 	if (!a->sysroot && !a->elfcorehdr && !a->iomem)
 		return usage_error(CMD, "give --sysroot DIR, --from-system or "
 				   "--elfcorehdr FILE");
@@ -261,6 +264,7 @@ static void report(const struct apply_args *a, const vmc_hotplug *hp,
 		   size_t old_size, const vmc_diff *d)
 {
 	size_t cap;
+	FILE *f;
 
 	vmc_hotplug_segment(hp, &cap);
 	if (a->json) {
@@ -302,22 +306,24 @@ static void report(const struct apply_args *a, const vmc_hotplug *hp,
 		json_done(&j);
 		return;
 	}
+	/* With the segment on standard output, the report goes to stderr. */
+	f = strcmp(a->out, "-") ? stdout : stderr;
 	for (size_t i = 0; i < a->nr_ev; i++) {
 		if (a->res[i].changed)
-			printf("%s: header %zu bytes, %zu program headers\n",
-			       a->ev_text[i], a->res[i].size, a->res[i].phnum);
+			fprintf(f, "%s: header %zu bytes, %zu program headers\n",
+				a->ev_text[i], a->res[i].size, a->res[i].phnum);
 		else
-			printf("%s: unchanged (every possible CPU is "
-			       "described already)\n", a->ev_text[i]);
+			fprintf(f, "%s: unchanged (every possible CPU is "
+				"described already)\n", a->ev_text[i]);
 	}
 	for (size_t i = 0; d && i < vmc_diff_count(d); i++) {
 		const struct vmc_diff_item *it = vmc_diff_get(d, i);
 
-		printf("%-11s %s\n", vmc_diff_kind_name(it->kind), it->text);
+		fprintf(f, "%-11s %s\n", vmc_diff_kind_name(it->kind), it->text);
 	}
 	if (d && vmc_diff_count(d) == 0)
-		printf("same: no semantic difference\n");
-	if (strcmp(a->out, "-") != 0)
+		fprintf(f, "same: no semantic difference\n");
+	if (f == stdout)
 		printf("%s: %zu bytes (%s segment, header %zu bytes)\n", a->out,
 		       cap, vmc_loader_name(a->o.loader),
 		       vmc_hotplug_header_size(hp));
