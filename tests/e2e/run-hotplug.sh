@@ -172,6 +172,46 @@ check_digest "kexec-tools recompute" kexec-tools recompute tools_recompute
 regions=$(/usr/bin/python3 -c 'import json,sys; print(" ".join("%s+%d" % (r["start"], r["len"]) for r in json.load(open(sys.argv[1]))["regions"]))' "$TMP/d.json")
 [[ $regions == "0x1000000+4096 0x3000000+8192 0x4000000+4096" ]] &&
 	ok "digest regions (kexec-tools order)" "$regions" || bad "digest regions" "$regions"
+# kexec-tools' own table, where the bench left it: 2.0.25 `kexec -p -c`
+# (612-load-1cpu) computed sha256_regions in its own memory before
+# copying purgatory; that page of the first kernel's RAM survives in the
+# guest-RAM file.  Our regions for the segment list kexec -d printed (the
+# one holding the entry point is purgatory) must be there, byte for byte:
+# 2.0.25 has no --hotplug, so the elfcorehdr is digested ("recompute").
+S=612-load-1cpu
+if [[ -f tests/kernel/cache/$S/physmem.bin && -f $CAP/$S/kexec-output.txt ]]; then
+	entry=$(sed -n 's/^kexec_load: entry = \(0x[0-9a-f]*\).*/\1/p' "$CAP/$S/kexec-output.txt")
+	mapfile -t kt < <(/usr/bin/python3 - "$CAP/$S/meta.json" "$entry" <<'PY'
+import json, sys
+entry = int(sys.argv[2], 16)
+meta = json.load(open(sys.argv[1]))
+for s in meta["kexec_segments"]:
+    role = ":purgatory" if s["mem"] <= entry < s["mem"] + s["memsz"] else \
+        ":elfcorehdr" if s["mem"] == meta["elfcorehdr_addr"] else ""
+    print("--segment=0x%x:0x%x%s" % (s["mem"], s["memsz"], role))
+PY
+)
+	"$BIN" hotplug digest --loader kexec-tools --policy recompute "${kt[@]}" --json >"$TMP/kt.json"
+	found=$(/usr/bin/python3 - "$TMP/kt.json" "tests/kernel/cache/$S/physmem.bin" <<'PY'
+import json, mmap, struct, sys
+t = json.load(open(sys.argv[1]))["regions"]
+enc = b"".join(struct.pack("<QQ", int(r["start"], 16), r["len"]) for r in t)
+enc += bytes(16 * (16 - len(t)))
+with open(sys.argv[2], "rb") as f:
+    m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    at = m.find(enc)
+    print("0x%x" % at if at >= 0 else "")
+PY
+)
+	if [[ -n $found ]]; then
+		ok "digest regions = kexec-tools 2.0.25's sha256_regions in guest RAM" "at $found, ${#kt[@]} segments, purgatory left out, sorted"
+	else
+		bad "digest vs kexec-tools' table" "our regions are nowhere in $S's guest RAM"
+	fi
+else
+	skip "digest vs kexec-tools' table" "no $S cache (make check-kernel)"
+fi
+
 rc=0
 "$BIN" hotplug digest --segment 0x1000:0x2000 --segment 0x2000:0x1000 2>"$TMP/err" || rc=$?
 [[ $rc == 1 ]] && grep -q overlap "$TMP/err" && ok "digest: overlapping segments refused" ||
