@@ -264,9 +264,10 @@ vmc_status vmc_hotplug_new_from_header(vmc_hotplug **out, const void *hdr,
 void vmc_hotplug_free(vmc_hotplug *hp);
 
 /*
- * Replace the segment's bytes with what is really there (@len <= capacity,
- * the rest zero), e.g. the header read from memory.  The first @len bytes
- * must parse as an ELF core.  Errors: VMC_ERR_NOSPACE, VMC_ERR_CORRUPT.
+ * Replace the segment's bytes with what is really there (@len <= capacity
+ * once trailing zeros are dropped; the rest zero), e.g. the header read
+ * from memory.  The bytes must parse as an ELF core.  Errors:
+ * VMC_ERR_NOSPACE, VMC_ERR_CORRUPT.
  */
 vmc_status vmc_hotplug_set_segment(vmc_hotplug *hp, const void *bytes,
 				   size_t len, vmc_error *e);
