@@ -486,7 +486,8 @@ static vmc_status mem_read(void *ctx, uint64_t paddr, void *buf, size_t len,
 
 			if (have > n)
 				have = n;
-			memcpy(out, (const uint8_t *)s->buf + off, have);
+			if (have)
+				memcpy(out, (const uint8_t *)s->buf + off, have);
 			memset(out + have, 0, n - have);
 		}
 		out += n;
