@@ -21,9 +21,9 @@ FUZZ_TARGETS ?=
 
 .PHONY: all deps build sample check check-pure check-unit check-asan check-kernel bench fuzz clean
 
-# Files the build discovers by name (fuzz targets, fault cases): meson lists
+# Files the build discovers by name (fuzz targets, failalloc scenarios): meson lists
 # them at configure time, so a changed set reconfigures the build directory.
-DISCOVERED = $(sort $(wildcard fuzz/fuzz_*.c))
+DISCOVERED = $(sort $(wildcard fuzz/fuzz_*.c tests/unit/fa_*.c))
 define reconfigure_if_new
 	@if [ -f $(1)/build.ninja ] && \
 	    [ "$$(cat $(1)/.discovered 2>/dev/null)" != "$(DISCOVERED)" ]; then \

@@ -45,10 +45,13 @@ int usage_error(const char *cmd, const char *fmt, ...)
 
 char *slurp(const char *path, size_t max, size_t *len, vmc_error *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t cap = 65536, n = 0;
 	char *buf;
+	int fd;
 
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
 		vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
 						       : VMC_ERR_IO, errno,

@@ -17,19 +17,11 @@
 vmc_status mem_open_image(vmc_physmem *pm, const char *path,
 			     vmc_source **src, int *fd, vmc_error *e)
 {
-	vmc_status st;
+	vmc_status st = vmc_source_open_file(src, path, e);
 
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
-		return vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
-							      : VMC_ERR_IO,
-					   errno, "%s: %s", path,
-					   strerror(errno));
-	st = vmc_source_new_fd(src, *fd, 1, e);
-	if (st) {
-		close(*fd);
-		return vmc_error_prefix(e, "%s", path);
-	}
+	if (st)
+		return st;
+	*fd = vmc_source_fd(*src);
 	return vmc_physmem_own(pm, *src, e);
 }
 
@@ -293,6 +285,7 @@ int dump_write_out(const char *cmd, const struct dump_out *a, vmc_dump *d,
 	wo.cancel = &interrupted;
 	wo.no_copy_range = a->nocfr;
 	wo.no_sparse = a->nosparse;
+	wo.name = strcmp(a->path, "-") ? a->path : "standard output";
 	if (a->progress == 1 || (a->progress < 0 && isatty(STDERR_FILENO))) {
 		clock_gettime(CLOCK_MONOTONIC, &p.t0);
 		wo.progress = on_progress;

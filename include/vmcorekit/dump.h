@@ -194,7 +194,8 @@ void vmc_dump_get_info(const vmc_dump *d, struct vmc_dump_info *out);
 
 /* ---- writing (src/io) ---- */
 
-#define VMC_DUMP_WRITE_OPTS_VERSION 1
+/* 2 added name; version 1 callers are still accepted. */
+#define VMC_DUMP_WRITE_OPTS_VERSION 2
 
 struct vmc_dump_write_opts {
 	unsigned version;	/* VMC_DUMP_WRITE_OPTS_VERSION */
@@ -207,6 +208,8 @@ struct vmc_dump_write_opts {
 	/* Checked between chunks: nonzero stops with VMC_ERR_IO
 	 * "interrupted" (set it from a signal handler). */
 	volatile sig_atomic_t *cancel;
+	/* The output's name in error messages (NULL: "the output"). */
+	const char *name;
 };
 #define VMC_DUMP_WRITE_OPTS_INIT { .version = VMC_DUMP_WRITE_OPTS_VERSION }
 
@@ -222,7 +225,8 @@ struct vmc_dump_write_stats {
  * Write the whole dump to @fd from its current position (0 for a new
  * file).  A regular file is written with pwrite/copy_file_range, holes left
  * as holes and ftruncate'd to the size at the end; anything else (a pipe)
- * sequentially.  Errors: VMC_ERR_IO (with sys_errno; "interrupted" when
+ * sequentially.  EINTR and short transfers are retried.  Errors:
+ * VMC_ERR_IO (with sys_errno, naming opts->name; "interrupted" when
  * cancelled), errors of vmc_dump_map and the sources.
  */
 vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,

@@ -51,9 +51,14 @@ vmc_status vmc_source_new_buffer(vmc_source **out, const void *buf,
 vmc_status vmc_source_new_fd(vmc_source **out, int fd, int own_fd,
 			     vmc_error *e);
 
-/* Open @path read-only as a source.  Errors: VMC_ERR_NOTFOUND, VMC_ERR_IO. */
+/* Open @path read-only as a source; its read errors name @path.  Errors:
+ * VMC_ERR_NOTFOUND, VMC_ERR_IO, VMC_ERR_NOMEM. */
 vmc_status vmc_source_open_file(vmc_source **out, const char *path,
 				vmc_error *e);
+
+/* The file descriptor behind a source made by vmc_source_new_fd or
+ * vmc_source_open_file (for copy_file_range, SEEK_DATA); -1 for others. */
+int vmc_source_fd(const vmc_source *s);
 
 #ifdef __cplusplus
 }

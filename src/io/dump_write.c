@@ -34,6 +34,7 @@ struct writer {
 	uint8_t *buf;		/* chunk bytes; also the zero page for pipes */
 	size_t chunk;
 	const struct vmc_dump_write_opts *o;
+	const char *name;	/* the output, for messages */
 	struct vmc_dump_write_stats *st;
 };
 
@@ -63,7 +64,8 @@ static vmc_status out_write(struct writer *w, uint64_t off, const void *buf,
 		if (n <= 0)
 			return vmc_error_set_errno(e, VMC_ERR_IO,
 						   n < 0 ? errno : EIO,
-						   "write at offset 0x%llx: %s",
+						   "write to %s at offset 0x%llx: %s",
+						   w->name,
 						   (unsigned long long)off,
 						   strerror(n < 0 ? errno
 								  : EIO));
@@ -153,8 +155,8 @@ static vmc_status copy_range(struct writer *w, vmc_source *src, int sfd,
 		}
 		if (n < 0)
 			return vmc_error_set_errno(e, VMC_ERR_IO, errno,
-						   "copy_file_range to offset "
-						   "0x%llx: %s",
+						   "copy_file_range to %s at "
+						   "offset 0x%llx: %s", w->name,
 						   (unsigned long long)off,
 						   strerror(errno));
 		if (n == 0)
@@ -240,11 +242,13 @@ VMC_EXPORT vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,
 	struct stat sb;
 	vmc_status st = VMC_OK;
 
-	if (!opts || opts->version != VMC_DUMP_WRITE_OPTS_VERSION)
+	if (!opts || opts->version < 1 ||
+	    opts->version > VMC_DUMP_WRITE_OPTS_VERSION)
 		return vmc_error_set(e, VMC_ERR_INVALID, "bad write options");
+	w.name = opts->version >= 2 && opts->name ? opts->name : "the output";
 	if (fstat(fd, &sb) < 0)
-		return vmc_error_set_errno(e, VMC_ERR_IO, errno, "fstat: %s",
-					   strerror(errno));
+		return vmc_error_set_errno(e, VMC_ERR_IO, errno, "fstat %s: %s",
+					   w.name, strerror(errno));
 	w.st = stats ? stats : &dummy;
 	memset(w.st, 0, sizeof(*w.st));
 	w.regular = S_ISREG(sb.st_mode);
@@ -268,11 +272,19 @@ VMC_EXPORT vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,
 		off += s.len;
 	}
 	free(w.buf);
-	if (!st && w.regular && ftruncate(fd, (off_t)(w.base + w.total)) < 0)
-		st = vmc_error_set_errno(e, VMC_ERR_IO, errno,
-					 "ftruncate to 0x%llx: %s",
-					 (unsigned long long)w.total,
-					 strerror(errno));
+	if (!st && w.regular) {
+		int r;
+
+		do
+			r = ftruncate(fd, (off_t)(w.base + w.total));
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			st = vmc_error_set_errno(e, VMC_ERR_IO, errno,
+						 "ftruncate %s to 0x%llx: %s",
+						 w.name,
+						 (unsigned long long)w.total,
+						 strerror(errno));
+	}
 	w.st->bytes = w.total;
 	return st;
 }

@@ -56,8 +56,10 @@ VMC_EXPORT vmc_status vmc_outfile_open(vmc_outfile **out, const char *path,
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	}
 	/* Same directory as the target, so rename() is atomic. */
-	snprintf(o->tmp, l, "%s.tmp.XXXXXX", path);
-	o->fd = mkstemp(o->tmp);
+	do {
+		snprintf(o->tmp, l, "%s.tmp.XXXXXX", path);
+		o->fd = mkstemp(o->tmp);
+	} while (o->fd < 0 && errno == EINTR);
 	if (o->fd < 0) {
 		int err = errno;
 

@@ -19,7 +19,9 @@ vmc_status sysroot_read(const char *sysroot, const char *relpath, size_t max,
 	if (snprintf(path, sizeof(path), "%s/%s", sysroot, relpath) >=
 	    (int)sizeof(path))
 		return vmc_error_set(e, VMC_ERR_INVALID, "path too long");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return VMC_ERR_NOTFOUND;
@@ -39,12 +41,20 @@ vmc_status sysroot_read(const char *sysroot, const char *relpath, size_t max,
 				break;
 			if (cap >= max) {
 				char probe;
-				ssize_t r2 = read(fd, &probe, 1);
+				ssize_t r2;
 
+				do
+					r2 = read(fd, &probe, 1);
+				while (r2 < 0 && errno == EINTR);
 				if (r2 == 0)
 					break;
 				vmc__free(buf);
 				close(fd);
+				if (r2 < 0)
+					return vmc_error_set_errno(e, VMC_ERR_IO,
+								   errno, "%s: %s",
+								   path,
+								   strerror(errno));
 				return vmc_error_set(e, VMC_ERR_RANGE,
 						     "%s is larger than %zu bytes",
 						     path, max);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* A source over a file descriptor, read with pread (EINTR and short reads
- * are retried). */
+ * are retried).  Opened by path, it names the file in its errors. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -15,7 +15,19 @@ struct fd_source {
 	int fd;
 	int own_fd;
 	uint64_t size;
+	char *name;		/* the path, for messages; NULL when unknown */
 };
+
+/* "PATH: " before a message when the path is known. */
+static const char *name_of(const struct fd_source *f)
+{
+	return f->name ? f->name : "";
+}
+
+static const char *sep_of(const struct fd_source *f)
+{
+	return f->name ? ": " : "";
+}
 
 static vmc_status fd_read_at(vmc_source *s, uint64_t off, void *buf,
 			     size_t len, vmc_error *e)
@@ -30,13 +42,15 @@ static vmc_status fd_read_at(vmc_source *s, uint64_t off, void *buf,
 			continue;
 		if (n < 0)
 			return vmc_error_set_errno(e, VMC_ERR_IO, errno,
-						   "read at offset 0x%llx: %s",
+						   "%s%sread at offset 0x%llx: %s",
+						   name_of(f), sep_of(f),
 						   (unsigned long long)off,
 						   strerror(errno));
 		if (n == 0)
 			return vmc_error_set(e, VMC_ERR_IO,
-					     "unexpected end of file at offset "
-					     "0x%llx (file shrank?)",
+					     "%s%sunexpected end of file at "
+					     "offset 0x%llx (file shrank?)",
+					     name_of(f), sep_of(f),
 					     (unsigned long long)off);
 		p += n;
 		off += (uint64_t)n;
@@ -74,6 +88,7 @@ static void fd_close(vmc_source *s)
 
 	if (f->own_fd)
 		close(f->fd);
+	vmc__free(f->name);
 	vmc__free(f);
 }
 
@@ -112,21 +127,41 @@ VMC_EXPORT vmc_status vmc_source_new_fd(vmc_source **out, int fd, int own_fd,
 	return VMC_OK;
 }
 
+VMC_EXPORT int vmc_source_fd(const vmc_source *s)
+{
+	return s->ops == &fd_ops ? ((const struct fd_source *)s)->fd : -1;
+}
+
 VMC_EXPORT vmc_status vmc_source_open_file(vmc_source **out, const char *path,
 					   vmc_error *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t l = strlen(path) + 1;
+	vmc_source *src;
+	char *name;
+	int fd;
 	vmc_status st;
 
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
 							      : VMC_ERR_IO,
 					   errno, "%s: %s", path,
 					   strerror(errno));
-	st = vmc_source_new_fd(out, fd, 1, e);
+	name = vmc__malloc(l);
+	if (!name) {
+		close(fd);
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	}
+	memcpy(name, path, l);
+	st = vmc_source_new_fd(&src, fd, 1, e);
 	if (st != VMC_OK) {
+		vmc__free(name);
 		close(fd);
 		return PREFIXED(st, e, "%s", path);
 	}
+	((struct fd_source *)src)->name = name;
+	*out = src;
 	return VMC_OK;
 }

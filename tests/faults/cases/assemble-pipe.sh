@@ -1,0 +1,12 @@
+# shellcheck shell=bash
+# vmcorekit assemble -o -: the dump streamed to a pipe (PIPE=1: the harness
+# reads run's standard output through a pipe and faults it too).
+PIPE=1
+setup() {
+	/usr/bin/python3 "$ROOT/tests/faults/make-memory.py" "$TMP/mem.bin" \
+		--header-at 0x302000 "$BIN"
+}
+run() {
+	"$BIN" assemble --elfcorehdr-addr 0x302000 --memory "$TMP/mem.bin@0" \
+		-o -
+}
