@@ -80,8 +80,14 @@ check-kernel: build
 	tests/kernel/run.sh
 	meson test -C $(BUILD) --print-errorlogs --suite e2e --suite kernel
 
+# One script per measured claim, each printing ratios measured in the same
+# run (docs/performance.md).  random-reads needs the kernel cache
+# (make check-kernel); assemble writes ~10 GiB under /var/tmp.
 bench: build
+	@scripts/install-deps.sh --bench
 	bench/build-scale.sh
+	bench/random-reads.sh
+	bench/assemble.sh
 
 # libFuzzer: the library and fuzz/fuzz_*.c built with clang,
 # -fsanitize=fuzzer,address,undefined (every UB report is a crash).

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: MIT
 # Run libFuzzer targets and print one row per target for docs/robustness.md.
 #
-#   fuzz/campaign.sh [-b BUILD] [-t SECONDS] [--cpu] [-n NICE] [TARGET...]
+#   fuzz/campaign.sh [-b BUILD] [-t SECONDS] [--cpu] [-j JOBS] [-n NICE]
+#                    [TARGET...]
 #
 # TARGET: the NAME of fuzz/fuzz_NAME.c (default: every target built in
 # BUILD, default build-fuzz; `make fuzz` builds them).  Each runs for
 # SECONDS (default 60) of wall time, or with --cpu until it has used SECONDS
 # of CPU time (in rounds of at most 10 minutes, resuming from the corpus),
 # which is what the issue's "10 CPU-minutes per target" means on a shared
-# machine.  Everything runs under nice (-n, default 19).
+# machine.  Everything runs under nice (-n, default 19); -j runs that many
+# targets at once (default 1; each is one process on one core).
 #
 # Corpus: fuzz/corpus-work/NAME (git-ignored; grows across runs), seeded
 # from fuzz/seeds/NAME and fuzz/regressions/NAME.  A crash, leak, timeout
@@ -25,6 +27,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build-fuzz
 SECONDS_EACH=60
 CPU_MODE=0
+JOBS=1
 NICE=19
 ROUND_MAX=600
 while [[ $# -gt 0 ]]; do
@@ -32,8 +35,9 @@ while [[ $# -gt 0 ]]; do
 	-b) BUILD=$(cd "$2" && pwd); shift 2 ;;
 	-t) SECONDS_EACH=$2; shift 2 ;;
 	--cpu) CPU_MODE=1; shift ;;
+	-j) JOBS=$2; shift 2 ;;
 	-n) NICE=$2; shift 2 ;;
-	-h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "campaign.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -48,7 +52,7 @@ if [[ ${#targets[@]} -eq 0 ]]; then
 fi
 
 WORK=$ROOT/fuzz/corpus-work
-mkdir -p "$WORK/logs"
+mkdir -p "$WORK/logs" "$WORK/rows"
 
 # One libFuzzer run of target $1 for $2 wall seconds; sets R_* from its
 # final statistics.
@@ -86,8 +90,9 @@ run_round() {
 # (bash `times`; not in $(...), whose subshell has children of its own).
 cpu_of_children() {
 	local a b
-	times >"$WORK/.times"
-	{ read -r _; read -r a b; } <"$WORK/.times"
+	times >"$WORK/.times.$BASHPID"
+	{ read -r _; read -r a b; } <"$WORK/.times.$BASHPID"
+	rm -f "$WORK/.times.$BASHPID"
 	CHILD_CPU=$(awk -v a="$a" -v b="$b" 'function s(x, m) { split(x, m, /[ms]/);
 		return m[1] * 60 + m[2] } BEGIN { printf "%.2f", s(a) + s(b) }')
 }
@@ -96,15 +101,12 @@ printf '| %-10s | %9s | %6s | %6s | %6s | %8s | %8s | %11s |\n' target \
 	'execs/s' edges ft corpus findings 'CPU s' executions
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------ ----------: -------: \
 	-------: -------: ---------: ---------: ------------:
-status=0
-for name in "${targets[@]}"; do
-	if [[ ! -x $BUILD/fuzz/fuzz_$name ]]; then
-		echo "campaign.sh: $BUILD/fuzz/fuzz_$name not built (make fuzz)" >&2
-		status=1
-		continue
-	fi
+# One target, start to end; its row goes to $WORK/rows/NAME.  Runs in a
+# subshell of its own, so `times` counts only its fuzzer.
+campaign_target() {
+	local name=$1 cpu=0 execs=0 findings=0 left secs found f rate
 	: >"$WORK/logs/$name.log"
-	cpu=0 execs=0 findings=0
+	rm -f "$WORK/rows/$name"
 	while :; do
 		if [[ $CPU_MODE == 1 ]]; then
 			left=$(awk -v t="$SECONDS_EACH" -v c="$cpu" 'BEGIN { l = t - c;
@@ -130,7 +132,6 @@ for name in "${targets[@]}"; do
 		findings=$((findings + found))
 		if [[ $found -gt 0 || ($R_RC != 0 && -z $R_COV) ]]; then
 			[[ $found == 0 ]] && echo "campaign.sh: $name: exit $R_RC, see $WORK/logs/$name.log" >&2
-			status=1
 			break
 		fi
 		[[ $CPU_MODE == 1 ]] || break
@@ -138,6 +139,30 @@ for name in "${targets[@]}"; do
 	rate=$(awk -v e="$execs" -v c="$cpu" 'BEGIN { printf "%d", (c > 0 ? e / c : 0) }')
 	printf '| %-10s | %9s | %6s | %6s | %6s | %8s | %8s | %11s |\n' "$name" \
 		"$rate" "${R_COV:-?}" "${R_FT:-?}" "${R_CORP:-?}" "$findings" \
-		"$cpu" "$execs"
+		"$cpu" "$execs" >"$WORK/rows/$name"
+	[[ $findings == 0 && -n ${R_COV:-} ]]
+}
+
+status=0
+running=0
+for name in "${targets[@]}"; do
+	if [[ ! -x $BUILD/fuzz/fuzz_$name ]]; then
+		echo "campaign.sh: $BUILD/fuzz/fuzz_$name not built (make fuzz)" >&2
+		status=1
+		continue
+	fi
+	if [[ $running -ge $JOBS ]]; then
+		wait -n || status=1
+		running=$((running - 1))
+	fi
+	campaign_target "$name" &
+	running=$((running + 1))
+done
+while [[ $running -gt 0 ]]; do
+	wait -n || status=1
+	running=$((running - 1))
+done
+for name in "${targets[@]}"; do
+	[[ -f $WORK/rows/$name ]] && cat "$WORK/rows/$name"
 done
 exit $status

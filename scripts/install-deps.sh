@@ -3,6 +3,7 @@
 # installed, and apt is not touched, when everything is present).
 #   scripts/install-deps.sh            build + test dependencies
 #   scripts/install-deps.sh --kernel   also the real-kernel bench's (QEMU...)
+#   scripts/install-deps.sh --bench    also make bench's (drgn, libkdumpfile...)
 set -euo pipefail
 
 pkgs=(build-essential meson ninja-build pkg-config python3 binutils elfutils
@@ -11,6 +12,9 @@ pkgs=(build-essential meson ninja-build pkg-config python3 binutils elfutils
 pkgs+=(clang-14 libclang-rt-14-dev)
 # SHA-256 of the kexec purgatory digest (src/core/kexec_digest.c).
 pkgs+=(nettle-dev)
+if [ "${1:-}" = "--bench" ]; then
+	pkgs+=(python3-drgn python3-libkdumpfile hyperfine time bc)
+fi
 if [ "${1:-}" = "--kernel" ]; then
 	pkgs+=(qemu-system-x86 qemu-utils kexec-tools busybox-static cpio zstd)
 fi
