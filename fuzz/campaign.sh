@@ -3,7 +3,7 @@
 # Run libFuzzer targets and print one row per target for docs/robustness.md.
 #
 #   fuzz/campaign.sh [-b BUILD] [-t SECONDS] [--cpu] [-j JOBS] [-n NICE]
-#                    [TARGET...]
+#                    [-d WALL_SECONDS] [TARGET...]
 #
 # TARGET: the NAME of fuzz/fuzz_NAME.c (default: every target built in
 # BUILD, default build-fuzz; `make fuzz` builds them).  Each runs for
@@ -11,7 +11,8 @@
 # of CPU time (in rounds of at most 10 minutes, resuming from the corpus),
 # which is what the "10 CPU-minutes per target" means on a shared
 # machine.  Everything runs under nice (-n, default 19); -j runs that many
-# targets at once (default 1; each is one process on one core).
+# targets at once (default 1; each is one process on one core); -d stops
+# every round when the campaign has run that long, whatever was reached.
 #
 # Corpus: fuzz/corpus-work/NAME (git-ignored; grows across runs), seeded
 # from fuzz/seeds/NAME and fuzz/regressions/NAME.  A crash, leak, timeout
@@ -29,6 +30,7 @@ SECONDS_EACH=60
 CPU_MODE=0
 JOBS=1
 NICE=19
+DEADLINE=0
 ROUND_MAX=600
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -36,8 +38,9 @@ while [[ $# -gt 0 ]]; do
 	-t) SECONDS_EACH=$2; shift 2 ;;
 	--cpu) CPU_MODE=1; shift ;;
 	-j) JOBS=$2; shift 2 ;;
+	-d) DEADLINE=$(($(date +%s) + $2)); shift 2 ;;
 	-n) NICE=$2; shift 2 ;;
-	-h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "campaign.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -117,6 +120,11 @@ campaign_target() {
 			[[ $secs -lt 30 ]] && secs=30
 		else
 			secs=$SECONDS_EACH
+		fi
+		if [[ $DEADLINE != 0 ]]; then
+			left=$((DEADLINE - $(date +%s)))
+			[[ $left -lt 10 ]] && break
+			[[ $secs -gt $left ]] && secs=$left
 		fi
 		run_round "$name" "$secs"
 		cpu=$(awk -v a="$cpu" -v b="$R_CPU" 'BEGIN { printf "%.1f", a + b }')

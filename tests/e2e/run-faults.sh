@@ -13,8 +13,9 @@
 #                 output file and no temporary file left in its directory
 #   eintr, short  retried: exit 0, output identical to the clean run, only
 #                 the output file in its directory
-# and never a sanitizer report.  A line "matrix CASE KIND RUNS FAILED" per
-# case and kind feeds docs/robustness.md.
+# and never a sanitizer report.  A line "matrix CASE KIND RUNS FAILED
+# FUNCTIONS" per case and kind (the functions the faults hit) feeds
+# docs/robustness.md.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -125,15 +126,17 @@ for c in "${cases[@]}"; do
 	for kind in "${KINDS[@]}"; do
 		n=$(awk -v k="$kind" '$1 == k { print $2 }' "$TMP/counts")
 		failed=0
+		: >"$TMP/hit"
 		for ((i = 1; i <= n; i++)); do
 			invoke "$kind" "$i"
+			sed -n 's/^fired \([^ ]*\).*/\1/p' "$TMP/log" >>"$TMP/hit" 2>/dev/null
 			why=$(check "$kind")
 			if [[ -n $why ]]; then
 				failed=$((failed + 1))
 				[[ $failed -le 5 ]] && bad "$name $kind N=$i" "$why"
 			fi
 		done
-		echo "matrix $name $kind $n $failed"
+		echo "matrix $name $kind $n $failed $(sort -u "$TMP/hit" | paste -sd, -)"
 		[[ $failed == 0 ]] && ok "$name $kind" "N = 1..$n"
 		[[ $failed -gt 5 ]] && bad "$name $kind" "$failed of $n runs failed"
 	done
