@@ -47,7 +47,7 @@ static void help(void)
 "  --fsync                 fsync before renaming into place\n"
 "  --progress              show progress even when stderr is no terminal\n"
 "  --no-progress           never show progress\n"
-"  --no-copy-range         do not use copy_file_range\n"
+"  --no-copy-range         do not use copy_file_range (nor splice to a pipe)\n"
 "  --no-sparse             write zeros instead of leaving holes\n"
 "  --json                  print a JSON summary\n"
 "  -h, --help              this text\n"

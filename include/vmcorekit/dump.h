@@ -200,7 +200,8 @@ void vmc_dump_get_info(const vmc_dump *d, struct vmc_dump_info *out);
 struct vmc_dump_write_opts {
 	unsigned version;	/* VMC_DUMP_WRITE_OPTS_VERSION */
 	size_t chunk;		/* bytes per read/copy step; 0: 4 MiB */
-	bool no_copy_range;	/* never use copy_file_range */
+	bool no_copy_range;	/* never use copy_file_range (nor splice and
+				 * vmsplice into a pipe) */
 	bool no_sparse;		/* write zeros instead of leaving holes */
 	/* Called between chunks. */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
@@ -224,8 +225,8 @@ struct vmc_dump_write_stats {
 /*
  * Write the whole dump to @fd from its current position (0 for a new
  * file).  A regular file is written with pwrite/copy_file_range, holes left
- * as holes and ftruncate'd to the size at the end; anything else (a pipe)
- * sequentially.  EINTR and short transfers are retried.  Errors:
+ * as holes and ftruncate'd to the size at the end; a pipe with splice
+ * (file data) and vmsplice (zeros); anything else sequentially.  EINTR and short transfers are retried.  Errors:
  * VMC_ERR_IO (with sys_errno, naming opts->name; "interrupted" when
  * cancelled), errors of vmc_dump_map and the sources.
  */

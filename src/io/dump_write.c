@@ -6,29 +6,40 @@
  *
  *   bytes (header, notes)     write
  *   zeros, holes              regular file: skipped (a hole; ftruncate at
- *                             the end sets the size); a pipe: written
+ *                             the end sets the size); a pipe: vmsplice of
+ *                             a never-written (zero-page) mapping
  *   a plain file's window     SEEK_DATA/SEEK_HOLE on it: its holes stay
- *                             holes, its data goes by copy_file_range
- *                             (pread + pwrite where that is refused)
+ *                             holes, its data goes by copy_file_range to
+ *                             a file, by splice to a pipe (pread + write
+ *                             where either is refused)
  *   another source            read in chunks; all-zero chunks skipped
  *
- * Memory stays constant: one chunk buffer.
+ * Memory stays constant: one chunk buffer.  To a pipe, splice and
+ * vmsplice hand the kernel page references instead of copying every byte
+ * through that buffer (the zeros are never written, so the pipe may hold
+ * references to them for as long as it likes).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "vmcorekit/dump.h"
 #include "core/compiler.h"
 
 #define DEFAULT_CHUNK (4u << 20)
+#define ZERO_LEN (1u << 20)	/* the read-only zero mapping for vmsplice */
 
 struct writer {
 	vmc_dump *d;
 	int fd;
 	bool regular, sparse, cfr;
+	bool pipe;		/* splice/vmsplice into it (until refused) */
+	const uint8_t *zeros;	/* ZERO_LEN bytes never written, or NULL */
 	uint64_t base;		/* output offset of byte 0 (regular files) */
 	uint64_t done, total;
 	uint8_t *buf;		/* chunk bytes; also the zero page for pipes */
@@ -83,6 +94,32 @@ static vmc_status put_zeros(struct writer *w, uint64_t off, uint64_t len,
 	if (w->regular && w->sparse) {
 		w->st->sparse += len;
 		return step(w, len, e);
+	}
+	while (len && w->pipe && w->zeros) {
+		struct iovec iov = { (void *)w->zeros,
+				     len < ZERO_LEN ? (size_t)len : ZERO_LEN };
+		ssize_t n = vmsplice(w->fd, &iov, 1, 0);
+		vmc_status st;
+
+		if (n < 0 && errno == EINTR && !(w->o->cancel && *w->o->cancel))
+			continue;
+		if (n < 0 && (errno == EINVAL || errno == ENOSYS ||
+			      errno == EBADF)) {
+			w->pipe = false;
+			break;
+		}
+		if (n <= 0)
+			return vmc_error_set_errno(e, VMC_ERR_IO,
+						   n < 0 ? errno : EIO,
+						   "write to %s at offset 0x%llx: %s",
+						   w->name, (unsigned long long)off,
+						   strerror(n < 0 ? errno : EIO));
+		w->st->written += (uint64_t)n;
+		st = step(w, (uint64_t)n, e);
+		if (st)
+			return st;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
 	}
 	memset(w->buf, 0, w->chunk);
 	while (len) {
@@ -172,6 +209,44 @@ static vmc_status copy_range(struct writer *w, vmc_source *src, int sfd,
 	return copy_read(w, src, src_off, off, len, e);
 }
 
+/* splice from a plain file into the pipe; falls back to copy_read when
+ * refused. */
+static vmc_status splice_range(struct writer *w, vmc_source *src, int sfd,
+			       uint64_t src_off, uint64_t off, uint64_t len,
+			       vmc_error *e)
+{
+	while (len && w->pipe) {
+		size_t want = len < w->chunk ? (size_t)len : w->chunk;
+		loff_t in = (loff_t)src_off;
+		ssize_t n = splice(sfd, &in, w->fd, NULL, want, SPLICE_F_MORE);
+		vmc_status st;
+
+		if (n < 0 && errno == EINTR && !(w->o->cancel && *w->o->cancel))
+			continue;
+		if (n < 0 && (errno == EINVAL || errno == ENOSYS ||
+			      errno == EBADF)) {
+			w->pipe = false;
+			break;
+		}
+		if (n < 0)
+			return vmc_error_set_errno(e, VMC_ERR_IO, errno,
+						   "splice to %s at offset 0x%llx: "
+						   "%s", w->name,
+						   (unsigned long long)off,
+						   strerror(errno));
+		if (n == 0)
+			break;	/* let read_at name the short source */
+		w->st->copied += (uint64_t)n;
+		st = step(w, (uint64_t)n, e);
+		if (st)
+			return st;
+		src_off += (uint64_t)n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return copy_read(w, src, src_off, off, len, e);
+}
+
 /* A window of a plain file: keep its holes, copy its data. */
 static vmc_status copy_file_span(struct writer *w, const struct vmc_mem_span *s,
 				 uint64_t off, vmc_error *e)
@@ -198,6 +273,10 @@ static vmc_status copy_file_span(struct writer *w, const struct vmc_mem_span *s,
 			st = copy_range(w, s->src, s->fd, (uint64_t)data,
 					off + ((uint64_t)data - s->src_off),
 					(uint64_t)(hole - data), e);
+		else if (w->pipe)
+			st = splice_range(w, s->src, s->fd, (uint64_t)data,
+					  off + ((uint64_t)data - s->src_off),
+					  (uint64_t)(hole - data), e);
 		else
 			st = copy_read(w, s->src, (uint64_t)data,
 				       off + ((uint64_t)data - s->src_off),
@@ -254,6 +333,7 @@ VMC_EXPORT vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,
 	w.regular = S_ISREG(sb.st_mode);
 	w.sparse = !opts->no_sparse;
 	w.cfr = !opts->no_copy_range;
+	w.pipe = S_ISFIFO(sb.st_mode) && !opts->no_copy_range;
 	w.total = vmc_dump_size(d);
 	if (w.regular) {
 		off_t b = lseek(fd, 0, SEEK_CUR);
@@ -263,6 +343,12 @@ VMC_EXPORT vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,
 	w.chunk = opts->chunk ? opts->chunk : DEFAULT_CHUNK;
 	if (posix_memalign((void **)&w.buf, 4096, w.chunk))
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	if (w.pipe) {
+		void *z = mmap(NULL, ZERO_LEN, PROT_READ,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		w.zeros = z == MAP_FAILED ? NULL : z;
+	}
 	while (!st && off < w.total) {
 		struct vmc_mem_span s;
 
@@ -272,6 +358,8 @@ VMC_EXPORT vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,
 		off += s.len;
 	}
 	free(w.buf);
+	if (w.zeros)
+		munmap((void *)w.zeros, ZERO_LEN);
 	if (!st && w.regular) {
 		int r;
 
