@@ -7,16 +7,19 @@
  * Opens the dump the kdump kernel would serve -- PHYSMEM (a guest-RAM
  * image) at physical 0, the elfcorehdr at ELFCOREHDR_ADDR in it -- and
  * picks N random SIZE-byte reads (default 100000 x 4096, page aligned)
- * inside its PT_LOAD windows.  Then, best of 3 passes each:
+ * inside its PT_LOAD windows.  Each read is done three ways in turn, each
+ * timed on its own, and the median time per way is printed (a median
+ * shrugs off the preemptions of a shared machine; the three ways see the
+ * same load because they alternate read by read):
  *
  *   vmc     vmc_dump_read_at(dump, offset)    (extent lookup + pread of
  *                                              the image)
  *   pread   pread(VMCORE, offset)             (the kernel's /proc/vmcore
  *                                              saved to a file, in cache)
  *   image   pread(PHYSMEM, paddr)             (the floor under vmc: the
- *                                              same bytes from the image)
+ *                                              image read directly)
  *
- * and checks that both return the same bytes for every read.  With LIST,
+ * and checks that vmc and pread return the same bytes.  With LIST,
  * writes "offset paddr" per read for bench/random-reads.sh, which times
  * drgn and libkdumpfile on the same physical addresses.
  */
@@ -37,6 +40,19 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), by_value);
+	return v[n / 2];
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -67,7 +83,7 @@ int main(int argc, char **argv)
 	vmc_dump *d;
 	vmc_error e;
 	uint8_t *a, *b;
-	double best_vmc = 1e9, best_pread = 1e9, best_image = 1e9;
+	double *tv, *tp, *ti;
 	int fd, ifd;
 
 	if (argc < 4) {
@@ -116,38 +132,35 @@ int main(int argc, char **argv)
 			pick -= pages;
 		}
 	}
-	/* Same bytes, read by read (untimed; also warms both files). */
-	for (size_t k = 0; k < n; k++) {
-		if (vmc_dump_read_at(d, off[k], a, size, &e))
-			die("vmc_dump_read_at", &e);
-		if (pread(fd, b, size, (off_t)off[k]) != (ssize_t)size)
-			die("pread", NULL);
-		if (memcmp(a, b, size)) {
-			fprintf(stderr, "read %zu at 0x%" PRIx64 " differs from "
-				"the real vmcore\n", k, off[k]);
-			return 1;
-		}
-	}
-	for (int pass = 0; pass < 3; pass++) {
-		double t0 = now(), t1, t2, t3;
+	tv = calloc(n, sizeof(*tv));
+	tp = calloc(n, sizeof(*tp));
+	ti = calloc(n, sizeof(*ti));
+	for (int pass = 0; pass < 2; pass++) {	/* pass 0 warms the cache */
+		for (size_t k = 0; k < n; k++) {
+			double t0 = now(), t1, t2, t3;
 
-		for (size_t k = 0; k < n; k++)
-			vmc_dump_read_at(d, off[k], a, size, NULL);
-		t1 = now();
-		for (size_t k = 0; k < n; k++)
-			if (pread(fd, b, size, (off_t)off[k]) < 0)
+			if (vmc_dump_read_at(d, off[k], a, size, &e))
+				die("vmc_dump_read_at", &e);
+			t1 = now();
+			if (pread(fd, b, size, (off_t)off[k]) != (ssize_t)size)
 				die("pread", NULL);
-		t2 = now();
-		for (size_t k = 0; k < n; k++)
-			if (pread(ifd, b, size, (off_t)paddr[k]) < 0)
+			t2 = now();
+			tv[k] = t1 - t0;
+			tp[k] = t2 - t1;
+			if (memcmp(a, b, size)) {
+				fprintf(stderr, "read %zu at 0x%" PRIx64 " differs "
+					"from the real vmcore\n", k, off[k]);
+				return 1;
+			}
+			t2 = now();
+			/* Another read's page: this one's is now in the CPU
+			 * caches, which would flatter the floor. */
+			if (pread(ifd, b, size, (off_t)paddr[(k + n / 2) % n]) !=
+			    (ssize_t)size)
 				die("pread", NULL);
-		t3 = now();
-		if (t3 - t2 < best_image)
-			best_image = t3 - t2;
-		if (t1 - t0 < best_vmc)
-			best_vmc = t1 - t0;
-		if (t2 - t1 < best_pread)
-			best_pread = t2 - t1;
+			t3 = now();
+			ti[k] = t3 - t2;
+		}
 	}
 	if (argc > 6) {
 		FILE *f = fopen(argv[6], "w");
@@ -160,9 +173,12 @@ int main(int argc, char **argv)
 	printf("dump %" PRIu64 " bytes, %zu extents; %zu reads of %zu bytes, "
 	       "all equal to the real vmcore\n", vmc_dump_size(d),
 	       vmc_dump_nr_extents(d), n, size);
-	printf("vmc_dump_read_at %.3f us/read\n", best_vmc / (double)n * 1e6);
-	printf("pread            %.3f us/read\n", best_pread / (double)n * 1e6);
-	printf("image-pread      %.3f us/read\n", best_image / (double)n * 1e6);
+	printf("vmc_dump_read_at %.3f us/read (median)\n", median(tv, n) * 1e6);
+	printf("pread            %.3f us/read (median)\n", median(tp, n) * 1e6);
+	printf("image-pread      %.3f us/read (median)\n", median(ti, n) * 1e6);
+	free(tv);
+	free(tp);
+	free(ti);
 	free(off);
 	free(paddr);
 	free(a);
