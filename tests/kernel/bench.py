@@ -326,8 +326,19 @@ def drive(a):
             r = q.cmd("device_add", **args)
             rec["cpu_device_add"] = {"args": args, "reply": r}
         else:
-            rec["cpu_device_add"] = {"args": None, "reply": "no empty CPU slot"}
+            rec["cpu_device_add"] = {"args": None, "reply": "not tried (BENCH_CPU_HOTADD=0)"
+                                     if free else "no empty CPU slot"}
 
+        # "go": the guest waits for vdc (kdump.img, unused by the first
+        # kernel) to grow, so nothing changes before the header is kept.
+        blk = q.cmd("query-block").get("return", [])
+        dev = [b["device"] for b in blk
+               if b.get("inserted", {}).get("file", "").endswith("/kdump.img")]
+        if not dev:
+            raise SystemExit("kdump.img not in query-block: %s" % blk)
+        r = q.cmd("block_resize", device=dev[0], size=65 << 20)
+        if "error" in r:
+            raise SystemExit("block_resize %s: %s" % (dev[0], r))
         m = wait_marker(os.path.join(W, "console.log"),
                         r"BENCH: stage=hotplug-cpu-done events=([^\r\n]*)", deadline, a.qemu_pid)
         rec["guest_cpu_events"] = m.group(1).split()

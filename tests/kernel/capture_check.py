@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Stdlib-only soundness check of the committed real-kernel captures.
 
-For every tests/kernel/captures/<scenario>/ (with a meta.json):
+For every tests/kernel/{captures,manual-captures}/<scenario>/ (with a meta.json):
   * elfcorehdr.bin parses as an ELF64 little-endian x86_64 core whose
     program headers lie inside the file; its length is what meta.json says;
   * vmcore-head.bin (the head of the real /proc/vmcore) parses the same way,
@@ -194,10 +194,11 @@ def main(argv):
         else:
             dirs.append(a)
     if not dirs:
-        root = os.path.join(here, "captures")
-        if os.path.isdir(root):
-            dirs = [os.path.join(root, d) for d in sorted(os.listdir(root))
-                    if os.path.isfile(os.path.join(root, d, "meta.json"))]
+        for top in ("captures", "manual-captures"):
+            root = os.path.join(here, top)
+            if os.path.isdir(root):
+                dirs += [os.path.join(root, d) for d in sorted(os.listdir(root))
+                         if os.path.isfile(os.path.join(root, d, "meta.json"))]
     cache_root = os.path.join(here, "cache") if use_cache else None
     passed = failed = 0
     for d in dirs:

@@ -81,8 +81,8 @@ snapshot_sysroot() {
 	for f in block_size_bytes crash_hotplug; do copy sys/devices/system/memory/$f; done
 }
 
-# hotplug_events MIB: after "hotplug-ready" (the host keeps the header) we
-# offline+online CPU 1 and say "hotplug-cpu-done" (the host keeps the header
+# hotplug_events MIB: after "hotplug-ready" the host keeps the header and
+# says "go" by growing /dev/vdc (QMP block_resize); then we offline+online CPU 1 and say "hotplug-cpu-done" (the host keeps the header
 # again and plugs an MIB MiB DIMM via QMP, after a CPU if asked to); we wait
 # for the DIMM's memory blocks, online any the kernel did not auto-online and
 # write the event list (the `vmcorekit hotplug apply --event` syntax,
@@ -106,7 +106,14 @@ hotplug_events() {
 	pr=$(sed -n 's/^sym: sha256_regions value: \([0-9a-f]*\) .*/\1/p' /capture/kexec-out.txt | head -1)
 	purg=
 	[ -n "$pd" ] && [ -n "$pr" ] && purg=" purgatory=$pd,$pr"
+	vdc=$(cat /sys/block/vdc/size)
 	mark "hotplug-ready crashk=$ck elfcorehdr_size=$(cat /sys/kernel/crash_elfcorehdr_size) dimm_mib=$1$purg"
+	i=0
+	while [ "$(cat /sys/block/vdc/size)" = "$vdc" ]; do
+		i=$((i+1))
+		[ $i -le 600 ] || fail "no go from the host (vdc not resized) after 120 s"
+		sleep 0.2
+	done
 	# CPU offline + online (CPU hot-add does not work here, see README.md)
 	[ -f /sys/devices/system/cpu/cpu1/online ] || fail "no cpu1 to offline"
 	echo 0 > /sys/devices/system/cpu/cpu1/online || fail "offline cpu1"
