@@ -90,11 +90,28 @@ struct dump_out {
 int dump_write_out(const char *cmd, const struct dump_out *o, vmc_dump *d,
 		   vmc_error *e);
 
+/* A device-dump collector of the command line (collect.c):
+ * NAME=FILE or NAME=exec:COMMAND. */
+struct collect_spec {
+	const char *arg;	/* as given */
+	char name[VMC_VMCOREDD_NAME_MAX];
+	const char *file;	/* NAME=FILE */
+	const char *cmd;	/* NAME=exec:COMMAND */
+};
+/* Default of --device-dump-max. */
+#define COLLECT_MAX_DEFAULT (256ull << 20)
+/* 0, or -1 with @e set (a usage error). */
+int collect_parse(const char *arg, struct collect_spec *out, vmc_error *e);
+/* Run the collector and add its dump to @d (nothing added on error). */
+vmc_status collect_add(vmc_dump *d, const struct collect_spec *s,
+		       uint64_t max, vmc_error *e);
+
 int cmd_build(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_assemble(int argc, char **argv);
 int cmd_zfcpdump(int argc, char **argv);
 int cmd_hotplug(int argc, char **argv);
+int cmd_devdump(int argc, char **argv);
 
 #endif

@@ -2,6 +2,7 @@
 /* vmcorekit assemble: the kdump kernel's /proc/vmcore from an elfcorehdr
  * and memory images. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -42,6 +43,14 @@ static void help(void)
 "  --lenient               continue where the kernel continues, with\n"
 "                          warnings (default: fail with the kernel's reason)\n"
 "\n"
+"Device dumps (NT_VMCOREDD, as drivers add them with vmcore_add_device_dump;\n"
+"repeatable, in this order, before the notes):\n"
+"  --device-dump NAME=FILE the file's bytes (NAME: 1 to 43 bytes)\n"
+"  --device-dump NAME=exec:COMMAND\n"
+"                          what 'sh -c COMMAND' prints; its exit status is\n"
+"                          the collector's result (nonzero: nothing added)\n"
+"  --device-dump-max SIZE  largest dump (default 256M)\n"
+"\n"
 "Output:\n"
 "  -o, --output FILE       write here ('-' for standard output)\n"
 "  --fsync                 fsync before renaming into place\n"
@@ -59,7 +68,8 @@ static void help(void)
 
 enum { A_HDR_ADDR = 256, A_HDR_FILE, A_MEMORY, A_MEMORY_MAP, A_MEMORY_ELF,
        A_ZERO, A_NOT_RAM, A_ALLOW_HOLES, A_PAGE_SIZE, A_ARCH, A_LENIENT,
-       A_FSYNC, A_NOTE_ALIGN, A_PROGRESS, A_NO_PROGRESS, A_NO_CFR, A_NO_SPARSE, A_JSON };
+       A_FSYNC, A_NOTE_ALIGN, A_PROGRESS, A_NO_PROGRESS, A_NO_CFR, A_NO_SPARSE, A_JSON,
+       A_DEVDUMP, A_DEVDUMP_MAX };
 
 static const struct option longopts[] = {
 	{ "elfcorehdr-addr", required_argument, NULL, A_HDR_ADDR },
@@ -80,6 +90,8 @@ static const struct option longopts[] = {
 	{ "no-copy-range", no_argument, NULL, A_NO_CFR },
 	{ "no-sparse", no_argument, NULL, A_NO_SPARSE },
 	{ "json", no_argument, NULL, A_JSON },
+	{ "device-dump", required_argument, NULL, A_DEVDUMP },
+	{ "device-dump-max", required_argument, NULL, A_DEVDUMP_MAX },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -92,7 +104,24 @@ struct asm_args {
 	struct dump_out w;
 	struct vmc_dump_opts o;
 	vmc_physmem *pm;
+	struct collect_spec *dd;	/* --device-dump, in order */
+	size_t nr_dd;
+	uint64_t dd_max;
 };
+
+static vmc_status add_devdump_spec(struct asm_args *a, const char *arg,
+				   vmc_error *e)
+{
+	void *p = realloc(a->dd, (a->nr_dd + 1) * sizeof(*a->dd));
+
+	if (!p)
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	a->dd = p;
+	if (collect_parse(arg, &a->dd[a->nr_dd], e))
+		return VMC_ERR_INVALID;
+	a->nr_dd++;
+	return VMC_OK;
+}
 
 /* elfcorehdr= syntax: [SIZE@]ADDR, each with optional K/M/G (memparse). */
 static vmc_status parse_hdr_addr(const char *s, uint64_t *addr, vmc_error *e)
@@ -141,13 +170,17 @@ static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
 		case A_NO_CFR: a->w.nocfr = true; break;
 		case A_NO_SPARSE: a->w.nosparse = true; break;
 		case A_JSON: a->w.json = true; break;
+		case A_DEVDUMP: st = add_devdump_spec(a, optarg, e); break;
+		case A_DEVDUMP_MAX:
+			st = vmc_parse_u64(optarg, &a->dd_max, e);
+			break;
 		case 'o': a->w.path = optarg; break;
 		case 'h': help(); return -1;
 		default: return EXIT_USAGE;
 		}
 		if (st == VMC_ERR_INVALID ||
 		    (st && (c == A_HDR_ADDR || c == A_PAGE_SIZE || c == A_ARCH ||
-			    c == A_NOTE_ALIGN)))
+			    c == A_NOTE_ALIGN || c == A_DEVDUMP_MAX)))
 			return usage_error(CMD, "%s", e->msg);
 		if (st)
 			return fail(CMD, e);
@@ -164,7 +197,8 @@ static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
 
 int cmd_assemble(int argc, char **argv)
 {
-	struct asm_args a = { .o = VMC_DUMP_OPTS_INIT, .w = DUMP_OUT_INIT };
+	struct asm_args a = { .o = VMC_DUMP_OPTS_INIT, .w = DUMP_OUT_INIT,
+			      .dd_max = COLLECT_MAX_DEFAULT };
 	vmc_error e = { 0 };
 	vmc_source *hsrc = NULL;
 	vmc_hdr_source *hs = NULL;
@@ -193,11 +227,17 @@ int cmd_assemble(int argc, char **argv)
 			rc = fail(CMD, &e);
 		goto out;
 	}
+	for (size_t i = 0; i < a.nr_dd; i++)
+		if (collect_add(d, &a.dd[i], a.dd_max, &e)) {
+			rc = fail(CMD, &e);
+			goto out;
+		}
 	rc = dump_write_out(CMD, &a.w, d, &e);
 out:
 	vmc_dump_free(d);
 	vmc_hdr_source_close(hs);
 	vmc_source_close(hsrc);
 	vmc_physmem_free(a.pm);
+	free(a.dd);
 	return rc < 0 ? EXIT_OK : rc;
 }

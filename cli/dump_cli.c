@@ -193,7 +193,9 @@ static void on_progress(void *arg, uint64_t done, uint64_t total)
 static const char *extent_kind(enum vmc_extent_kind k)
 {
 	return k == VMC_EXTENT_HEADER ? "header"
-	     : k == VMC_EXTENT_NOTES ? "notes" : "memory";
+	     : k == VMC_EXTENT_NOTES ? "notes"
+	     : k == VMC_EXTENT_DEVDUMP ? "devdump"
+	     : k == VMC_EXTENT_FILE ? "file" : "memory";
 }
 
 static void summary(const char *cmd, const struct dump_out *a,
@@ -227,6 +229,8 @@ static void summary(const char *cmd, const struct dump_out *a,
 		json_u64(&j, "header_size", in.header_len);
 		json_u64(&j, "notes_size", in.notes_real_len);
 		json_u64(&j, "memory_size", in.memory_len);
+		json_u64(&j, "device_dumps", in.nr_devdumps);
+		json_u64(&j, "device_dumps_size", in.devdump_len);
 		json_arr_begin(&j, "extents");
 		for (size_t i = 0; i < vmc_dump_nr_extents(d); i++) {
 			const struct vmc_dump_extent *x = vmc_dump_extent(d, i);
@@ -237,6 +241,8 @@ static void summary(const char *cmd, const struct dump_out *a,
 			json_u64(&j, "size", x->len);
 			if (x->kind == VMC_EXTENT_MEMORY)
 				json_hex(&j, "paddr", x->paddr);
+			if (x->kind == VMC_EXTENT_FILE)
+				json_hex(&j, "source_offset", x->src_off);
 			json_obj_end(&j);
 		}
 		json_arr_end(&j);
@@ -256,6 +262,11 @@ static void summary(const char *cmd, const struct dump_out *a,
 	}
 	if (f == stderr)
 		return;
+	if (in.nr_devdumps)
+		printf("%s: %u device dump%s added, %llu bytes, before the "
+		       "notes\n", a->path, in.nr_devdumps,
+		       in.nr_devdumps == 1 ? "" : "s",
+		       (unsigned long long)in.devdump_len);
 	printf("%s: %llu bytes, %u PT_LOAD, notes %llu bytes; copied %llu, "
 	       "written %llu, holes %llu, zero-filled %llu; %.2f s\n",
 	       a->path, (unsigned long long)vmc_dump_size(d), in.nr_ptload,

@@ -16,6 +16,8 @@ static const struct command commands[] = {
 	  "builds, and its vmcore", cmd_zfcpdump },
 	{ "hotplug", "crash hotplug: header capacity, regeneration after "
 	  "events, digests, uevent watch", cmd_hotplug },
+	{ "devdump", "device dumps (NT_VMCOREDD) in a vmcore: add, list, "
+	  "extract", cmd_devdump },
 };
 
 static void usage(FILE *f)

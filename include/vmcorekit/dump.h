@@ -122,6 +122,9 @@ enum vmc_extent_kind {
 	VMC_EXTENT_HEADER = 1,	/* ELF header + program headers, padded */
 	VMC_EXTENT_NOTES,	/* the merged note segment, padded */
 	VMC_EXTENT_MEMORY,	/* a PT_LOAD window of physical memory */
+	VMC_EXTENT_DEVDUMP,	/* a device dump note (devdump.h), whole pages */
+	VMC_EXTENT_FILE,	/* bytes of an existing vmcore at src_off
+				 * (vmc_dump_open_vmcore) */
 };
 
 /* One extent of the file: [off, off+len).  Extents are sorted, touch and
@@ -133,6 +136,7 @@ struct vmc_dump_extent {
 	uint64_t paddr;		/* MEMORY: physical start of the window */
 	const uint8_t *bytes;	/* HEADER, NOTES: the bytes */
 	size_t phdr_index;	/* MEMORY: index in the output phdr table */
+	uint64_t src_off;	/* FILE: offset in the existing vmcore */
 };
 
 /*
@@ -189,6 +193,8 @@ struct vmc_dump_info {
 	uint64_t memory_len;	/* sum of the PT_LOAD windows */
 	uint64_t hole_len;	/* window bytes no source covers (zeros) */
 	uint64_t not_ram_len;	/* window bytes that read as zeros */
+	uint32_t nr_devdumps;	/* device dumps added (devdump.h) */
+	uint64_t devdump_len;	/* their bytes (the kernel's vmcoredd_orig_sz) */
 };
 void vmc_dump_get_info(const vmc_dump *d, struct vmc_dump_info *out);
 

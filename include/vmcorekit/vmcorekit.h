@@ -20,6 +20,7 @@
 #include "vmcorekit/zfcpdump.h"
 #include "vmcorekit/hotplug.h"
 #include "vmcorekit/uevent.h"
+#include "vmcorekit/devdump.h"
 
 #define VMCOREKIT_VERSION "0.1.0"
 

@@ -27,23 +27,30 @@
 #include "core/compiler.h"
 #include "core/dump_priv.h"
 
-/* Byte offsets of the fields the kernel touches, per class. */
-struct cls {
-	size_t ehsz, phsz, awidth;	/* awidth: 4 or 8 (Elf_Off/Addr) */
-	size_t e_version, e_ehsize, e_phentsize, e_phnum;
-	size_t p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz,
-	       p_memsz, p_align;
-};
+const struct dump_cls dump_cls64 = { 64, 56, 8, 20, 52, 54, 56,
+				    0, 4, 8, 16, 24, 32, 40, 48 };
+const struct dump_cls dump_cls32 = { 52, 32, 4, 20, 40, 42, 44,
+				    0, 24, 4, 8, 12, 16, 20, 28 };
 
-static const struct cls cls64 = { 64, 56, 8, 20, 52, 54, 56,
-				  0, 4, 8, 16, 24, 32, 40, 48 };
-static const struct cls cls32 = { 52, 32, 4, 20, 40, 42, 44,
-				  0, 24, 4, 8, 12, 16, 20, 28 };
+uint64_t dump_get_w(const struct dump_cls *c, enum vmc_order o,
+		    const uint8_t *p)
+{
+	return c->awidth == 8 ? vmc_get64(o, p) : vmc_get32(o, p);
+}
+
+void dump_put_w(const struct dump_cls *c, enum vmc_order o, uint8_t *p,
+		uint64_t v)
+{
+	if (c->awidth == 8)
+		vmc_put64(o, p, v);
+	else
+		vmc_put32(o, p, (uint32_t)v);	/* as the kernel does */
+}
 
 struct ctx {
 	vmc_dump *d;
 	vmc_hdr_source *hs;
-	const struct cls *c;
+	const struct dump_cls *c;
 	enum vmc_order order;
 	uint64_t page;
 	uint64_t addr;		/* elfcorehdr_addr */
@@ -55,16 +62,12 @@ struct ctx {
 
 static uint64_t get_w(const struct ctx *x, const uint8_t *p)
 {
-	return x->c->awidth == 8 ? vmc_get64(x->order, p)
-				 : vmc_get32(x->order, p);
+	return dump_get_w(x->c, x->order, p);
 }
 
 static void put_w(const struct ctx *x, uint8_t *p, uint64_t v)
 {
-	if (x->c->awidth == 8)
-		vmc_put64(x->order, p, v);
-	else
-		vmc_put32(x->order, p, (uint32_t)v);	/* as the kernel does */
+	dump_put_w(x->c, x->order, p, v);
 }
 
 static uint8_t *phdr_at(const struct ctx *x, size_t i)
@@ -117,7 +120,7 @@ static const char *const not_sane = "Core image elf header is not sane";
 static vmc_status read_ehdr(struct ctx *x, vmc_error *e)
 {
 	uint8_t eh[64];
-	const struct cls *c;
+	const struct dump_cls *c;
 	uint16_t type, machine, ehsize, phentsize;
 	uint32_t version;
 	vmc_status st = x->hs->ops->read_header(x->hs, eh, 16, x->addr, e);
@@ -136,7 +139,7 @@ static vmc_status read_ehdr(struct ctx *x, vmc_error *e)
 	if (eh[5] != 1 && eh[5] != 2)
 		return vmc_error_set(e, VMC_ERR_CORRUPT, "%s (EI_DATA %u)",
 				     not_sane, eh[5]);
-	x->c = c = eh[4] == 2 ? &cls64 : &cls32;
+	x->c = c = eh[4] == 2 ? &dump_cls64 : &dump_cls32;
 	x->order = eh[5] == 1 ? VMC_LE : VMC_BE;
 	st = x->hs->ops->read_header(x->hs, eh, c->ehsz, x->addr, e);
 	if (st)
@@ -168,7 +171,7 @@ static vmc_status read_ehdr(struct ctx *x, vmc_error *e)
 	if (x->phnum == 0)
 		return vmc_error_set(e, VMC_ERR_CORRUPT, "%s (e_phnum 0)",
 				     not_sane);
-	x->d->info.id = (struct vmc_elf_id){ c == &cls64 ? VMC_CLASS_64
+	x->d->info.id = (struct vmc_elf_id){ c == &dump_cls64 ? VMC_CLASS_64
 							 : VMC_CLASS_32,
 					     x->order, machine };
 	return VMC_OK;
@@ -201,7 +204,7 @@ static uint64_t kmalloc_max(const struct ctx *x)
 /* update_note_header_size_elf64/32: p_memsz := real size of the notes. */
 static vmc_status update_note_sizes(struct ctx *x, vmc_error *e)
 {
-	const struct cls *c = x->c;
+	const struct dump_cls *c = x->c;
 
 	for (uint32_t i = 0; i < x->phnum; i++) {
 		uint8_t *ph = phdr_at(x, i);
@@ -322,7 +325,7 @@ static uint64_t note_align(const struct ctx *x)
 /* merge_note_headers_elf64/32, the in-place edit of elfcorebuf. */
 static vmc_status merge_notes(struct ctx *x, vmc_error *e)
 {
-	const struct cls *c = x->c;
+	const struct dump_cls *c = x->c;
 	uint8_t *ph0 = phdr_at(x, 0);
 	uint64_t note_off;
 	size_t i;
@@ -362,8 +365,8 @@ static vmc_status merge_notes(struct ctx *x, vmc_error *e)
 	return VMC_OK;
 }
 
-static vmc_status add_extent(vmc_dump *d, const struct vmc_dump_extent *x,
-			     vmc_error *e)
+vmc_status dump_add_extent(vmc_dump *d, const struct vmc_dump_extent *x,
+			   vmc_error *e)
 {
 	if (x->len == 0)
 		return VMC_OK;
@@ -383,7 +386,7 @@ static vmc_status add_extent(vmc_dump *d, const struct vmc_dump_extent *x,
 /* process_ptload_program_headers + set_vmcore_list_offsets. */
 static vmc_status layout_loads(struct ctx *x, vmc_error *e)
 {
-	const struct cls *c = x->c;
+	const struct dump_cls *c = x->c;
 	vmc_dump *d = x->d;
 	uint32_t phnum = x->phnum - x->nr_ptnote + 1;
 	uint64_t off = x->elfsz + d->info.notes_len;
@@ -418,7 +421,7 @@ static vmc_status layout_loads(struct ctx *x, vmc_error *e)
 		}
 		put_w(x, ph + c->p_offset, newoff);
 		if (!st)
-			st = add_extent(d, &(struct vmc_dump_extent){
+			st = dump_add_extent(d, &(struct vmc_dump_extent){
 				.kind = VMC_EXTENT_MEMORY, .off = off,
 				.len = end - start, .paddr = start,
 				.phdr_index = i }, e);
@@ -492,12 +495,18 @@ static vmc_status build(struct ctx *x, vmc_error *e)
 	d->info.nr_ptnote = x->nr_ptnote;
 	d->info.notes_real_len = x->notes_sum;
 	d->info.header_len = x->elfsz;
-	st = add_extent(d, &(struct vmc_dump_extent){
+	st = dump_add_extent(d, &(struct vmc_dump_extent){
 		.kind = VMC_EXTENT_HEADER, .off = 0, .len = x->elfsz,
 		.bytes = d->hdr }, e);
-	/* Device dumps would be inserted here, ahead of the notes. */
+	/* vmc_dump_add_device_dump inserts device dumps here, ahead of the
+	 * notes (dump_devdump.c). */
+	d->cls = x->c;
+	d->order = x->order;
+	d->phoff = x->c->ehsz;	/* the kernel assumes it */
+	d->phnum = x->phnum - x->nr_ptnote + 1;
+	d->dd_at = x->elfsz;
 	if (!st)
-		st = add_extent(d, &(struct vmc_dump_extent){
+		st = dump_add_extent(d, &(struct vmc_dump_extent){
 			.kind = VMC_EXTENT_NOTES, .off = x->elfsz,
 			.len = d->info.notes_len, .bytes = d->notes }, e);
 	if (!st)
@@ -551,6 +560,9 @@ VMC_EXPORT void vmc_dump_free(vmc_dump *d)
 	if (!d)
 		return;
 	strlist_free(&d->warn);
+	for (size_t i = 0; i < d->nr_dd; i++)
+		vmc__free(d->dd[i].buf);
+	vmc__free(d->dd);
 	vmc__free(d->ext);
 	vmc__free(d->notes);
 	vmc__free(d->hdr);

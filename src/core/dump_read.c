@@ -3,7 +3,9 @@
  * Random access to an assembled dump: a binary search over the sorted
  * extent map, then the bytes (header, notes) or the physical memory behind
  * a PT_LOAD window (fs/proc/vmcore.c __read_vmcore).  The file writer, the
- * tests and any other consumer go through vmc_dump_map.
+ * tests and any other consumer go through vmc_dump_map.  Device dumps are
+ * bytes like the header (fs/proc/vmcore.c vmcoredd_copy_dumps); the
+ * extents of an existing vmcore are windows of its file.
  */
 #include <string.h>
 
@@ -43,15 +45,22 @@ VMC_EXPORT vmc_status vmc_dump_map(const vmc_dump *d, uint64_t off,
 	x = &d->ext[i];
 	in = off - x->off;
 	len = x->len - in < maxlen ? x->len - in : maxlen;
-	if (x->kind != VMC_EXTENT_MEMORY) {
-		memset(out, 0, sizeof(*out));
-		out->kind = VMC_SPAN_BYTES;
-		out->len = len;
-		out->bytes = x->bytes + in;
-		out->fd = -1;
+	if (x->kind == VMC_EXTENT_MEMORY)
+		return vmc_physmem_lookup(d->pm, x->paddr + in, len, out, e);
+	memset(out, 0, sizeof(*out));
+	out->len = len;
+	if (x->kind == VMC_EXTENT_FILE) {
+		/* An existing vmcore's own bytes (vmc_dump_open_vmcore). */
+		out->kind = VMC_SPAN_SOURCE;
+		out->src = d->src;
+		out->src_off = x->src_off + in;
+		out->fd = d->src_fd;
 		return VMC_OK;
 	}
-	return vmc_physmem_lookup(d->pm, x->paddr + in, len, out, e);
+	out->kind = VMC_SPAN_BYTES;
+	out->bytes = x->bytes + in;
+	out->fd = -1;
+	return VMC_OK;
 }
 
 VMC_EXPORT vmc_status vmc_dump_read_at(vmc_dump *d, uint64_t off, void *buf,

@@ -95,6 +95,7 @@ struct result {
 	size_t iomem_n, ram_n, crash_n, hdr_phdrs, hdr_slots, gen_phdrs;
 	size_t parsed_phdrs, lints, vmcore_lints, diffs, ranges_n, warnings;
 	size_t hp_hdr, hp_from_hdr, hp_regions;
+	size_t devdumps;
 	uint64_t total, ram_bytes;
 	size_t zfcp_len;
 	uint64_t zfcp_size;
@@ -301,6 +302,69 @@ static vmc_status hotplug(struct result *res, const vmc_system *s,
 	return st;
 }
 
+static vmc_status fill_dd(const struct vmc_devdump_desc *dd, void *buf,
+			  size_t len, vmc_error *e)
+{
+	(void)e;
+	memset(buf, dd->name[0], len);
+	return VMC_OK;
+}
+
+/* Device dumps: added to an existing vmcore, listed from the result. */
+static vmc_status devdumps(struct result *res, vmc_error *e)
+{
+	struct vmc_dump_opts o = VMC_DUMP_OPTS_INIT;
+	struct vmc_devdump_desc dd = VMC_DEVDUMP_DESC_INIT;
+	uint8_t notes[256], *core, *out = NULL;
+	size_t n = 0, len = 3 * 4096;
+	vmc_source *src = NULL, *osrc = NULL;
+	vmc_devdump_list *l = NULL;
+	vmc_dump *d = NULL;
+	struct vmc_ehdr eh = { .id = { VMC_CLASS_64, VMC_LE, VMC_EM_X86_64 },
+			       .type = VMC_ET_CORE, .version = 1, .phoff = 64,
+			       .ehsize = 64, .phentsize = 56, .phnum = 2 };
+	struct vmc_phdr ph[2] = {
+		{ VMC_PT_NOTE, 0, 4096, 0, 0, 0, 0, 4 },
+		{ VMC_PT_LOAD, 7, 8192, 0, 0x1000, 4096, 4096, 0 },
+	};
+	vmc_status st;
+
+	vmc_note_append(notes, sizeof(notes), &n, VMC_LE, "VMCOREINFO", 0,
+			"PAGESIZE=4096\n", 14, NULL);
+	ph[0].filesz = ph[0].memsz = n;
+	core = calloc(1, len);
+	vmc_elf_encode_ehdr(&eh, core, 64, NULL);
+	vmc_elf_encode_phdr(&eh.id, &ph[0], core + 64, 56, NULL);
+	vmc_elf_encode_phdr(&eh.id, &ph[1], core + 120, 56, NULL);
+	memcpy(core + 4096, notes, n);
+	dd.size = 100;
+	dd.collect = fill_dd;
+	st = vmc_source_new_buffer(&src, core, len, e);
+	if (!st)
+		st = vmc_dump_open_vmcore(&d, src, -1, &o, e);
+	for (int i = 0; !st && i < 3; i++) {
+		snprintf(dd.name, sizeof(dd.name), "dev%d", i);
+		st = vmc_dump_add_device_dump(d, &dd, e);
+	}
+	if (!st) {
+		out = malloc(vmc_dump_size(d));
+		st = vmc_dump_read_at(d, 0, out, vmc_dump_size(d), e);
+	}
+	if (!st)
+		st = vmc_source_new_buffer(&osrc, out, vmc_dump_size(d), e);
+	if (!st)
+		st = vmc_devdump_list_open(&l, osrc, e);
+	if (!st)
+		res->devdumps = vmc_devdump_list_count(l);
+	vmc_devdump_list_free(l);
+	vmc_source_close(osrc);
+	vmc_dump_free(d);
+	vmc_source_close(src);
+	free(out);
+	free(core);
+	return st;
+}
+
 static vmc_status workload(struct result *res, vmc_error *e)
 {
 	struct vmc_build_opts o = VMC_BUILD_OPTS_INIT;
@@ -418,6 +482,10 @@ static vmc_status workload(struct result *res, vmc_error *e)
 	}
 	if (!st)
 		st = hotplug(res, s, &o, e);
+	if (!st) {
+		stage("device dumps");
+		st = devdumps(res, e);
+	}
 	stage("cleanup");
 
 	vmc_diff_free(d);
