@@ -2,7 +2,6 @@
 /* vmcorekit devdump: device dumps (NT_VMCOREDD) in a vmcore: add, list,
  * extract. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,18 +106,9 @@ static int open_input(const char *cmd, const char *path, vmc_source **src,
 {
 	vmc_error e = { 0 };
 
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
-		vmc_error_set_errno(&e, errno == ENOENT ? VMC_ERR_NOTFOUND
-							: VMC_ERR_IO, errno,
-				    "%s: %s", path, strerror(errno));
+	if (vmc_source_open_file(src, path, &e))
 		return fail(cmd, &e);
-	}
-	if (vmc_source_new_fd(src, *fd, 1, &e)) {
-		close(*fd);
-		vmc_error_prefix(&e, "%s", path);
-		return fail(cmd, &e);
-	}
+	*fd = vmc_source_fd(*src);
 	return EXIT_OK;
 }
 
@@ -196,7 +186,7 @@ static int do_list(struct args *a)
 	vmc_error e = { 0 };
 	vmc_devdump_list *l;
 	vmc_source *src;
-	int fd, rc;
+	int fd = -1, rc;
 
 	if (a->nr_pos != 1)
 		return usage_error(a->cmd, "want one VMCORE");
@@ -286,7 +276,7 @@ static int do_extract(struct args *a)
 	vmc_outfile *o;
 	vmc_source *src;
 	size_t idx = 0;
-	int fd, rc;
+	int fd = -1, rc;
 
 	if (a->nr_pos != 2)
 		return usage_error(a->cmd, "want VMCORE and NAME or #INDEX");
@@ -357,7 +347,7 @@ static int do_add(struct args *a)
 	vmc_error e = { 0 };
 	vmc_dump *d = NULL;
 	vmc_source *src;
-	int fd, rc;
+	int fd = -1, rc;
 
 	if (a->nr_pos < 2)
 		return usage_error(a->cmd, "want VMCORE and NAME=FILE...");

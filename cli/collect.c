@@ -181,8 +181,11 @@ static vmc_status open_file(const char *path, uint64_t max,
 {
 	struct stat sb;
 	vmc_status st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
 							      : VMC_ERR_IO,
