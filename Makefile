@@ -88,6 +88,7 @@ bench: build
 	bench/build-scale.sh
 	bench/random-reads.sh
 	bench/assemble.sh
+	bench/devdump-add.sh
 
 # libFuzzer: the library and fuzz/fuzz_*.c built with clang,
 # -fsanitize=fuzzer,address,undefined (every UB report is a crash).
