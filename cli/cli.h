@@ -33,6 +33,12 @@ int status_exit_code(vmc_status st);
 /* Read a whole (small) file; NULL with *e set on failure. */
 char *slurp(const char *path, size_t max, size_t *len, vmc_error *e);
 
+/* The system inputs build and hotplug apply share: a sysroot (checked
+ * first, so a typo names the directory), then an /proc/iomem file that
+ * replaces the sysroot's.  Either may be NULL. */
+vmc_status load_system_inputs(vmc_system *sys, const char *sysroot,
+			      const char *iomem, vmc_error *e);
+
 /* A minimal streaming JSON writer. */
 struct json {
 	FILE *f;

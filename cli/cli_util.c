@@ -104,3 +104,28 @@ char *slurp(const char *path, size_t max, size_t *len, vmc_error *e)
 	close(fd);
 	return buf;
 }
+
+vmc_status load_system_inputs(vmc_system *sys, const char *sysroot,
+			      const char *iomem, vmc_error *e)
+{
+	vmc_status st = VMC_OK;
+	size_t len;
+	char *text;
+
+	if (sysroot && access(sysroot, R_OK | X_OK) != 0)
+		return vmc_error_set_errno(e, VMC_ERR_NOTFOUND, errno,
+					   "sysroot %s: %s", sysroot,
+					   strerror(errno));
+	if (sysroot)
+		st = vmc_system_read(sys, sysroot, e);
+	if (!st && iomem) {
+		text = slurp(iomem, 64 << 20, &len, e);
+		if (!text)
+			return e->status;
+		st = vmc_system_set_iomem_text(sys, text, len, e);
+		free(text);
+		if (st)
+			return vmc_error_prefix(e, "%s", iomem);
+	}
+	return st;
+}

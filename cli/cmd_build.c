@@ -207,25 +207,10 @@ static int parse_args(int argc, char **argv, struct build_args *a,
 static vmc_status load_inputs(struct build_args *a, vmc_system *sys,
 			      vmc_ranges **ram, vmc_error *e)
 {
-	vmc_status st = VMC_OK;
+	vmc_status st = load_system_inputs(sys, a->sysroot, a->iomem, e);
 	size_t len;
 	char *text;
 
-	if (a->sysroot && access(a->sysroot, R_OK | X_OK) != 0)
-		return vmc_error_set_errno(e, VMC_ERR_NOTFOUND, errno,
-					   "sysroot %s: %s", a->sysroot,
-					   strerror(errno));
-	if (a->sysroot)
-		st = vmc_system_read(sys, a->sysroot, e);
-	if (!st && a->iomem) {
-		text = slurp(a->iomem, 64 << 20, &len, e);
-		if (!text)
-			return e->status;
-		st = vmc_system_set_iomem_text(sys, text, len, e);
-		free(text);
-		if (st)
-			return vmc_error_prefix(e, "%s", a->iomem);
-	}
 	if (!st && a->ranges) {
 		text = slurp(a->ranges, 256 << 20, &len, e);
 		if (!text)

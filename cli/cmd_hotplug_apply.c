@@ -147,31 +147,6 @@ static int parse_args(int argc, char **argv, struct apply_args *a,
 	return EXIT_OK;
 }
 
-static vmc_status load_system(const struct apply_args *a, vmc_system *sys,
-			      vmc_error *e)
-{
-	vmc_status st = VMC_OK;
-	size_t len;
-	char *text;
-
-	if (a->sysroot && access(a->sysroot, R_OK | X_OK) != 0)
-		return vmc_error_set_errno(e, VMC_ERR_NOTFOUND, errno,
-					   "sysroot %s: %s", a->sysroot,
-					   strerror(errno));
-	if (a->sysroot)
-		st = vmc_system_read(sys, a->sysroot, e);
-	if (!st && a->iomem) {
-		text = slurp(a->iomem, 64 << 20, &len, e);
-		if (!text)
-			return e->status;
-		st = vmc_system_set_iomem_text(sys, text, len, e);
-		free(text);
-		if (st)
-			return vmc_error_prefix(e, "%s", a->iomem);
-	}
-	return st;
-}
-
 /* The model: from the system (and the old bytes, if given) or from the
  * header alone. */
 static vmc_status open_model(struct apply_args *a, vmc_system *sys,
@@ -187,7 +162,7 @@ static vmc_status open_model(struct apply_args *a, vmc_system *sys,
 			return e->status;
 	}
 	if (a->sysroot || a->iomem) {
-		st = load_system(a, sys, e);
+		st = load_system_inputs(sys, a->sysroot, a->iomem, e);
 		if (!st)
 			st = vmc_hotplug_new(hp, sys, &a->o, e);
 		if (!st && hdr) {
