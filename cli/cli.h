@@ -61,6 +61,12 @@ void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 void json_done(struct json *j);
 
+/* A semantic diff (vmc_diff), as diff and hotplug apply report it: the
+ * "differences" array, or one "KIND text" line per item.  @d may be NULL
+ * (no items). */
+void json_diff_items(struct json *j, const vmc_diff *d);
+void print_diff_items(FILE *f, const vmc_diff *d);
+
 /* ---- assembling a vmcore (dump_cli.c), shared by assemble and
  * zfcpdump assemble ---- */
 

@@ -73,31 +73,13 @@ int cmd_diff(int argc, char **argv)
 		json_str(&j, "a", argv[optind]);
 		json_str(&j, "b", argv[optind + 1]);
 		json_bool(&j, "same", vmc_diff_count(d) == 0);
-		json_arr_begin(&j, "differences");
-		for (size_t i = 0; i < vmc_diff_count(d); i++) {
-			const struct vmc_diff_item *it = vmc_diff_get(d, i);
-
-			json_obj_begin(&j, NULL);
-			json_str(&j, "kind", vmc_diff_kind_name(it->kind));
-			if (it->end) {
-				json_hex(&j, "start", it->start);
-				json_hex(&j, "end", it->end);
-			}
-			json_str(&j, "text", it->text);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
+		json_diff_items(&j, d);
 		json_obj_end(&j);
 		json_done(&j);
 	} else if (vmc_diff_count(d) == 0) {
 		printf("same: no semantic difference\n");
 	} else {
-		for (size_t i = 0; i < vmc_diff_count(d); i++) {
-			const struct vmc_diff_item *it = vmc_diff_get(d, i);
-
-			printf("%-11s %s\n", vmc_diff_kind_name(it->kind),
-			       it->text);
-		}
+		print_diff_items(stdout, d);
 	}
 	rc = vmc_diff_count(d) ? EXIT_DATA : EXIT_OK;
 out:

@@ -263,20 +263,7 @@ static void report(const struct apply_args *a, const vmc_hotplug *hp,
 			json_obj_end(&j);
 		}
 		json_arr_end(&j);
-		json_arr_begin(&j, "differences");
-		for (size_t i = 0; d && i < vmc_diff_count(d); i++) {
-			const struct vmc_diff_item *it = vmc_diff_get(d, i);
-
-			json_obj_begin(&j, NULL);
-			json_str(&j, "kind", vmc_diff_kind_name(it->kind));
-			if (it->end) {
-				json_hex(&j, "start", it->start);
-				json_hex(&j, "end", it->end);
-			}
-			json_str(&j, "text", it->text);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
+		json_diff_items(&j, d);
 		json_obj_end(&j);
 		json_done(&j);
 		return;
@@ -291,11 +278,7 @@ static void report(const struct apply_args *a, const vmc_hotplug *hp,
 			fprintf(f, "%s: unchanged (every possible CPU is "
 				"described already)\n", a->ev_text[i]);
 	}
-	for (size_t i = 0; d && i < vmc_diff_count(d); i++) {
-		const struct vmc_diff_item *it = vmc_diff_get(d, i);
-
-		fprintf(f, "%-11s %s\n", vmc_diff_kind_name(it->kind), it->text);
-	}
+	print_diff_items(f, d);
 	if (d && vmc_diff_count(d) == 0)
 		fprintf(f, "same: no semantic difference\n");
 	if (f == stdout)

@@ -132,3 +132,30 @@ void json_done(struct json *j)
 	fputc('\n', j->f);
 	fflush(j->f);
 }
+
+void json_diff_items(struct json *j, const vmc_diff *d)
+{
+	json_arr_begin(j, "differences");
+	for (size_t i = 0; d && i < vmc_diff_count(d); i++) {
+		const struct vmc_diff_item *it = vmc_diff_get(d, i);
+
+		json_obj_begin(j, NULL);
+		json_str(j, "kind", vmc_diff_kind_name(it->kind));
+		if (it->end) {
+			json_hex(j, "start", it->start);
+			json_hex(j, "end", it->end);
+		}
+		json_str(j, "text", it->text);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+void print_diff_items(FILE *f, const vmc_diff *d)
+{
+	for (size_t i = 0; d && i < vmc_diff_count(d); i++) {
+		const struct vmc_diff_item *it = vmc_diff_get(d, i);
+
+		fprintf(f, "%-11s %s\n", vmc_diff_kind_name(it->kind), it->text);
+	}
+}
