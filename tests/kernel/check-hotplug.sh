@@ -232,7 +232,7 @@ EOF
 	fi
 
 	# ---- (d) kexec-tools' purgatory digest table ----
-	if [[ $(jget "$M" hotplug_event purgatory_digest) == {* ]]; then
+	if [[ $(jget "$M" hotplug_event purgatory_digest) == "{"* ]]; then
 		if $PY - "$M" >"$TMP/d.txt" 2>&1 <<'EOF'
 import json, sys
 m = json.load(open(sys.argv[1]))

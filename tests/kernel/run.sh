@@ -121,7 +121,7 @@ get_kernel() {
 KEXEC_BIN=${BENCH_KEXEC:-$(command -v kexec || echo /sbin/kexec)}
 INITRD=
 build_initramfs() {
-	local key out root mods m f
+	local key out root f
 	key=$( { cat "$HERE/init.sh" "$KEXEC_BIN"; declare -f build_initramfs; } | sha256sum | cut -c1-12)
 	out=$CACHE/initramfs/$KREL-$key
 	INITRD=$out
