@@ -170,7 +170,7 @@ static void test_golden(void)
 		CHECK(r.verdict == VMC_FADUMP_OLD_MAGIC && !r.decoded,
 		      "short v0: still old magic, not decoded");
 	}
-	t_case(NULL);
+	t_case("%s", "");
 }
 
 static void test_verdict(void)
@@ -271,7 +271,7 @@ static void test_verdict(void)
 	CHECK_ST(vmc_fadump_check(b, n, &cap, &r, &e), VMC_ERR_INVALID, &e);
 	CHECK_STR(vmc_fadump_verdict_name(VMC_FADUMP_SIZE_MISMATCH),
 		  "size-mismatch");
-	t_case(NULL);
+	t_case("%s", "");
 }
 
 /* ---- register save area ---- */
@@ -426,7 +426,7 @@ static void test_cpu_state(void)
 	if (s)
 		CHECK_U64(vmc_fadump_cpu_state_count(s), 0);
 	vmc_fadump_cpu_state_free(s);
-	t_case(NULL);
+	t_case("%s", "");
 }
 
 /* ---- the elfcorehdr ---- */
@@ -649,7 +649,7 @@ static void test_build_layouts(void)
 	}
 	built_free(&b);
 	vmc_ranges_free(s.mem);
-	t_case(NULL);
+	t_case("%s", "");
 }
 
 static void test_build_notes(void)
@@ -732,7 +732,7 @@ static void test_build_notes(void)
 	built_free(&b);
 	vmc_fadump_cpu_state_free(cs);
 	vmc_ranges_free(s.mem);
-	t_case(NULL);
+	t_case("%s", "");
 }
 
 static void test_build_errors(void)
@@ -782,7 +782,7 @@ static void test_build_errors(void)
 	vmc_ranges_sort(s.mem);
 	CHECK_ST(vmc_fadump_build_size(&o, &size, &e), VMC_ERR_INVALID, &e);
 	vmc_ranges_free(s.mem);
-	t_case(NULL);
+	t_case("%s", "");
 }
 
 /* Random layouts against a page bitmap: the PT_LOADs above boot_mem_top
@@ -864,7 +864,7 @@ static void test_build_random(void)
 		built_free(&b);
 	}
 	vmc_ranges_free(s.mem);
-	t_case(NULL);
+	t_case("%s", "");
 }
 
 static void test_hdr_source(void)
@@ -915,7 +915,7 @@ static void test_hdr_source(void)
 	vmc_source_close(msrc);
 	built_free(&b);
 	vmc_ranges_free(s.mem);
-	t_case(NULL);
+	t_case("%s", "");
 }
 
 int main(void)
