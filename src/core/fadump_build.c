@@ -59,12 +59,12 @@ static void warn(struct vmc_fadump_build_info *in, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!in || in->nr_warnings > VMC_FADUMP_MAX_WARNINGS)
+	if (!in)
 		return;
+	/* Full: the last slot says so. */
 	if (in->nr_warnings == VMC_FADUMP_MAX_WARNINGS) {
 		snprintf(in->warnings[VMC_FADUMP_MAX_WARNINGS - 1],
 			 VMC_FADUMP_MSG_MAX, "(further warnings omitted)");
-		in->nr_warnings++;
 		return;
 	}
 	va_start(ap, fmt);

@@ -622,6 +622,16 @@ static void test_build_layouts(void)
 		expect_phdrs(&b, w, 4);
 	}
 	built_free(&b);
+	/* Many ranges inside it: warnings stop at the maximum. */
+	vmc_ranges_clear(s.mem);
+	for (uint64_t a = 0x30000000; a < 0x31000000; a += 0x100000)
+		vmc_ranges_add(s.mem, a, a + 0x80000, NULL);
+	CHECK_ST(build(&s.o, &b, &e), VMC_OK, &e);
+	CHECK_U64(b.in.nr_null, 16);
+	CHECK_U64(b.in.nr_warnings, VMC_FADUMP_MAX_WARNINGS);
+	CHECK_STR(b.in.warnings[VMC_FADUMP_MAX_WARNINGS - 1],
+		  "(further warnings omitted)");
+	built_free(&b);
 
 	/* Several boot regions: copies one after the other; memory below
 	 * boot_mem_top dropped (holes between regions too); a range across
