@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * powerpc fadump: the crash info header codec against bytes laid out here
- * at the offsets of the kernel's struct (docs/formats.md 15, independent
+ * at the offsets of the kernel's struct (docs/formats.md 16, independent
  * byte writers below), every rule of the compatibility verdict, the
  * register save area parser (rtas_fadump_gpr_index's kstrtoint quirks
  * included), and the capture kernel's elfcorehdr: explicit expected
