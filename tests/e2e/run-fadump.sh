@@ -255,6 +255,21 @@ cmp -s "$TMP/hdr-sysroot.bin" "$TMP/hdr-big.bin" &&
 	ok "--sysroot equals --ranges" "device-tree memory nodes" ||
 	bad "--sysroot equals --ranges" "headers differ"
 
+# The README tour's fadump commands, on the committed fixtures, print
+# what the README shows.
+(cd "$TMP" && "$BIN" fadump build --header "$ROOT/tests/data/fadump/crash-info-v1-be.bin" \
+	--boot-mem 0:1M:0x1010000 --boot-mem 2M:1M --reserved 16M:4M \
+	--ranges "$ROOT/tests/data/fadump/memblock.txt" \
+	--cpu-state "$ROOT/tests/data/fadump/regsave.bin" -o hdr.bin) >"$TMP/tour.out" 2>&1
+if grep -qxF "$(cat "$TMP/tour.out")" "$ROOT/README.md"; then
+	ok "README tour: fadump build" "$(cat "$TMP/tour.out")"
+else
+	bad "README tour: fadump build" "$(cat "$TMP/tour.out") is not in README.md"
+fi
+cmp -s "$TMP/hdr.bin" "$TMP/hdr-big.bin" &&
+	ok "README tour header = the e2e one" ||
+	bad "README tour header = the e2e one" "differs"
+
 # ---- 5. assemble --elfcorehdr-newmem over synthetic memory ----
 for e in big little; do
 	gen memory "$TMP/mem-$e.img" 0x4000000 "$e" 0:0x100000:0x1010000 \
