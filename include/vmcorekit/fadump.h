@@ -14,7 +14,7 @@
  *       ELF core header + CPU notes ("new memory"), for vmcorekit assemble
  *       through vmc_fadump_hdr_source_new.
  *
- * Byte layouts: docs/formats.md section 16.
+ * Byte layouts: docs/formats.md, "powerpc firmware-assisted dump (fadump)".
  */
 #ifndef VMCOREKIT_FADUMP_H
 #define VMCOREKIT_FADUMP_H

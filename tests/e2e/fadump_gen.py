@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Fixtures for run-fadump.sh, encoded independently of vmcorekit with
-Python's struct module from the kernel's layouts (docs/formats.md 16):
+Python's struct module from the kernel's layouts (docs/formats.md, the fadump section):
 
   header    struct fadump_crash_info_header (fadump-internal.h), v0 or v1
   cpustate  the RTAS register save area (rtas-fadump.h)

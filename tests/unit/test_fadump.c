@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * powerpc fadump: the crash info header codec against bytes laid out here
- * at the offsets of the kernel's struct (docs/formats.md 16, independent
- * byte writers below), every rule of the compatibility verdict, the
+ * at the offsets of the kernel's struct (docs/formats.md, the fadump
+ * section; independent byte writers below), every rule of the compatibility verdict, the
  * register save area parser (rtas_fadump_gpr_index's kstrtoint quirks
  * included), and the capture kernel's elfcorehdr: explicit expected
  * program-header tables for the layouts the kernel distinguishes, and a
