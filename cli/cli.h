@@ -125,5 +125,6 @@ int cmd_assemble(int argc, char **argv);
 int cmd_zfcpdump(int argc, char **argv);
 int cmd_hotplug(int argc, char **argv);
 int cmd_devdump(int argc, char **argv);
+int cmd_fadump(int argc, char **argv);
 
 #endif

@@ -11,7 +11,8 @@
 
 static void help(void)
 {
-	printf("Usage: %s assemble (--elfcorehdr-addr ADDR | --elfcorehdr FILE)\n"
+	printf("Usage: %s assemble (--elfcorehdr-addr ADDR | --elfcorehdr FILE |\n"
+"                           --elfcorehdr-newmem FILE)\n"
 "                          --memory FILE@PADDR ... -o OUT [options]\n"
 "\n"
 "Assemble the kdump kernel's /proc/vmcore, byte for byte as\n"
@@ -22,6 +23,9 @@ static void help(void)
 "  --elfcorehdr-addr ADDR  the header in old memory at ADDR, as elfcorehdr=\n"
 "                          gives it: 0x2f000000, 1031540K, [SIZE@]ADDR\n"
 "  --elfcorehdr FILE       the header in a file (notes still from memory)\n"
+"  --elfcorehdr-newmem FILE  a header built in the capture kernel ('vmcorekit\n"
+"                          fadump build'): notes inside the file are read\n"
+"                          from it, the others from memory\n"
 "\n"
 "Memory (repeatable; mappings must not overlap):\n"
 "  --memory FILE@PADDR[,offset=N][,size=N]\n"
@@ -66,7 +70,7 @@ static void help(void)
 "output file.\n", prog);
 }
 
-enum { A_HDR_ADDR = 256, A_HDR_FILE, A_MEMORY, A_MEMORY_MAP, A_MEMORY_ELF,
+enum { A_HDR_ADDR = 256, A_HDR_FILE, A_HDR_NEWMEM, A_MEMORY, A_MEMORY_MAP, A_MEMORY_ELF,
        A_ZERO, A_NOT_RAM, A_ALLOW_HOLES, A_PAGE_SIZE, A_ARCH, A_LENIENT,
        A_FSYNC, A_NOTE_ALIGN, A_PROGRESS, A_NO_PROGRESS, A_NO_CFR, A_NO_SPARSE, A_JSON,
        A_DEVDUMP, A_DEVDUMP_MAX };
@@ -74,6 +78,7 @@ enum { A_HDR_ADDR = 256, A_HDR_FILE, A_MEMORY, A_MEMORY_MAP, A_MEMORY_ELF,
 static const struct option longopts[] = {
 	{ "elfcorehdr-addr", required_argument, NULL, A_HDR_ADDR },
 	{ "elfcorehdr", required_argument, NULL, A_HDR_FILE },
+	{ "elfcorehdr-newmem", required_argument, NULL, A_HDR_NEWMEM },
 	{ "memory", required_argument, NULL, A_MEMORY },
 	{ "memory-map", required_argument, NULL, A_MEMORY_MAP },
 	{ "memory-elf", required_argument, NULL, A_MEMORY_ELF },
@@ -98,7 +103,7 @@ static const struct option longopts[] = {
 };
 
 struct asm_args {
-	const char *hdr_file;
+	const char *hdr_file, *hdr_newmem;
 	uint64_t hdr_addr;
 	bool have_addr;
 	struct dump_out w;
@@ -146,6 +151,7 @@ static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
 			a->have_addr = true;
 			break;
 		case A_HDR_FILE: a->hdr_file = optarg; break;
+		case A_HDR_NEWMEM: a->hdr_newmem = optarg; break;
 		case A_MEMORY:
 			st = mem_add_image(a->pm, optarg, e);
 			break;
@@ -189,9 +195,10 @@ static int parse_args(int argc, char **argv, struct asm_args *a, vmc_error *e)
 		return usage_error(CMD, "unexpected argument '%s'", argv[optind]);
 	if (!a->w.path)
 		return usage_error(CMD, "-o FILE is required");
-	if (a->have_addr == !!a->hdr_file)
-		return usage_error(CMD, "give one of --elfcorehdr-addr ADDR and "
-				   "--elfcorehdr FILE");
+	if (a->have_addr + !!a->hdr_file + !!a->hdr_newmem != 1)
+		return usage_error(CMD, "give one of --elfcorehdr-addr ADDR, "
+				   "--elfcorehdr FILE and --elfcorehdr-newmem "
+				   "FILE");
 	return EXIT_OK;
 }
 
@@ -202,6 +209,8 @@ int cmd_assemble(int argc, char **argv)
 	vmc_error e = { 0 };
 	vmc_source *hsrc = NULL;
 	vmc_hdr_source *hs = NULL;
+	char *newmem = NULL;
+	size_t newmem_len;
 	vmc_dump *d = NULL;
 	int rc;
 
@@ -210,7 +219,15 @@ int cmd_assemble(int argc, char **argv)
 	rc = parse_args(argc, argv, &a, &e);
 	if (rc)
 		goto out;
-	if (a.hdr_file) {
+	if (a.hdr_newmem) {
+		newmem = slurp(a.hdr_newmem, 64 << 20, &newmem_len, &e);
+		if (!newmem ||
+		    vmc_fadump_hdr_source_new(&hs, newmem, newmem_len, a.pm,
+					      &e)) {
+			rc = fail(CMD, &e);
+			goto out;
+		}
+	} else if (a.hdr_file) {
 		if (vmc_source_open_file(&hsrc, a.hdr_file, &e) ||
 		    vmc_hdr_source_new_source(&hs, hsrc, a.pm, &e)) {
 			rc = fail(CMD, &e);
@@ -237,6 +254,7 @@ out:
 	vmc_dump_free(d);
 	vmc_hdr_source_close(hs);
 	vmc_source_close(hsrc);
+	free(newmem);
 	vmc_physmem_free(a.pm);
 	free(a.dd);
 	return rc < 0 ? EXIT_OK : rc;

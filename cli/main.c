@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	  "events, digests, uevent watch", cmd_hotplug },
 	{ "devdump", "device dumps (NT_VMCOREDD) in a vmcore: add, list, "
 	  "extract", cmd_devdump },
+	{ "fadump", "powerpc fadump: judge a crash info header, build the "
+	  "capture kernel's elfcorehdr", cmd_fadump },
 };
 
 static void usage(FILE *f)

@@ -21,6 +21,7 @@
 #include "vmcorekit/hotplug.h"
 #include "vmcorekit/uevent.h"
 #include "vmcorekit/devdump.h"
+#include "vmcorekit/fadump.h"
 
 #define VMCOREKIT_VERSION "0.1.0"
 

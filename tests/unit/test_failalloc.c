@@ -99,6 +99,7 @@ struct result {
 	uint64_t total, ram_bytes;
 	size_t zfcp_len;
 	uint64_t zfcp_size;
+	size_t fadump_size, fadump_cpus;
 };
 
 _Static_assert(sizeof(struct result) <= sizeof(((struct shared *)0)->result),
@@ -365,6 +366,69 @@ static vmc_status devdumps(struct result *res, vmc_error *e)
 	return st;
 }
 
+/* fadump: the register save area parser, a capture-kernel header build
+ * over a ranges set, and its header source. */
+static vmc_status fadump(struct result *res, vmc_error *e)
+{
+	static const char *const ids[] = { "CPUSTRT", "GPR1", "NIA", "CPUEND" };
+	uint8_t sa[16 + 4 + 2 * 4 * 16] = { 0 }, hdr[680] = { 0 }, *out = NULL;
+	struct vmc_fadump_capture cap = VMC_FADUMP_CAPTURE_INIT;
+	struct vmc_fadump_build_opts o = VMC_FADUMP_BUILD_OPTS_INIT;
+	struct vmc_fadump_boot_mem boot = { 0, 0x10000000 };
+	struct vmc_fadump_check chk;
+	vmc_fadump_cpu_state *cs = NULL;
+	vmc_ranges *mem = NULL;
+	vmc_hdr_source *hs = NULL;
+	size_t size = 0, p = 20;
+	vmc_status st;
+
+	memcpy(sa, "REGSAVE", 7);
+	vmc_put32(VMC_BE, sa + 12, 16);
+	vmc_put32(VMC_BE, sa + 16, 2);
+	for (int cpu = 0; cpu < 2; cpu++)
+		for (int i = 0; i < 4; i++, p += 16) {
+			memcpy(sa + p, ids[i], strlen(ids[i]));
+			vmc_put64(VMC_BE, sa + p + 8, (uint64_t)cpu);
+		}
+	vmc_put64(VMC_LE, hdr, VMC_FADUMP_MAGIC);
+	vmc_put32(VMC_LE, hdr + 8, 1);
+	vmc_put32(VMC_LE, hdr + 32, 384);
+	vmc_put32(VMC_LE, hdr + 36, 256);
+	vmc_put64(VMC_LE, hdr + 424, 3);
+	st = vmc_fadump_check(hdr, sizeof(hdr), &cap, &chk, e);
+	if (!st)
+		st = vmc_fadump_cpu_state_parse(&cs, sa, sizeof(sa), e);
+	if (!st)
+		st = vmc_ranges_new(&mem, e);
+	if (!st)
+		st = vmc_ranges_add(mem, 0, 0x80000000, e);
+	o.hdr = &chk.hdr;
+	o.boot_mem = &boot;
+	o.nr_boot_mem = 1;
+	o.boot_mem_dest = 0x30010000;
+	o.reserved_start = 0x30000000;
+	o.reserved_size = 0x12000000;
+	o.memory = mem;
+	o.cpu_state = cs;
+	if (!st)
+		st = vmc_fadump_build_size(&o, &size, e);
+	if (!st)
+		out = calloc(1, size);
+	if (!st)
+		st = vmc_fadump_build(&o, out, size, NULL, e);
+	if (!st)
+		st = vmc_fadump_hdr_source_new(&hs, out, size, NULL, e);
+	if (!st) {
+		res->fadump_size = size;
+		res->fadump_cpus = vmc_fadump_cpu_state_count(cs);
+	}
+	vmc_hdr_source_close(hs);
+	free(out);
+	vmc_ranges_free(mem);
+	vmc_fadump_cpu_state_free(cs);
+	return st;
+}
+
 static vmc_status workload(struct result *res, vmc_error *e)
 {
 	struct vmc_build_opts o = VMC_BUILD_OPTS_INIT;
@@ -485,6 +549,10 @@ static vmc_status workload(struct result *res, vmc_error *e)
 	if (!st) {
 		stage("device dumps");
 		st = devdumps(res, e);
+	}
+	if (!st) {
+		stage("fadump");
+		st = fadump(res, e);
 	}
 	stage("cleanup");
 
@@ -623,7 +691,8 @@ int main(void)
 	CHECK(ref.hdr_phdrs > 4 && ref.gen_phdrs > 4 && ref.parsed_phdrs ==
 	      ref.hdr_phdrs && ref.diffs > 0 && ref.warnings > 0 &&
 	      ref.vmcore_lints > 0 && ref.zfcp_size > 0 && ref.hp_hdr > 0 &&
-	      ref.hp_from_hdr > 0 && ref.hp_regions == 2,
+	      ref.hp_from_hdr > 0 && ref.hp_regions == 2 &&
+	      ref.fadump_cpus == 2,
 	      "the workload reaches every stage "
 	      "(hdr %zu gen %zu parsed %zu diffs %zu warnings %zu vmcore lints "
 	      "%zu)", ref.hdr_phdrs, ref.gen_phdrs, ref.parsed_phdrs, ref.diffs,

@@ -1,0 +1,696 @@
+// SPDX-License-Identifier: MIT
+/* vmcorekit fadump: the powerpc firmware-assisted dump's capture side --
+ * judge a crash info header, decode a register save area, build the
+ * elfcorehdr the fadump kernel builds. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define CMD "fadump"
+#define MAX_HEADER (1u << 20)
+#define MAX_CPU_STATE (64u << 20)
+#define MAX_RANGES (256u << 20)
+
+static void help(void)
+{
+	printf("Usage: %s fadump check HEADER [options]\n"
+"       %s fadump cpu-state FILE [--json]\n"
+"       %s fadump build --header FILE --boot-mem START:SIZE[:DEST] ...\n"
+"                         --reserved START:SIZE (--ranges FILE | --sysroot DIR)\n"
+"                         [--cpu-state FILE] -o ELFCOREHDR [options]\n"
+"\n"
+"powerpc firmware-assisted dump, the capture (fadump) kernel's side\n"
+"(arch/powerpc/kernel/fadump.c, Linux >= 6.9).\n"
+"\n"
+"check: decode the crash info header (struct fadump_crash_info_header,\n"
+"version 1 \"FADMPSIG\" or version 0 \"FADMPINF\") and judge it as\n"
+"is_fadump_header_compatible does.  Exit 0 compatible, 1 rejected.\n"
+"cpu-state: decode the firmware's register save area (RTAS CPU state data).\n"
+"build: write the ELF core header the fadump kernel builds, with the CPU\n"
+"notes inside the file; 'vmcorekit assemble --elfcorehdr-newmem' reads it.\n"
+"\n"
+"Capture kernel (check, build):\n"
+"  --endian little|big         its byte order; a header in the other order is\n"
+"                              rejected (default: detect it from the magic)\n"
+"  --capture-pt-regs-size N    its sizeof(struct pt_regs) (default 384)\n"
+"  --capture-cpumask-size N    its sizeof(struct cpumask) (default 256,\n"
+"                              NR_CPUS 2048)\n"
+"  --capture-release R         its release (uname -r)\n"
+"  --crashed-release R         the crashed kernel's; a difference warns\n"
+"\n"
+"Build inputs:\n"
+"  --header FILE               the crash info header\n"
+"  --boot-mem START:SIZE[:DEST]  a boot memory region and where firmware\n"
+"                              copied it (repeatable, in order, the first at\n"
+"                              0 with DEST; later copies follow the earlier)\n"
+"  --reserved START:SIZE       the reserved dump area\n"
+"  --ranges FILE               memory ranges (memblock), one per line:\n"
+"                              START-END inclusive or START+SIZE\n"
+"  --sysroot DIR               memory from DIR/proc/device-tree memory nodes,\n"
+"                              else DIR/proc/iomem System RAM (merged)\n"
+"  --cpu-state FILE            the register save area (default: only the\n"
+"                              crashing CPU, from the header)\n"
+"  --elf-abi v1|v2|none        e_flags 1, 2 or 0 (default: v2 little-endian,\n"
+"                              v1 big-endian)\n"
+"  --page-offset ADDR          p_vaddr = p_paddr + ADDR (0xc000000000000000)\n"
+"\n"
+"Output:\n"
+"  -o, --output FILE           build: write here ('-' for standard output)\n"
+"  --json                      print a JSON report\n"
+"  -h, --help                  this text\n"
+"\n"
+"Exit: 0 ok, 1 bad input or a rejected header, 2 usage, 3 I/O.\n",
+	       prog, prog, prog);
+}
+
+enum { O_ENDIAN = 256, O_PT_REGS, O_CPUMASK, O_CAP_REL, O_CRASH_REL,
+       O_HEADER, O_BOOT_MEM, O_RESERVED, O_RANGES, O_SYSROOT, O_CPU_STATE,
+       O_ABI, O_PAGE_OFFSET, O_JSON };
+
+static const struct option longopts[] = {
+	{ "endian", required_argument, NULL, O_ENDIAN },
+	{ "capture-pt-regs-size", required_argument, NULL, O_PT_REGS },
+	{ "capture-cpumask-size", required_argument, NULL, O_CPUMASK },
+	{ "capture-release", required_argument, NULL, O_CAP_REL },
+	{ "crashed-release", required_argument, NULL, O_CRASH_REL },
+	{ "header", required_argument, NULL, O_HEADER },
+	{ "boot-mem", required_argument, NULL, O_BOOT_MEM },
+	{ "reserved", required_argument, NULL, O_RESERVED },
+	{ "ranges", required_argument, NULL, O_RANGES },
+	{ "sysroot", required_argument, NULL, O_SYSROOT },
+	{ "cpu-state", required_argument, NULL, O_CPU_STATE },
+	{ "elf-abi", required_argument, NULL, O_ABI },
+	{ "page-offset", required_argument, NULL, O_PAGE_OFFSET },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+struct fa_args {
+	const char *sub, *header, *ranges, *sysroot, *cpu_state, *out;
+	const char *input;		/* check, cpu-state */
+	struct vmc_fadump_capture cap;
+	struct vmc_fadump_boot_mem boot[VMC_FADUMP_MAX_BOOT_MEM];
+	uint64_t dest[VMC_FADUMP_MAX_BOOT_MEM];
+	bool have_dest[VMC_FADUMP_MAX_BOOT_MEM];
+	size_t nr_boot;
+	uint64_t rsv_start, rsv_size, page_offset;
+	bool have_rsv, json;
+	enum vmc_fadump_elf_abi abi;
+};
+
+/* "A:B" or "A:B:C" of numbers. */
+static vmc_status parse_fields(const char *s, uint64_t *v, int min, int max,
+			       int *n, vmc_error *e)
+{
+	char buf[160], *p = buf, *colon;
+
+	if (strlen(s) >= sizeof(buf))
+		return vmc_error_set(e, VMC_ERR_INVALID, "'%s' is too long", s);
+	strcpy(buf, s);
+	for (*n = 0; p; p = colon ? colon + 1 : NULL) {
+		colon = strchr(p, ':');
+		if (colon)
+			*colon = '\0';
+		if (*n == max)
+			break;
+		if (vmc_parse_u64(p, &v[(*n)++], e))
+			return vmc_error_prefix(e, "'%s'", s);
+	}
+	if (p || *n < min)
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "'%s': want %s", s, max == 2 ? "START:SIZE"
+				     : "START:SIZE[:DEST]");
+	return VMC_OK;
+}
+
+static vmc_status add_boot_mem(struct fa_args *a, const char *s, vmc_error *e)
+{
+	uint64_t v[3];
+	int n;
+	vmc_status st = parse_fields(s, v, 2, 3, &n, e);
+
+	if (st)
+		return st;
+	if (a->nr_boot == VMC_FADUMP_MAX_BOOT_MEM)
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "more than %u --boot-mem regions",
+				     VMC_FADUMP_MAX_BOOT_MEM);
+	a->boot[a->nr_boot] = (struct vmc_fadump_boot_mem){ v[0], v[1] };
+	a->dest[a->nr_boot] = n == 3 ? v[2] : 0;
+	a->have_dest[a->nr_boot++] = n == 3;
+	return VMC_OK;
+}
+
+static int parse_args(int argc, char **argv, struct fa_args *a, vmc_error *e)
+{
+	uint64_t v[2];
+	int c, n;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		vmc_status st = VMC_OK;
+
+		switch (c) {
+		case O_ENDIAN:
+			if (!strcmp(optarg, "little"))
+				a->cap.order = VMC_LE;
+			else if (!strcmp(optarg, "big"))
+				a->cap.order = VMC_BE;
+			else
+				return usage_error(CMD, "--endian little|big");
+			break;
+		case O_PT_REGS:
+		case O_CPUMASK:
+			st = vmc_parse_u64(optarg, &v[0], e);
+			if (!st && (v[0] == 0 || v[0] > UINT32_MAX))
+				return usage_error(CMD, "%s: size out of range",
+						   optarg);
+			if (c == O_PT_REGS)
+				a->cap.pt_regs_size = (uint32_t)v[0];
+			else
+				a->cap.cpumask_size = (uint32_t)v[0];
+			break;
+		case O_CAP_REL: a->cap.release = optarg; break;
+		case O_CRASH_REL: a->cap.crashed_release = optarg; break;
+		case O_HEADER: a->header = optarg; break;
+		case O_BOOT_MEM: st = add_boot_mem(a, optarg, e); break;
+		case O_RESERVED:
+			st = parse_fields(optarg, v, 2, 2, &n, e);
+			a->rsv_start = v[0];
+			a->rsv_size = v[1];
+			a->have_rsv = true;
+			break;
+		case O_RANGES: a->ranges = optarg; break;
+		case O_SYSROOT: a->sysroot = optarg; break;
+		case O_CPU_STATE: a->cpu_state = optarg; break;
+		case O_ABI:
+			if (!strcmp(optarg, "v1"))
+				a->abi = VMC_FADUMP_ABI_V1;
+			else if (!strcmp(optarg, "v2"))
+				a->abi = VMC_FADUMP_ABI_V2;
+			else if (!strcmp(optarg, "none"))
+				a->abi = VMC_FADUMP_ABI_NONE;
+			else
+				return usage_error(CMD, "--elf-abi v1|v2|none");
+			break;
+		case O_PAGE_OFFSET:
+			st = vmc_parse_u64(optarg, &a->page_offset, e);
+			break;
+		case O_JSON: a->json = true; break;
+		case 'o': a->out = optarg; break;
+		case 'h': help(); return -1;
+		default: return EXIT_USAGE;
+		}
+		if (st)
+			return usage_error(CMD, "%s", e->msg);
+	}
+	if (optind < argc)
+		a->input = argv[optind++];
+	if (optind < argc)
+		return usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+	return EXIT_OK;
+}
+
+/* ---- check ---- */
+
+/* The CPUs of a cpumask as the kernel prints lists: "0-3,8". */
+static void cpulist(const struct vmc_fadump_header *h, char *out, size_t cap)
+{
+	size_t n = 0, bits = (size_t)h->cpu_mask_sz * 8;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < bits && n + 24 < cap; i++) {
+		size_t j = i;
+
+		if (!vmc_fadump_cpu_in_mask(h, (uint32_t)i))
+			continue;
+		while (j + 1 < bits && vmc_fadump_cpu_in_mask(h, (uint32_t)j + 1))
+			j++;
+		n += (size_t)snprintf(out + n, cap - n, n ? ",%zu" : "%zu", i);
+		if (j > i)
+			n += (size_t)snprintf(out + n, cap - n, "-%zu", j);
+		i = j;
+	}
+}
+
+static const char *const reg_names[VMC_FADUMP_NR_REGS] = {
+	"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
+	"r11", "r12", "r13", "r14", "r15", "r16", "r17", "r18", "r19", "r20",
+	"r21", "r22", "r23", "r24", "r25", "r26", "r27", "r28", "r29", "r30",
+	"r31", "nip", "msr", "orig_gpr3", "ctr", "link", "xer", "ccr", "softe",
+	"trap", "dar", "dsisr", "result", "ppr", "exit_result", "kuap", "iamr",
+};
+
+static void json_regs(struct json *j, const char *key, const uint64_t *r,
+		      unsigned n)
+{
+	json_obj_begin(j, key);
+	for (unsigned i = 0; i < n && i < VMC_FADUMP_NR_REGS; i++)
+		json_hex(j, reg_names[i], r[i]);
+	json_obj_end(j);
+}
+
+static const char *order_name(enum vmc_order o)
+{
+	return o == VMC_LE ? "little" : "big";
+}
+
+static void check_json(const struct fa_args *a, const struct vmc_fadump_check *c)
+{
+	const struct vmc_fadump_header *h = &c->hdr;
+	char cpus[4096];
+	struct json j;
+
+	json_init(&j, stdout);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "file", a->input);
+	json_str(&j, "verdict", vmc_fadump_verdict_name(c->verdict));
+	json_bool(&j, "compatible", c->verdict == VMC_FADUMP_COMPATIBLE);
+	json_str(&j, "message", c->message);
+	if (c->order_known)
+		json_str(&j, "endian", order_name(c->order));
+	else
+		json_null(&j, "endian");
+	json_bool(&j, "endian_detected", c->order_detected);
+	if (c->order_known)
+		json_hex(&j, "magic", h->magic);
+	json_bool(&j, "decoded", c->decoded);
+	if (c->order_known && (c->decoded ||
+			       c->verdict == VMC_FADUMP_SIZE_MISMATCH)) {
+		json_u64(&j, "version", h->version);
+		if (h->crashing_cpu == VMC_FADUMP_CPU_UNKNOWN)
+			json_null(&j, "crashing_cpu");
+		else
+			json_u64(&j, "crashing_cpu", h->crashing_cpu);
+		if (h->version == 0) {
+			json_hex(&j, "elfcorehdr_addr", h->elfcorehdr_addr);
+		} else {
+			json_hex(&j, "vmcoreinfo_raddr", h->vmcoreinfo_raddr);
+			json_u64(&j, "vmcoreinfo_size", h->vmcoreinfo_size);
+		}
+		json_u64(&j, "pt_regs_sz", h->pt_regs_sz);
+		json_u64(&j, "cpu_mask_sz", h->cpu_mask_sz);
+	}
+	if (c->decoded) {
+		json_u64(&j, "size", h->size);
+		cpulist(h, cpus, sizeof(cpus));
+		json_str(&j, "cpus", cpus);
+		json_regs(&j, "regs", h->regs, h->nr_regs);
+	}
+	json_arr_begin(&j, "warnings");
+	for (size_t i = 0; i < c->nr_warnings; i++)
+		json_str(&j, NULL, c->warnings[i]);
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_done(&j);
+}
+
+static void check_text(const struct fa_args *a, const struct vmc_fadump_check *c)
+{
+	const struct vmc_fadump_header *h = &c->hdr;
+	char cpus[4096];
+
+	printf("%s: ", a->input);
+	if (!c->order_known)
+		printf("no fadump crash info header magic\n");
+	else
+		printf("fadump crash info header, magic %s, %s-endian%s\n",
+		       h->magic == VMC_FADUMP_MAGIC_OLD ? "FADMPINF (version 0)"
+		       : "FADMPSIG", order_name(c->order),
+		       c->order_detected ? " (detected)" : "");
+	if (c->decoded) {
+		cpulist(h, cpus, sizeof(cpus));
+		printf("  version %u, %zu bytes, crashing CPU ", h->version,
+		       h->size);
+		if (h->crashing_cpu == VMC_FADUMP_CPU_UNKNOWN)
+			printf("unknown");
+		else
+			printf("%u", h->crashing_cpu);
+		printf(", CPUs %s\n", cpus[0] ? cpus : "none");
+		if (h->version == 0)
+			printf("  elfcorehdr at 0x%llx (built by the crashed "
+			       "kernel)\n",
+			       (unsigned long long)h->elfcorehdr_addr);
+		else
+			printf("  vmcoreinfo at 0x%llx, %llu bytes\n",
+			       (unsigned long long)h->vmcoreinfo_raddr,
+			       (unsigned long long)h->vmcoreinfo_size);
+		printf("  pt_regs %u bytes, cpumask %u bytes; nip 0x%llx, "
+		       "r1 0x%llx, msr 0x%llx\n", h->pt_regs_sz,
+		       h->cpu_mask_sz, (unsigned long long)h->regs[32],
+		       (unsigned long long)h->regs[1],
+		       (unsigned long long)h->regs[33]);
+	}
+	printf("verdict: %s%s%s\n", vmc_fadump_verdict_name(c->verdict),
+	       c->verdict == VMC_FADUMP_COMPATIBLE ? "" : ": ",
+	       c->verdict == VMC_FADUMP_COMPATIBLE ? "" : c->message);
+	for (size_t i = 0; i < c->nr_warnings; i++)
+		printf("warning: %s\n", c->warnings[i]);
+}
+
+static int run_check(struct fa_args *a, vmc_error *e)
+{
+	struct vmc_fadump_check c;
+	size_t len;
+	char *buf;
+
+	if (!a->input)
+		return usage_error(CMD, "check: give the header file");
+	buf = slurp(a->input, MAX_HEADER, &len, e);
+	if (!buf)
+		return fail(CMD, e);
+	if (vmc_fadump_check(buf, len, &a->cap, &c, e)) {
+		free(buf);
+		return usage_error(CMD, "%s", e->msg);
+	}
+	if (a->json)
+		check_json(a, &c);
+	else
+		check_text(a, &c);
+	free(buf);
+	return c.verdict == VMC_FADUMP_COMPATIBLE ? EXIT_OK : EXIT_DATA;
+}
+
+/* ---- cpu-state ---- */
+
+static int run_cpu_state(struct fa_args *a, vmc_error *e)
+{
+	vmc_fadump_cpu_state *s;
+	size_t len, n;
+	char *buf;
+	struct json j;
+
+	if (!a->input)
+		return usage_error(CMD, "cpu-state: give the save-area file");
+	buf = slurp(a->input, MAX_CPU_STATE, &len, e);
+	if (!buf)
+		return fail(CMD, e);
+	if (vmc_fadump_cpu_state_parse(&s, buf, len, e)) {
+		free(buf);
+		vmc_error_prefix(e, "%s", a->input);
+		return fail(CMD, e);
+	}
+	n = vmc_fadump_cpu_state_count(s);
+	if (a->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_str(&j, "file", a->input);
+		json_u64(&j, "version", vmc_fadump_cpu_state_version(s));
+		json_arr_begin(&j, "cpus");
+	} else {
+		printf("%s: register save area version %u, %zu CPUs\n",
+		       a->input, vmc_fadump_cpu_state_version(s), n);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct vmc_fadump_cpu_regs *c =
+			vmc_fadump_cpu_state_get(s, i);
+
+		if (!a->json) {
+			printf("  CPU %u: %u entries (%u ignored); nip 0x%llx, "
+			       "r1 0x%llx, msr 0x%llx, lr 0x%llx\n", c->cpu,
+			       c->nr_entries, c->nr_unknown,
+			       (unsigned long long)c->regs[32],
+			       (unsigned long long)c->regs[1],
+			       (unsigned long long)c->regs[33],
+			       (unsigned long long)c->regs[36]);
+			continue;
+		}
+		json_obj_begin(&j, NULL);
+		json_u64(&j, "cpu", c->cpu);
+		json_u64(&j, "entries", c->nr_entries);
+		json_u64(&j, "ignored", c->nr_unknown);
+		json_regs(&j, "regs", c->regs, VMC_FADUMP_NR_REGS);
+		json_obj_end(&j);
+	}
+	if (a->json) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		json_done(&j);
+	}
+	vmc_fadump_cpu_state_free(s);
+	free(buf);
+	return EXIT_OK;
+}
+
+/* ---- build ---- */
+
+struct build_in {
+	char *hdr_buf, *cs_buf;
+	size_t hdr_len, cs_len;
+	struct vmc_fadump_check chk;
+	vmc_fadump_cpu_state *cs;
+	vmc_ranges *mem;
+	vmc_system *sys;
+};
+
+static void build_in_free(struct build_in *b)
+{
+	free(b->hdr_buf);
+	free(b->cs_buf);
+	vmc_fadump_cpu_state_free(b->cs);
+	vmc_ranges_free(b->mem);
+	vmc_system_free(b->sys);
+}
+
+static vmc_status load_memory(const struct fa_args *a, struct build_in *b,
+			      vmc_error *e)
+{
+	const vmc_ranges *dt;
+	size_t len;
+	char *text;
+	vmc_status st = vmc_ranges_new(&b->mem, e);
+
+	if (!st && a->ranges) {
+		text = slurp(a->ranges, MAX_RANGES, &len, e);
+		if (!text)
+			return e->status;
+		st = vmc_parse_ranges_text(text, len, b->mem, e);
+		free(text);
+		if (st)
+			return vmc_error_prefix(e, "%s", a->ranges);
+		vmc_ranges_sort(b->mem);
+		return VMC_OK;
+	}
+	if (!st && access(a->sysroot, R_OK | X_OK) != 0)
+		return vmc_error_set_errno(e, VMC_ERR_NOTFOUND, errno,
+					   "sysroot %s: %s", a->sysroot,
+					   strerror(errno));
+	if (!st)
+		st = vmc_system_new(&b->sys, e);
+	if (!st)
+		st = vmc_system_read(b->sys, a->sysroot, e);
+	if (st)
+		return st;
+	/* memblock memory comes from the device tree on powerpc; adjacent
+	 * regions merge (memblock_add). */
+	dt = vmc_system_dt_memory(b->sys);
+	if (dt && vmc_ranges_count(dt)) {
+		vmc_ranges_free(b->mem);
+		b->mem = NULL;
+		st = vmc_ranges_copy(&b->mem, dt, e);
+	} else if (vmc_system_iomem(b->sys)) {
+		st = vmc_iomem_system_ram(vmc_system_iomem(b->sys), b->mem, e);
+	} else {
+		return vmc_error_set(e, VMC_ERR_NOTFOUND,
+				     "%s: no device-tree memory nodes and no "
+				     "proc/iomem", a->sysroot);
+	}
+	if (!st)
+		vmc_ranges_merge(b->mem);
+	return st;
+}
+
+static int load_build_inputs(struct fa_args *a, struct build_in *b,
+			     vmc_error *e)
+{
+	b->hdr_buf = slurp(a->header, MAX_HEADER, &b->hdr_len, e);
+	if (!b->hdr_buf)
+		return fail(CMD, e);
+	if (vmc_fadump_check(b->hdr_buf, b->hdr_len, &a->cap, &b->chk, e))
+		return usage_error(CMD, "%s", e->msg);
+	for (size_t i = 0; !a->json && i < b->chk.nr_warnings; i++)
+		fprintf(stderr, "%s %s: %s: warning: %s\n", prog, CMD,
+			a->header, b->chk.warnings[i]);
+	if (b->chk.verdict != VMC_FADUMP_COMPATIBLE) {
+		fprintf(stderr, "%s %s: %s: rejected (%s): %s\n", prog, CMD,
+			a->header, vmc_fadump_verdict_name(b->chk.verdict),
+			b->chk.message);
+		return EXIT_DATA;
+	}
+	if (a->cpu_state) {
+		b->cs_buf = slurp(a->cpu_state, MAX_CPU_STATE, &b->cs_len, e);
+		if (!b->cs_buf)
+			return fail(CMD, e);
+		if (vmc_fadump_cpu_state_parse(&b->cs, b->cs_buf, b->cs_len, e)) {
+			vmc_error_prefix(e, "%s", a->cpu_state);
+			return fail(CMD, e);
+		}
+	}
+	if (load_memory(a, b, e))
+		return fail(CMD, e);
+	return EXIT_OK;
+}
+
+/* The kernel places region i's copy right after region i-1's. */
+static int boot_dest(const struct fa_args *a, uint64_t *dest)
+{
+	uint64_t d;
+
+	if (!a->have_dest[0])
+		return usage_error(CMD, "the first --boot-mem needs :DEST, "
+				   "where firmware copied it");
+	d = *dest = a->dest[0];
+	for (size_t i = 0; i < a->nr_boot; i++) {
+		if (a->have_dest[i] && a->dest[i] != d)
+			return usage_error(CMD, "--boot-mem %zu: DEST 0x%llx, "
+					   "but the kernel places its copy at "
+					   "0x%llx (after the previous ones)",
+					   i + 1, (unsigned long long)a->dest[i],
+					   (unsigned long long)d);
+		d += a->boot[i].size;
+	}
+	return EXIT_OK;
+}
+
+static void build_report(const struct fa_args *a, const struct build_in *b,
+			 const struct vmc_fadump_build_info *in)
+{
+	FILE *f = strcmp(a->out, "-") ? stdout : stderr;
+	const char *arch = b->chk.hdr.order == VMC_LE ? "ppc64le" : "ppc64";
+	struct json j;
+
+	if (!a->json) {
+		for (size_t i = 0; i < in->nr_warnings; i++)
+			fprintf(stderr, "%s %s: warning: %s\n", prog, CMD,
+				in->warnings[i]);
+		if (f == stdout)
+			printf("%s: %zu bytes (fadump, %s): 2 PT_NOTE, %zu "
+			       "PT_LOAD%s; %zu CPU notes; e_flags %u\n",
+			       a->out, in->size, arch, in->nr_loads,
+			       in->nr_null ? ", PT_NULL for ranges inside "
+					     "the reserved area" : "",
+			       in->nr_cpu_notes, in->e_flags);
+		return;
+	}
+	json_init(&j, f);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "output", a->out);
+	json_u64(&j, "size", in->size);
+	json_str(&j, "arch", arch);
+	json_str(&j, "endian", order_name(b->chk.hdr.order));
+	json_u64(&j, "e_flags", in->e_flags);
+	json_u64(&j, "phnum", in->nr_phdrs);
+	json_u64(&j, "pt_load", in->nr_loads);
+	json_u64(&j, "pt_null", in->nr_null);
+	json_u64(&j, "splits", in->nr_splits);
+	json_u64(&j, "kernel_phdr_slots", in->kernel_phdr_slots);
+	json_u64(&j, "memory_ranges", vmc_ranges_count(b->mem));
+	json_u64(&j, "cpu_notes", in->nr_cpu_notes);
+	json_hex(&j, "notes_offset", in->notes_offset);
+	json_u64(&j, "notes_size", in->notes_size);
+	json_hex(&j, "vmcoreinfo_raddr", b->chk.hdr.vmcoreinfo_raddr);
+	json_arr_begin(&j, "warnings");
+	for (size_t i = 0; i < b->chk.nr_warnings; i++)
+		json_str(&j, NULL, b->chk.warnings[i]);
+	for (size_t i = 0; i < in->nr_warnings; i++)
+		json_str(&j, NULL, in->warnings[i]);
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_done(&j);
+}
+
+static int write_build(struct fa_args *a, struct build_in *b,
+		       const struct vmc_fadump_build_opts *o, vmc_error *e)
+{
+	struct vmc_fadump_build_info in;
+	vmc_outfile *out = NULL;
+	size_t size;
+	uint8_t *buf;
+
+	if (vmc_fadump_build_size(o, &size, e))
+		return fail(CMD, e);
+	buf = malloc(size);
+	if (!buf) {
+		vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+		return fail(CMD, e);
+	}
+	if (vmc_fadump_build(o, buf, size, &in, e) ||
+	    vmc_outfile_open(&out, a->out, e) ||
+	    vmc_outfile_write(out, buf, size, e)) {
+		vmc_outfile_abort(out);
+		free(buf);
+		return fail(CMD, e);
+	}
+	free(buf);
+	if (vmc_outfile_commit(out, false, e))	/* frees @out either way */
+		return fail(CMD, e);
+	build_report(a, b, &in);
+	return EXIT_OK;
+}
+
+static int run_build(struct fa_args *a, vmc_error *e)
+{
+	struct vmc_fadump_build_opts o = VMC_FADUMP_BUILD_OPTS_INIT;
+	struct build_in b = { 0 };
+	int rc;
+
+	if (a->input)
+		return usage_error(CMD, "unexpected argument '%s'", a->input);
+	if (!a->header || !a->nr_boot || !a->have_rsv || !a->out)
+		return usage_error(CMD, "build needs --header, --boot-mem, "
+				   "--reserved and -o");
+	if (!a->ranges == !a->sysroot)
+		return usage_error(CMD, "give one of --ranges FILE and "
+				   "--sysroot DIR");
+	rc = boot_dest(a, &o.boot_mem_dest);
+	if (!rc)
+		rc = load_build_inputs(a, &b, e);
+	if (!rc) {
+		o.hdr = &b.chk.hdr;
+		o.boot_mem = a->boot;
+		o.nr_boot_mem = a->nr_boot;
+		o.reserved_start = a->rsv_start;
+		o.reserved_size = a->rsv_size;
+		o.memory = b.mem;
+		o.cpu_state = b.cs;
+		o.abi = a->abi;
+		o.page_offset = a->page_offset;
+		rc = write_build(a, &b, &o, e);
+	}
+	build_in_free(&b);
+	return rc;
+}
+
+int cmd_fadump(int argc, char **argv)
+{
+	struct fa_args a = { .cap = VMC_FADUMP_CAPTURE_INIT };
+	vmc_error e = { 0 };
+	int rc;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "-h") ||
+				  !strcmp(argv[1], "--help"))) {
+			help();
+			return EXIT_OK;
+		}
+		return usage_error(CMD, "give a subcommand: check, cpu-state "
+				   "or build");
+	}
+	a.sub = argv[1];
+	rc = parse_args(argc - 1, argv + 1, &a, &e);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!strcmp(a.sub, "check"))
+		return run_check(&a, &e);
+	if (!strcmp(a.sub, "cpu-state"))
+		return run_cpu_state(&a, &e);
+	if (!strcmp(a.sub, "build"))
+		return run_build(&a, &e);
+	return usage_error(CMD, "unknown subcommand '%s'", a.sub);
+}
