@@ -281,8 +281,11 @@ VMC_EXPORT vmc_status vmc_physmem_lookup(const vmc_physmem *pm,
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
 	out->paddr = paddr;
+	/* No mapping reaches the byte at 2^64-1 (ends are exclusive), so it
+	 * is a span of its own; a span of 0 bytes would stall every caller's
+	 * loop (found by fuzz/fuzz_dump: a PT_NOTE at 0xffffffffffffff00). */
 	if (maxlen > UINT64_MAX - paddr)
-		maxlen = UINT64_MAX - paddr;
+		maxlen = paddr == UINT64_MAX ? 1 : UINT64_MAX - paddr;
 	/* Not RAM first: it wins over any mapping. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
