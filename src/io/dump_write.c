@@ -171,67 +171,66 @@ static vmc_status copy_read(struct writer *w, vmc_source *src,
 	return VMC_OK;
 }
 
-/* copy_file_range in chunks; falls back to copy_read when refused. */
-static vmc_status copy_range(struct writer *w, vmc_source *src, int sfd,
-			     uint64_t src_off, uint64_t off, uint64_t len,
-			     vmc_error *e)
-{
-	while (len && w->cfr) {
-		size_t want = len < w->chunk ? (size_t)len : w->chunk;
-		off_t in = (off_t)src_off, o = (off_t)(w->base + off);
-		ssize_t n = copy_file_range(sfd, &in, w->fd, &o, want, 0);
-		vmc_status st;
+/*
+ * In-kernel copies: copy_file_range into a file, splice into a pipe.  One
+ * call moves up to @want bytes from @sfd at @src_off to the output at @off;
+ * refused() says which errnos mean "this path is unavailable here" (fall
+ * back to copy_read for good), not an I/O error.
+ */
+struct kcopy {
+	const char *name;
+	ssize_t (*move)(struct writer *w, int sfd, uint64_t src_off,
+			uint64_t off, size_t want);
+	bool (*refused)(int err);
+	bool *enabled;		/* w->cfr or w->pipe */
+};
 
-		if (n < 0 && errno == EINTR && !(w->o->cancel && *w->o->cancel))
-			continue;
-		if (n < 0 && (errno == EXDEV || errno == EINVAL ||
-			      errno == ENOSYS || errno == EOPNOTSUPP ||
-			      errno == EBADF || errno == ETXTBSY)) {
-			w->cfr = false;
-			break;
-		}
-		if (n < 0)
-			return vmc_error_set_errno(e, VMC_ERR_IO, errno,
-						   "copy_file_range to %s at "
-						   "offset 0x%llx: %s", w->name,
-						   (unsigned long long)off,
-						   strerror(errno));
-		if (n == 0)
-			break;	/* let read_at name the short source */
-		w->st->copied += (uint64_t)n;
-		st = step(w, (uint64_t)n, e);
-		if (st)
-			return st;
-		src_off += (uint64_t)n;
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
-	return copy_read(w, src, src_off, off, len, e);
+static ssize_t move_cfr(struct writer *w, int sfd, uint64_t src_off,
+			uint64_t off, size_t want)
+{
+	off_t in = (off_t)src_off, o = (off_t)(w->base + off);
+
+	return copy_file_range(sfd, &in, w->fd, &o, want, 0);
 }
 
-/* splice from a plain file into the pipe; falls back to copy_read when
- * refused. */
-static vmc_status splice_range(struct writer *w, vmc_source *src, int sfd,
-			       uint64_t src_off, uint64_t off, uint64_t len,
-			       vmc_error *e)
+static bool refused_cfr(int err)
 {
-	while (len && w->pipe) {
+	return err == EXDEV || err == EINVAL || err == ENOSYS ||
+	       err == EOPNOTSUPP || err == EBADF || err == ETXTBSY;
+}
+
+static ssize_t move_splice(struct writer *w, int sfd, uint64_t src_off,
+			   uint64_t off, size_t want)
+{
+	loff_t in = (loff_t)src_off;
+
+	return splice(sfd, &in, w->fd, NULL, want, SPLICE_F_MORE);
+}
+
+static bool refused_splice(int err)
+{
+	return err == EINVAL || err == ENOSYS || err == EBADF;
+}
+
+static vmc_status kcopy_range(struct writer *w, const struct kcopy *k,
+			      vmc_source *src, int sfd, uint64_t src_off,
+			      uint64_t off, uint64_t len, vmc_error *e)
+{
+	while (len && *k->enabled) {
 		size_t want = len < w->chunk ? (size_t)len : w->chunk;
-		loff_t in = (loff_t)src_off;
-		ssize_t n = splice(sfd, &in, w->fd, NULL, want, SPLICE_F_MORE);
+		ssize_t n = k->move(w, sfd, src_off, off, want);
 		vmc_status st;
 
 		if (n < 0 && errno == EINTR && !(w->o->cancel && *w->o->cancel))
 			continue;
-		if (n < 0 && (errno == EINVAL || errno == ENOSYS ||
-			      errno == EBADF)) {
-			w->pipe = false;
+		if (n < 0 && k->refused(errno)) {
+			*k->enabled = false;
 			break;
 		}
 		if (n < 0)
 			return vmc_error_set_errno(e, VMC_ERR_IO, errno,
-						   "splice to %s at offset 0x%llx: "
-						   "%s", w->name,
+						   "%s to %s at offset 0x%llx: "
+						   "%s", k->name, w->name,
 						   (unsigned long long)off,
 						   strerror(errno));
 		if (n == 0)
@@ -270,13 +269,19 @@ static vmc_status copy_file_span(struct writer *w, const struct vmc_mem_span *s,
 		if (hole < 0 || (uint64_t)hole > end)
 			hole = (off_t)end;
 		if (w->regular && w->cfr)
-			st = copy_range(w, s->src, s->fd, (uint64_t)data,
-					off + ((uint64_t)data - s->src_off),
-					(uint64_t)(hole - data), e);
+			st = kcopy_range(w, &(struct kcopy){
+						"copy_file_range", move_cfr,
+						refused_cfr, &w->cfr },
+					 s->src, s->fd, (uint64_t)data,
+					 off + ((uint64_t)data - s->src_off),
+					 (uint64_t)(hole - data), e);
 		else if (w->pipe)
-			st = splice_range(w, s->src, s->fd, (uint64_t)data,
-					  off + ((uint64_t)data - s->src_off),
-					  (uint64_t)(hole - data), e);
+			st = kcopy_range(w, &(struct kcopy){
+						"splice", move_splice,
+						refused_splice, &w->pipe },
+					 s->src, s->fd, (uint64_t)data,
+					 off + ((uint64_t)data - s->src_off),
+					 (uint64_t)(hole - data), e);
 		else
 			st = copy_read(w, s->src, (uint64_t)data,
 				       off + ((uint64_t)data - s->src_off),
