@@ -222,8 +222,8 @@ int cmd_assemble(int argc, char **argv)
 	if (a.hdr_newmem) {
 		newmem = slurp(a.hdr_newmem, 64 << 20, &newmem_len, &e);
 		if (!newmem ||
-		    vmc_fadump_hdr_source_new(&hs, newmem, newmem_len, a.pm,
-					      &e)) {
+		    vmc_hdr_source_new_buffer(&hs, newmem, newmem_len,
+					      VMC_NOTES_BY_PLACE, a.pm, &e)) {
 			rc = fail(CMD, &e);
 			goto out;
 		}

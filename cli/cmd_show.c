@@ -150,6 +150,17 @@ static void show_notes(struct out *o, const vmc_elfcore *c, size_t i)
 	vmc_buf_free(buf);
 }
 
+/*
+ * Notes to decode: every PT_NOTE of a vmcore; of an elfcorehdr, those
+ * built with the header in new memory (s390 zfcpdump, powerpc fadump),
+ * which lie in the file -- the others are in old memory.
+ */
+static bool has_notes(const vmc_elfcore *c, size_t i, bool hdr)
+{
+	return vmc_elfcore_phdr(c, i)->type == VMC_PT_NOTE &&
+	       (!hdr || vmc_elfcore_segment_in_file(c, i));
+}
+
 static void show_phdrs(struct out *o, const vmc_elfcore *c,
 		       const vmc_report *r, bool hdr)
 {
@@ -177,7 +188,7 @@ static void show_phdrs(struct out *o, const vmc_elfcore *c,
 			json_u64(&o->j, "memsz", p->memsz);
 			json_u64(&o->j, "flags", p->flags);
 			json_u64(&o->j, "align", p->align);
-			if (p->type == VMC_PT_NOTE && !hdr)
+			if (has_notes(c, i, hdr))
 				show_notes(o, c, i);
 			json_obj_end(&o->j);
 			continue;
@@ -195,8 +206,8 @@ static void show_phdrs(struct out *o, const vmc_elfcore *c,
 		json_arr_end(&o->j);
 		return;
 	}
-	for (size_t i = 0; !hdr && i < n; i++)
-		if (vmc_elfcore_phdr(c, i)->type == VMC_PT_NOTE)
+	for (size_t i = 0; i < n; i++)
+		if (has_notes(c, i, hdr))
 			show_notes(o, c, i);
 }
 

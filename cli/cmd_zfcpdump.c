@@ -500,7 +500,8 @@ static int assemble(const struct zargs *a, const uint8_t *hdr, size_t len,
 	int rc;
 
 	o.machine = VMC_EM_S390;
-	if (vmc_hdr_source_new_buffer(&hs, hdr, len, true, a->pm, e) ||
+	if (vmc_hdr_source_new_buffer(&hs, hdr, len, VMC_NOTES_IN_BUFFER,
+				      a->pm, e) ||
 	    vmc_dump_open(&d, hs, a->pm, &o, e)) {
 		rc = fail(CMD, e);
 		goto out;

@@ -74,7 +74,8 @@ static void try(const uint8_t *data, size_t size, bool oldmem)
 		o.lenient = true;
 		st = vmc_hdr_source_new_oldmem(&hs, pm, 0, NULL);
 	} else {
-		st = vmc_hdr_source_new_buffer(&hs, data, size, true, pm, NULL);
+		st = vmc_hdr_source_new_buffer(&hs, data, size,
+					       VMC_NOTES_IN_BUFFER, pm, NULL);
 	}
 	if (!st && vmc_dump_open(&d, hs, pm, &o, NULL) == VMC_OK)
 		read_dump(d);

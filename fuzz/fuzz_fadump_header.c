@@ -31,7 +31,8 @@ static void build(const struct vmc_fadump_header *h)
 	if (vmc_fadump_build_size(&o, &size, NULL) || !(buf = malloc(size)))
 		goto out;
 	if (vmc_fadump_build(&o, buf, size, NULL, NULL) == VMC_OK &&
-	    vmc_fadump_hdr_source_new(&hs, buf, size, NULL, NULL) == VMC_OK) {
+	    vmc_hdr_source_new_buffer(&hs, buf, size, VMC_NOTES_BY_PLACE, NULL,
+				      NULL) == VMC_OK) {
 		uint64_t addr, len;
 
 		hs->ops->alloc(hs, &addr, &len, NULL);

@@ -61,7 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.ranges = &r;
 	o.nr_ranges = 1;
 	if (!vmc_zfcpdump_build(&o, &om, &h, &len, NULL, &e) &&
-	    !vmc_hdr_source_new_buffer(&hsrc, h, len, true, pm, &e) &&
+	    !vmc_hdr_source_new_buffer(&hsrc, h, len, VMC_NOTES_IN_BUFFER, pm,
+				       &e) &&
 	    !vmc_dump_open(&d, hsrc, pm, &dopts, &e)) {
 		uint64_t end = vmc_dump_size(d);
 

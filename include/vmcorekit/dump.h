@@ -80,14 +80,31 @@ vmc_status vmc_hdr_source_new_oldmem(vmc_hdr_source **out, vmc_physmem *pm,
 vmc_status vmc_hdr_source_new_source(vmc_hdr_source **out, vmc_source *src,
 				     vmc_physmem *pm, vmc_error *e);
 
+/* Where the PT_NOTE segments of a header built in new memory are read. */
+enum vmc_notes_at {
+	/* Every PT_NOTE from old memory (@pm): p_offset is a physical
+	 * address. */
+	VMC_NOTES_IN_MEMORY = 0,
+	/* Every PT_NOTE from the buffer: p_offset is an offset into it (s390
+	 * zfcpdump builds header and notes together). */
+	VMC_NOTES_IN_BUFFER = 1,
+	/* Per PT_NOTE: one lying wholly inside the buffer after the program
+	 * headers is read from the buffer, any other from @pm (powerpc
+	 * fadump: the CPU notes are built with the header, VMCOREINFO stays
+	 * in the crashed kernel's memory; vmc_elfcore_segment_in_file is the
+	 * same rule).  A buffer that is no ELF header takes every note from
+	 * @pm; vmc_dump_open then rejects it. */
+	VMC_NOTES_BY_PLACE = 2,
+};
+
 /*
  * A header built in this process ("new memory", as s390 zfcpdump and
- * fadump do): @len bytes at @buf (borrowed).  With @notes_in_buffer the
- * PT_NOTE p_offsets are offsets into @buf (the notes were built here too);
- * otherwise notes are read from @pm (old memory).  Errors: VMC_ERR_NOMEM.
+ * powerpc fadump do): @len bytes at @buf (borrowed for the life of the
+ * source); @notes says where each PT_NOTE is read, @pm (borrowed) is old
+ * memory.  Errors: VMC_ERR_NOMEM, VMC_ERR_INVALID for an unknown @notes.
  */
 vmc_status vmc_hdr_source_new_buffer(vmc_hdr_source **out, const void *buf,
-				     size_t len, bool notes_in_buffer,
+				     size_t len, enum vmc_notes_at notes,
 				     vmc_physmem *pm, vmc_error *e);
 
 void vmc_hdr_source_close(vmc_hdr_source *h);

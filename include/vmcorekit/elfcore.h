@@ -84,9 +84,18 @@ uint64_t vmc_elfcore_headers_end(const vmc_elfcore *c);
 
 /*
  * Is this an elfcorehdr (PT_NOTE/PT_LOAD offsets are physical addresses,
- * p_offset == p_paddr and pointing past the file) or a vmcore?
+ * p_offset == p_paddr for most of them, and some point past the file) or a
+ * vmcore?
  */
 enum vmc_elfcore_kind vmc_elfcore_kind(const vmc_elfcore *c);
+
+/*
+ * Does segment @i lie wholly inside the file, after the program headers?
+ * In an elfcorehdr built in new memory (s390 zfcpdump, powerpc fadump)
+ * such a PT_NOTE was built with the header and is read from the file; the
+ * rule of VMC_NOTES_BY_PLACE (dump.h).  False for @i out of range.
+ */
+bool vmc_elfcore_segment_in_file(const vmc_elfcore *c, size_t i);
 
 /*
  * Read PT_NOTE @i's bytes from the file (vmcores only).  Returns a new

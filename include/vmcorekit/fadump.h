@@ -12,7 +12,7 @@
  *   register save area ─► vmc_fadump_cpu_state_parse ─┐
  *   boot memory, reserved area, memory ranges ────────┴► vmc_fadump_build ──►
  *       ELF core header + CPU notes ("new memory"), for vmcorekit assemble
- *       through vmc_fadump_hdr_source_new.
+ *       through vmc_hdr_source_new_buffer(..., VMC_NOTES_BY_PLACE, ...).
  *
  * Byte layouts: docs/formats.md, "powerpc firmware-assisted dump (fadump)".
  */
@@ -250,20 +250,6 @@ vmc_status vmc_fadump_build_size(const struct vmc_fadump_build_opts *o,
 vmc_status vmc_fadump_build(const struct vmc_fadump_build_opts *o, void *buf,
 			    size_t cap, struct vmc_fadump_build_info *info,
 			    vmc_error *e);
-
-/*
- * A header source for a file vmc_fadump_build wrote (or any header built
- * in new memory): the header is @buf (@len bytes, borrowed for the life of
- * the source).  A PT_NOTE lying wholly inside @buf after the program
- * headers is read from @buf, any other from old memory (@pm, borrowed):
- * so the CPU notes come from the file and VMCOREINFO from the crashed
- * kernel's memory, as the fadump kernel reads them.  (A @buf that is no
- * ELF header takes every note from @pm; vmc_dump_open then rejects it.)
- * Errors: VMC_ERR_NOMEM.
- */
-vmc_status vmc_fadump_hdr_source_new(vmc_hdr_source **out, const void *buf,
-				     size_t len, vmc_physmem *pm,
-				     vmc_error *e);
 
 #ifdef __cplusplus
 }

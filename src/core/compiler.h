@@ -33,6 +33,13 @@ static inline bool add_overflows_u64(uint64_t a, uint64_t b, uint64_t *sum)
 	return __builtin_add_overflow(a, b, sum);
 }
 
+/* Does [pos, pos + count) lie wholly inside [from, end)?  (No overflow.) */
+static inline bool span_inside(uint64_t pos, uint64_t count, uint64_t from,
+			       uint64_t end)
+{
+	return pos >= from && pos <= end && end - pos >= count;
+}
+
 static inline uint64_t align_up_u64(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) / a * a;

@@ -149,9 +149,11 @@ VMC_EXPORT uint64_t vmc_elfcore_headers_end(const vmc_elfcore *c)
 /*
  * An elfcorehdr describes old memory: each PT_NOTE and PT_LOAD has
  * p_offset == p_paddr (both loaders write them so) and at least one of them
- * points past the end of this (small) file.  Backup-region PT_LOADs of
- * kexec-tools keep p_offset != p_paddr, so one mismatch among many loads is
- * tolerated.
+ * points past the end of this (small) file.  Some keep p_offset !=
+ * p_paddr: the backup region of kexec-tools (one load), the boot memory
+ * powerpc fadump's firmware moved (p_offset is where the copy is, one load
+ * per boot-memory region); so one mismatch, or a minority of them, is
+ * tolerated.  In a vmcore p_offset == p_paddr only by coincidence.
  */
 VMC_EXPORT enum vmc_elfcore_kind vmc_elfcore_kind(const vmc_elfcore *c)
 {
@@ -169,9 +171,16 @@ VMC_EXPORT enum vmc_elfcore_kind vmc_elfcore_kind(const vmc_elfcore *c)
 	}
 	if (segs == 0)
 		return VMC_KIND_UNKNOWN;
-	if (beyond && same + 1 >= segs)
+	if (beyond && (same + 1 >= segs || 2 * same > segs))
 		return VMC_KIND_ELFCOREHDR;
 	return VMC_KIND_VMCORE;
+}
+
+VMC_EXPORT bool vmc_elfcore_segment_in_file(const vmc_elfcore *c, size_t i)
+{
+	return i < c->eh.phnum &&
+	       span_inside(c->ph[i].offset, c->ph[i].filesz,
+			   vmc_elfcore_headers_end(c), c->size);
 }
 
 VMC_EXPORT vmc_status vmc_elfcore_read_segment(const vmc_elfcore *c,

@@ -8,11 +8,13 @@
  *
  *   oldmem  header and notes in physical memory (@pm) at elfcorehdr=ADDR
  *   source  header at offset 0 of a source (a file); notes in @pm
- *   newmem  header in a caller's buffer; notes in @pm or in the buffer
+ *   newmem  header in a caller's buffer; notes in @pm, in the buffer, or
+ *           each from where it lies (enum vmc_notes_at)
  */
 #include <string.h>
 
 #include "vmcorekit/dump.h"
+#include "vmcorekit/elf.h"
 #include "core/compiler.h"
 
 struct hs_impl {
@@ -21,7 +23,8 @@ struct hs_impl {
 	uint64_t addr;
 	vmc_source *src;	/* header bytes (source, newmem) */
 	bool own_src;
-	bool notes_in_src;
+	enum vmc_notes_at notes;
+	uint64_t notes_from;	/* VMC_NOTES_BY_PLACE: end of the phdrs */
 };
 
 static vmc_status oldmem_alloc(vmc_hdr_source *h, uint64_t *addr,
@@ -86,7 +89,9 @@ static vmc_status src_read_notes(vmc_hdr_source *h, void *buf, size_t count,
 {
 	struct hs_impl *s = (struct hs_impl *)h;
 
-	if (s->notes_in_src)
+	if (s->notes == VMC_NOTES_IN_BUFFER ||
+	    (s->notes == VMC_NOTES_BY_PLACE &&
+	     span_inside(pos, count, s->notes_from, vmc_source_size(s->src))))
 		return src_read(h, buf, count, pos, e);
 	return vmc_physmem_read(s->pm, pos, buf, count, e);
 }
@@ -145,15 +150,34 @@ VMC_EXPORT vmc_status vmc_hdr_source_new_source(vmc_hdr_source **out,
 	return st;
 }
 
+/* End of the program headers of the ELF header in @buf; @len if it is
+ * none (then no note is inside the buffer). */
+static uint64_t phdrs_end(const void *buf, size_t len)
+{
+	struct vmc_ehdr eh;
+	uint64_t end;
+
+	if (vmc_elf_decode_ehdr(buf, len, &eh, NULL) != VMC_OK ||
+	    add_overflows_u64(eh.phoff, (uint64_t)eh.phnum * eh.phentsize,
+			      &end))
+		return len;
+	return end;
+}
+
 VMC_EXPORT vmc_status vmc_hdr_source_new_buffer(vmc_hdr_source **out,
 						const void *buf, size_t len,
-						bool notes_in_buffer,
+						enum vmc_notes_at notes,
 						vmc_physmem *pm, vmc_error *e)
 {
 	vmc_source *src;
 	struct hs_impl *s;
-	vmc_status st = vmc_source_new_buffer(&src, buf, len, e);
+	vmc_status st;
 
+	if (notes != VMC_NOTES_IN_MEMORY && notes != VMC_NOTES_IN_BUFFER &&
+	    notes != VMC_NOTES_BY_PLACE)
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "unknown note placement %d", (int)notes);
+	st = vmc_source_new_buffer(&src, buf, len, e);
 	if (st)
 		return st;
 	st = hs_new(out, &newmem_ops, pm, e);
@@ -164,7 +188,8 @@ VMC_EXPORT vmc_status vmc_hdr_source_new_buffer(vmc_hdr_source **out,
 	s = (struct hs_impl *)*out;
 	s->src = src;
 	s->own_src = true;
-	s->notes_in_src = notes_in_buffer;
+	s->notes = notes;
+	s->notes_from = phdrs_end(buf, len);
 	return VMC_OK;
 }
 

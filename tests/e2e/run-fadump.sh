@@ -201,6 +201,16 @@ for e in big little; do
 			ok "build $e readelf e_flags" "$flags" ||
 			bad "build $e readelf e_flags" "$flags"
 	fi
+	# show: an elfcorehdr (the relocated boot-memory loads are still
+	# physical addresses), with the CPU notes built into the file decoded
+	# and VMCOREINFO (old memory) not read; no past-eof warnings.
+	"$BIN" show --json "$out" >"$TMP/hshow.json" 2>"$TMP/err"
+	got="$(jget "$TMP/hshow.json" kind) $(jget "$TMP/hshow.json" phdrs 0 notes 2 type_name) $(jget "$TMP/hshow.json" phdrs 1 notes) $(jget "$TMP/hshow.json" lint)"
+	if [[ $got == "elfcorehdr NT_PRSTATUS  []" ]]; then
+		ok "build $e show" "elfcorehdr, 3 CPU notes from the file, no warnings"
+	else
+		bad "build $e show" "$got"
+	fi
 	if have eu-readelf; then
 		eu_regs "$out" >"$TMP/got.regs"
 		{ want_regs 0 save; want_regs 1 hdr; want_regs 3 save; } >"$TMP/want.regs"

@@ -102,6 +102,15 @@ if $CHK notes "$TMP/flip.bin" "$F/expect.txt" 0 os_info >/dev/null 2>&1; then
 else
 	ok "notes check notices a changed psw address"
 fi
+"$BIN" show "$TMP/hdr.bin" >"$TMP/show.txt" 2>&1
+if grep -q '^elfcorehdr: ELF64 big-endian core, machine 22 (s390x)' "$TMP/show.txt" &&
+	[[ $(grep -c 'NT_PRSTATUS' "$TMP/show.txt") == 2 ]] &&
+	grep -q 'VMCOREINFO.*OSRELEASE=' "$TMP/show.txt" &&
+	! grep -q 'warning' "$TMP/show.txt"; then
+	ok "show" "an elfcorehdr whose notes (in the file) are decoded"
+else
+	bad "show" "$(head -c 400 "$TMP/show.txt")"
+fi
 "$BIN" zfcpdump build "${IN[@]}" --json -o "$TMP/hdr2.bin" >"$TMP/j.json"
 if cmp -s "$TMP/hdr.bin" "$TMP/hdr2.bin" &&
 	[[ $(jget "$TMP/j.json" cpus 0 source) == "memory 0x1200" &&

@@ -745,6 +745,109 @@ static void test_consumers(void)
 	t_case("%s", "");
 }
 
+/*
+ * vmc_elfcore_kind and vmc_elfcore_segment_in_file on headers shaped as
+ * each producer writes them.  Segment table: {type, offset, paddr, filesz};
+ * OFF_IN is a note right after the program headers, in the file.
+ */
+#define OFF_IN UINT64_MAX
+struct kind_seg {
+	uint32_t type;
+	uint64_t offset, paddr, filesz;
+};
+
+static void kind_case(const char *what, const struct kind_seg *seg, size_t n,
+		      enum vmc_elfcore_kind want, bool note0_in_file)
+{
+	struct vmc_elfcore_spec s = VMC_ELFCORE_SPEC_INIT;
+	struct vmc_phdr ph[8];
+	size_t hsize, used;
+	uint8_t b[4096] = { 0 };
+	vmc_source *src = NULL;
+	vmc_elfcore *c = NULL;
+	vmc_error e;
+
+	t_case("kind: %s", what);
+	s.id = (struct vmc_elf_id){ VMC_CLASS_64, VMC_BE, VMC_EM_PPC64 };
+	s.phdrs = ph;
+	s.nr_phdrs = n;
+	CHECK_ST(vmc_elfcore_size(&s, &hsize, &e), VMC_OK, &e);
+	memset(ph, 0, sizeof(ph));
+	for (size_t i = 0; i < n; i++) {
+		ph[i].type = seg[i].type;
+		ph[i].offset = seg[i].offset == OFF_IN ? hsize : seg[i].offset;
+		ph[i].paddr = seg[i].paddr == OFF_IN ? hsize : seg[i].paddr;
+		ph[i].filesz = ph[i].memsz = seg[i].filesz;
+	}
+	CHECK_ST(vmc_elfcore_write(&s, b, sizeof(b), &used, &e), VMC_OK, &e);
+	/* The file ends 0x200 bytes after the headers. */
+	CHECK_ST(vmc_source_new_buffer(&src, b, hsize + 0x200, &e), VMC_OK,
+		 &e);
+	if (src && vmc_elfcore_parse(&c, src, &e) == VMC_OK) {
+		CHECK_U64(vmc_elfcore_kind(c), want);
+		CHECK_U64(vmc_elfcore_segment_in_file(c, 0), note0_in_file);
+		CHECK_U64(vmc_elfcore_segment_in_file(c, n), false);
+	} else {
+		CHECK(false, "parse: %s", e.msg);
+	}
+	vmc_elfcore_free(c);
+	vmc_source_close(src);
+}
+
+static void test_kind(void)
+{
+	enum { N = VMC_PT_NOTE, L = VMC_PT_LOAD };
+	const uint64_t M = 0x100000;
+	/* Old memory (kexec_file, the crashed kernel): all equal, past EOF. */
+	const struct kind_seg oldmem[] = {
+		{ N, 0x7f000000, 0x7f000000, 0x200 },
+		{ L, M, M, 0x1000000 }, { L, 0x2000000, 0x2000000, M },
+	};
+	/* kexec-tools: the backup region's load has p_offset != p_paddr. */
+	const struct kind_seg kt[] = {
+		{ N, 0x7f000000, 0x7f000000, 0x200 },
+		{ L, 0x6f000000, 0, 0xa0000 }, { L, M, M, M },
+	};
+	/* fadump: CPU notes in the file, VMCOREINFO in old memory, two
+	 * boot-memory regions moved by firmware (p_offset: the copy). */
+	const struct kind_seg fadump[] = {
+		{ N, OFF_IN, OFF_IN, 0x100 },
+		{ N, 0x1090000, 0x1090000, 0x1000 },
+		{ L, 0x1010000, 0, M }, { L, 0x1110000, 0x200000, M },
+		{ L, 0x300000, 0x300000, 0xd00000 },
+		{ L, 0x1400000, 0x1400000, 0xc00000 },
+	};
+	/* s390 zfcpdump: notes in the file at their offset, p_paddr 0. */
+	const struct kind_seg zfcp[] = {
+		{ N, OFF_IN, 0, 0x100 }, { L, 0, 0, 0x400000 },
+		{ L, 0x400000, 0x400000, 0x400000 },
+	};
+	/* A vmcore cut short: offsets are file positions, past EOF late. */
+	const struct kind_seg cut[] = {
+		{ N, OFF_IN, 0, 0x100 }, { L, 0x1000, 0, M },
+		{ L, 0x101000, M, M }, { L, 0x201000, 0x4000000, M },
+	};
+	/* Half of the loads moved is no longer an elfcorehdr's shape. */
+	const struct kind_seg half[] = {
+		{ N, 0x7f000000, 0x7f000000, 0x200 }, { L, 0x1000, 0, M },
+		{ L, 0x101000, M, M }, { L, 0x2000000, 0x2000000, M },
+	};
+	/* A complete vmcore: everything inside. */
+	const struct kind_seg whole[] = {
+		{ N, OFF_IN, 0, 0x100 }, { L, OFF_IN, 0, 0x100 },
+	};
+
+	kind_case("oldmem", oldmem, 3, VMC_KIND_ELFCOREHDR, false);
+	kind_case("kexec-tools backup", kt, 3, VMC_KIND_ELFCOREHDR, false);
+	kind_case("fadump", fadump, 6, VMC_KIND_ELFCOREHDR, true);
+	kind_case("zfcpdump", zfcp, 3, VMC_KIND_ELFCOREHDR, true);
+	kind_case("truncated vmcore", cut, 4, VMC_KIND_VMCORE, true);
+	kind_case("half moved", half, 4, VMC_KIND_VMCORE, false);
+	kind_case("whole vmcore", whole, 2, VMC_KIND_VMCORE, true);
+	kind_case("no segments", whole, 0, VMC_KIND_UNKNOWN, false);
+	t_case("%s", "");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -756,6 +859,7 @@ int main(int argc, char **argv)
 	test_class32_range();
 	test_nospace();
 	test_xnum();
+	test_kind();
 	test_consumers();
 	return t_finish();
 }

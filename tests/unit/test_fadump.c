@@ -900,7 +900,8 @@ static void test_hdr_source(void)
 		 &e);
 	CHECK_ST(vmc_physmem_map(pm, 0, sizeof(mem), msrc, 0, -1, &e), VMC_OK,
 		 &e);
-	CHECK_ST(vmc_fadump_hdr_source_new(&hs, b.buf, b.size, pm, &e),
+	CHECK_ST(vmc_hdr_source_new_buffer(&hs, b.buf, b.size,
+					   VMC_NOTES_BY_PLACE, pm, &e),
 		 VMC_OK, &e);
 	if (hs) {
 		CHECK_ST(hs->ops->alloc(hs, &addr, &size, &e), VMC_OK, &e);

@@ -217,8 +217,8 @@ static vmc_status zfcpdump(struct result *res, vmc_error *e)
 	if (!st)
 		st = vmc_zfcpdump_build(&o, &om, &h, &res->zfcp_len, NULL, e);
 	if (!st)
-		st = vmc_hdr_source_new_buffer(&hsrc, h, res->zfcp_len, true,
-					       pm, e);
+		st = vmc_hdr_source_new_buffer(&hsrc, h, res->zfcp_len,
+					       VMC_NOTES_IN_BUFFER, pm, e);
 	if (!st)
 		st = vmc_dump_open(&d, hsrc, pm, &dopts, e);
 	if (!st) {
@@ -417,7 +417,8 @@ static vmc_status fadump(struct result *res, vmc_error *e)
 	if (!st)
 		st = vmc_fadump_build(&o, out, size, NULL, e);
 	if (!st)
-		st = vmc_fadump_hdr_source_new(&hs, out, size, NULL, e);
+		st = vmc_hdr_source_new_buffer(&hs, out, size,
+					       VMC_NOTES_BY_PLACE, NULL, e);
 	if (!st) {
 		res->fadump_size = size;
 		res->fadump_cpus = vmc_fadump_cpu_state_count(cs);

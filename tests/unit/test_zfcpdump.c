@@ -638,7 +638,7 @@ static void test_assembled(void)
 	o.ranges = r;
 	o.nr_ranges = 1;
 	CHECK_ST(vmc_zfcpdump_build(&o, &om, &h, &len, NULL, &e), VMC_OK, &e);
-	CHECK_ST(vmc_hdr_source_new_buffer(&hsrc, h, len, true, pm, &e),
+	CHECK_ST(vmc_hdr_source_new_buffer(&hsrc, h, len, VMC_NOTES_IN_BUFFER, pm, &e),
 		 VMC_OK, &e);
 	dopts.machine = VMC_EM_S390;
 	CHECK_ST(vmc_dump_open(&d, hsrc, pm, &dopts, &e), VMC_OK, &e);
