@@ -2,8 +2,9 @@
 # Install the Debian packages vmcorekit needs (idempotent: nothing is
 # installed, and apt is not touched, when everything is present).
 #   scripts/install-deps.sh            build + test dependencies
-#   scripts/install-deps.sh --kernel   also the real-kernel bench's (QEMU...)
-#   scripts/install-deps.sh --bench    also make bench's (drgn, libkdumpfile...)
+#   scripts/install-deps.sh --kernel   also the real-kernel bench's (QEMU...,
+#                                      and crash(8) for the 6.1 capture)
+#   scripts/install-deps.sh --bench    also make bench's (libkdumpfile...)
 set -euo pipefail
 
 pkgs=(build-essential meson ninja-build pkg-config python3 binutils elfutils
@@ -12,11 +13,14 @@ pkgs=(build-essential meson ninja-build pkg-config python3 binutils elfutils
 pkgs+=(clang-14 libclang-rt-14-dev)
 # SHA-256 of the kexec purgatory digest (src/core/kexec_digest.c).
 pkgs+=(nettle-dev)
+# The e2e consumers: drgn reads every assembled vmcore (Debian's
+# /usr/bin/python3 only; tests/e2e/run-assemble.sh).
+pkgs+=(python3-drgn)
 if [ "${1:-}" = "--bench" ]; then
-	pkgs+=(python3-drgn python3-libkdumpfile hyperfine time bc)
+	pkgs+=(python3-libkdumpfile hyperfine time bc)
 fi
 if [ "${1:-}" = "--kernel" ]; then
-	pkgs+=(qemu-system-x86 qemu-utils kexec-tools busybox-static cpio zstd)
+	pkgs+=(qemu-system-x86 qemu-utils kexec-tools busybox-static cpio zstd crash)
 fi
 
 missing=()
