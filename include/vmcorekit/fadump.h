@@ -40,7 +40,8 @@ extern "C" {
 /* sizeof(struct pt_regs) of every ppc64 kernel since the __pad[4] union
  * (arch/powerpc/include/asm/ptrace.h); 48 unsigned longs. */
 #define VMC_FADUMP_PT_REGS_SIZE 384u
-/* sizeof(struct cpumask) with NR_CPUS = 2048 (ppc64_defconfig). */
+/* sizeof(struct cpumask) with NR_CPUS = 2048 (ppc64_defconfig; Debian's
+ * 6.12 powerpc64le config too). */
 #define VMC_FADUMP_CPUMASK_SIZE 256u
 #define VMC_FADUMP_CPUMASK_MAX	1024u	/* NR_CPUS <= 8192 */
 #define VMC_FADUMP_PT_REGS_MAX	4096u
