@@ -344,19 +344,42 @@ def drive(a):
         rec["guest_cpu_events"] = m.group(1).split()
         keep_header("cpu")
         # DIMM: RAM in a shared file so the host sees its bytes.
-        dimm = os.path.join(W, "dimm0.bin")
-        r1 = q.cmd("object-add", **{"qom-type": "memory-backend-file", "id": "dimm0mem",
-                                     "size": a.dimm_mib << 20, "mem-path": dimm, "share": True})
-        r2 = q.cmd("device_add", driver="pc-dimm", id="dimm0", memdev="dimm0mem")
-        if "error" in r1 or "error" in r2:
-            raise SystemExit("DIMM hot-add refused: %s %s" % (r1, r2))
-        md = q.cmd("query-memory-devices").get("return", [])
-        rec["memory_devices"] = md
-        d = [x["data"] for x in md if x.get("data", {}).get("id") == "dimm0"]
-        if not d:
-            raise SystemExit("dimm0 not in query-memory-devices: %s" % md)
-        rec["dimm"] = {"file": "dimm0.bin", "paddr": d[0]["addr"], "size": d[0]["size"],
-                       "slot": d[0].get("slot")}
+        def plug_dimm(n, mib):
+            dimm = os.path.join(W, "dimm%d.bin" % n)
+            r1 = q.cmd("object-add", **{"qom-type": "memory-backend-file", "id": "dimm%dmem" % n,
+                                         "size": mib << 20, "mem-path": dimm, "share": True})
+            r2 = q.cmd("device_add", driver="pc-dimm", id="dimm%d" % n, memdev="dimm%dmem" % n)
+            if "error" in r1 or "error" in r2:
+                raise SystemExit("DIMM hot-add refused: %s %s" % (r1, r2))
+            md = q.cmd("query-memory-devices").get("return", [])
+            rec["memory_devices"] = md
+            d = [x["data"] for x in md if x.get("data", {}).get("id") == "dimm%d" % n]
+            if not d:
+                raise SystemExit("dimm%d not in query-memory-devices: %s" % (n, md))
+            rec["dimm"] = {"file": "dimm%d.bin" % n, "paddr": d[0]["addr"], "size": d[0]["size"],
+                           "slot": d[0].get("slot")}
+        plug_dimm(0, a.dimm_mib)
+        if a.remove:
+            # The guest offlined the DIMM's blocks (MEM_OFFLINE: the kernel
+            # regenerated the header); keep it, unplug the DIMM, keep the
+            # header again; with --remove 2 plug a second DIMM of half the
+            # size (its MEM_ONLINE regenerates the header once more).
+            m = wait_marker(os.path.join(W, "console.log"),
+                            r"BENCH: stage=hotplug-offline-done events=([^\r\n]*)",
+                            deadline, a.qemu_pid)
+            rec["guest_events_offline"] = m.group(1).split()
+            keep_header("offline")
+            r = q.cmd("device_del", id="dimm0")
+            if "error" in r:
+                raise SystemExit("device_del dimm0: %s" % r)
+            rec["device_del"] = r
+            wait_marker(os.path.join(W, "console.log"), r"BENCH: stage=hotplug-removed",
+                        deadline, a.qemu_pid)
+            keep_header("removed")
+            rec["removed_dimm"] = dict(rec["dimm"])
+            rec["memory_devices_after_remove"] = q.cmd("query-memory-devices").get("return", [])
+            if a.remove == 2:
+                plug_dimm(1, a.dimm_mib // 2)
         m = wait_marker(os.path.join(W, "console.log"), r"BENCH: stage=hotplug-done events=([^\r\n]*)",
                         deadline, a.qemu_pid)
         rec["guest_events"] = m.group(1).split()
@@ -443,6 +466,34 @@ def hotplug_pre_header(hp, addr, seg, seg_src, OUT):
         "elfcorehdr_tail_zero": tail_zero,
         "read": "from physmem.bin by bench.py drive at the guest's hotplug-cpu-done marker, "
                 "before the DIMM"}
+    if "removed_elfcorehdr" in host:
+        # hotplug-remove: the header after the DIMM's blocks went offline
+        # and after device_del took it away.
+        os.makedirs(os.path.join(OUT, "remove"))
+        rd_ = lambda n: open(os.path.join(hp["work"], "first", "hotplug", n)).read()
+        rm = {"events_before_remove": rd_("events-before-remove").split(),
+              "events_at_offline": host["guest_events_offline"],
+              "removed_dimm": host["removed_dimm"],
+              "readded": "removed_dimm" in host and host["removed_dimm"] != host["dimm"],
+              "iomem_offline": "remove/iomem-offline", "iomem_removed": "remove/iomem-removed",
+              "device_del": host["device_del"],
+              "memory_devices_after": host["memory_devices_after_remove"]}
+        for stage in ("offline", "removed"):
+            h = host[stage + "_elfcorehdr"]
+            with open(os.path.join(hp["work"], h["file"]), "rb") as f:
+                data = f.read()[:seg] if seg else f.read()
+            body, phnum, used, tail_zero = trim_header(data, seg or h["segment_size"])
+            with open(os.path.join(OUT, "remove", stage + "-elfcorehdr.bin"), "wb") as f:
+                f.write(body)
+            cc.parse_core(body, "elfcorehdr after " + stage)
+            rm[stage] = {"elfcorehdr": "remove/%s-elfcorehdr.bin" % stage,
+                         "elfcorehdr_len": len(body), "elfcorehdr_phnum": phnum}
+        first = os.path.join(hp["work"], "first", "hotplug")
+        for n in ("iomem-offline", "iomem-removed"):
+            shutil.copy(os.path.join(first, n), os.path.join(OUT, "remove", n))
+        rm["read"] = ("from physmem.bin by bench.py drive at the guest's hotplug-offline-done "
+                      "and hotplug-removed markers")
+        hp["meta"]["remove"] = rm
     pre = host["pre_elfcorehdr"]
     if pre["addr"] != addr:
         raise SystemExit("pre-event elfcorehdr found at %#x, kdump cmdline says %#x" % (pre["addr"], addr))
@@ -514,7 +565,7 @@ def post(a):
     layout = qemu_pc_layout(ram)
     iomem = rd(first, "sysroot/proc/iomem")
     sysram = iomem_ranges(iomem)
-    hp = hotplug_post(a, W, first, OUT) if a.opts == "hotplug-event" else None
+    hp = hotplug_post(a, W, first, OUT) if a.opts.startswith("hotplug-") else None
     extra = hp["extra_files"] if hp else []
     for s, e in sysram:
         if any(x["paddr"] <= s and e + 1 <= x["paddr"] + x["size"] for x in extra):
@@ -672,6 +723,7 @@ def main():
     p.add_argument("--timeout", type=float, required=True)
     p.add_argument("--cpu-hotadd", type=int, default=0)
     p.add_argument("--qemu-pid", type=int, default=0)
+    p.add_argument("--remove", type=int, default=0)
     a = ap.parse_args()
     {"post": post, "drive": drive}[a.cmd](a)
 

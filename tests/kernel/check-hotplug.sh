@@ -130,6 +130,22 @@ for c in "$ROOT"/tests/kernel/captures/*/ "$ROOT"/tests/kernel/manual-captures/*
 		evargs+=(--event "$e")
 		[[ $e == *-cpu:* ]] && cpuargs+=(--event "$e")
 	done
+	# 612-hotplug-remove / -readd: the DIMM offlined and unplugged (and,
+	# -readd, a second one plugged) before the crash. Without a second DIMM
+	# the header at the crash is the one before the removal: (c) compares
+	# with those events, and (b) reads zeros where the DIMM was.
+	removed= readd= rmargs=()
+	if [[ -n $(jget "$M" hotplug_event remove) ]]; then
+		readd=$(jget "$M" hotplug_event remove readded)
+		mapfile -t rmev < <(jget "$M" hotplug_event remove events_before_remove |
+			$PY -c 'import json,sys; print("\n".join(json.load(sys.stdin)))')
+		for e in "${rmev[@]}"; do rmargs+=(--event "$e"); done
+		if [[ $readd != True ]]; then
+			removed=$(printf '%#x+%#x' "$dstart" "$dsize")
+		fi
+	fi
+	allargs=("${evargs[@]}")
+	[[ -n $removed ]] && evargs=("${rmargs[@]}")
 
 	# ---- (a) the kernel's updated header ----
 	if readelf -lW "$c/elfcorehdr.bin" >"$TMP/readelf.txt" 2>&1; then
@@ -211,7 +227,26 @@ EOF
 )
 		addr=$(hdr_addr "$c/kdump-cmdline")
 		want=$(cut -c1-64 "$c/vmcore.sha256")
-		if "$BIN" assemble --elfcorehdr-addr "$addr" "${base[@]}" "${extra[@]}" -o "$TMP/vmcore" \
+		if [[ -n $removed ]]; then
+			# The DIMM was unplugged before the crash, but the header kept
+			# it: the kdump kernel read zeros there (QEMU's unassigned
+			# memory), not the DIMM's last contents.
+			if "$BIN" assemble --elfcorehdr-addr "$addr" "${base[@]}" --zero "$removed" \
+				-o "$TMP/vmcore" >"$TMP/asm.txt" 2>&1 &&
+				[[ $(sha256sum <"$TMP/vmcore" | cut -c1-64) == "$want" ]]; then
+				ok "$s (b) assemble with zeros for the removed DIMM" "sha256 of the real vmcore ($(stat -c %s "$TMP/vmcore") bytes)"
+			else
+				bad "$s (b) assemble with zeros for the removed DIMM" "$(head -1 "$TMP/asm.txt")"
+			fi
+			rm -f "$TMP/vmcore"
+			"$BIN" assemble --elfcorehdr-addr "$addr" "${base[@]}" "${extra[@]}" -o "$TMP/vmcore" \
+				>"$TMP/asm.txt" 2>&1
+			if [[ $(sha256sum <"$TMP/vmcore" | cut -c1-64) != "$want" ]]; then
+				ok "$s (b) control: with the DIMM's last contents" "not the real vmcore"
+			else
+				bad "$s (b) control: with the DIMM's last contents" "still the real vmcore's sha256"
+			fi
+		elif "$BIN" assemble --elfcorehdr-addr "$addr" "${base[@]}" "${extra[@]}" -o "$TMP/vmcore" \
 			>"$TMP/asm.txt" 2>&1 &&
 			[[ $(sha256sum <"$TMP/vmcore" | cut -c1-64) == "$want" ]]; then
 			ok "$s (b) assemble with the DIMM's memory" "sha256 of the real vmcore ($(stat -c %s "$TMP/vmcore") bytes)"
@@ -277,6 +312,51 @@ EOF
 			else
 				bad "$s (d) hotplug digest --loader kexec-tools" "want $wantd, got $got $(head -1 "$TMP/err")"
 			fi
+		fi
+	fi
+
+	# ---- (e) remove: MEM_OFFLINE regenerates with the DIMM still a
+	# resource; device_del (remove_memory) regenerates nothing ----
+	if [[ ${#rmargs[@]} -gt 0 ]]; then
+		r=$c/remove
+		rs=$(jget "$M" hotplug_event remove removed_dimm paddr)
+		rz=$(jget "$M" hotplug_event remove removed_dimm size)
+		drange=$(printf '%x-%x : System RAM' "$rs" $((rs + rz - 1)))
+		rload=$(printf 'LOAD %#x %#x %#x' "$rs" "$rz" "$rz")
+		if grep -q "^$drange" "$r/iomem-offline" && ! grep -q "^$drange" "$r/iomem-removed"; then
+			ok "$s (e) iomem" "the removed DIMM is System RAM while offline, gone after device_del"
+		else
+			bad "$s (e) iomem" "want '$drange' in iomem-offline only"
+		fi
+		for stage in offline removed; do
+			phdrs "$r/$stage-elfcorehdr.bin" >"$TMP/st.ph"
+			if grep -qx "$rload" "$TMP/st.ph"; then
+				ok "$s (e) header once $stage" "still has the DIMM's PT_LOAD"
+			else
+				bad "$s (e) header once $stage" "no '$rload'"
+			fi
+		done
+		if [[ $HAVE_HOTPLUG == 1 ]]; then
+			esz=$(cat "$pre/sysroot/sys/kernel/crash_elfcorehdr_size")
+			rm -f "$TMP/rm.bin"
+			"$BIN" hotplug apply --sysroot "$pre/sysroot" "${rmargs[@]}" \
+				--capacity $((64 + esz)) -o "$TMP/rm.bin" >"$TMP/apply.txt" 2>&1 ||
+				bad "$s (e) hotplug apply" "$(head -1 "$TMP/apply.txt")"
+			for stage in offline removed; do
+				[[ -f $TMP/rm.bin ]] && same_as "$s (e) header once $stage = hotplug apply ${rmargs[*]}" \
+					"$TMP/rm.bin" "$r/$stage-elfcorehdr.bin"
+			done
+			if [[ -n $removed ]]; then
+				# No later event here: what the next regeneration writes
+				# is the pre-event header again (-readd checks it in (c)).
+				rm -f "$TMP/rm.bin"
+				"$BIN" hotplug apply --sysroot "$pre/sysroot" "${allargs[@]}" \
+					--capacity $((64 + esz)) -o "$TMP/rm.bin" >"$TMP/apply.txt" 2>&1 ||
+					bad "$s (e) hotplug apply with the removal" "$(head -1 "$TMP/apply.txt")"
+				[[ -f $TMP/rm.bin ]] && same_as "$s (e) hotplug apply with the removal = pre-event header" \
+					"$TMP/rm.bin" "$pre/elfcorehdr.bin"
+			fi
+			rm -f "$TMP/rm.bin"
 		fi
 	fi
 

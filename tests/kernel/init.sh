@@ -19,6 +19,9 @@
 #                            DIMM (and try a CPU) through QMP; online the
 #                            DIMM's blocks, offline+online CPU 1, record the
 #                            events, then capture the post-event sysroot.
+#   bench.hotplug_remove=1|2 after those events, offline the DIMM's blocks and
+#                            wait for the host to device_del it; 2: then wait
+#                            for a second DIMM of half the size (below).
 # Every step prints a "BENCH: stage=..." marker on the serial console.
 
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -95,7 +98,6 @@ hotplug_events() {
 	M=/sys/devices/system/memory
 	mkdir -p $H
 	bs=$((0x$(cat $M/block_size_bytes)))
-	want=$(($1 * 1048576 / bs))
 	ls -d $M/memory[0-9]* | sort > $H/blocks-before
 	cat /sys/devices/system/cpu/present > $H/cpu-present-before
 	cat /sys/devices/system/cpu/possible > $H/cpu-possible
@@ -122,6 +124,29 @@ hotplug_events() {
 	echo 1 > /sys/devices/system/cpu/cpu1/online || fail "online cpu1"
 	echo add-cpu:1 >> $H/events
 	mark "hotplug-cpu-done events=$(tr '\n' ' ' < $H/events)"
+	await_dimm $1
+	# CPU hot-add (if the host tried a device_add before the DIMM: ACPI
+	# hotplug work is ordered, so its outcome is visible now)
+	cat /sys/devices/system/cpu/present > $H/cpu-present-after
+	dmesg | grep -iE 'processor|cpu.*(hotplug|topo|apic)|acpi.*cpu|smpboot' > $H/dmesg-cpu.txt
+	for c in /sys/devices/system/cpu/cpu[0-9]*; do
+		n=${c##*/cpu}
+		if [ -f $c/online ] && [ "$(cat $c/online)" = 0 ]; then
+			echo 1 > $c/online && echo "add-cpu:$n" >> $H/events
+		fi
+	done
+	cat /proc/iomem > $H/iomem-after
+	case "$(getarg bench.hotplug_remove || true)" in
+	1|2) hotplug_remove "$new" $lo $hi ;;
+	esac
+	mark "hotplug-done events=$(tr '\n' ' ' < $H/events)"
+}
+
+# await_dimm MIB: wait for the memory blocks of an MIB MiB DIMM the host
+# plugs (new since $H/blocks-before) to be online, and append its
+# add-memory event; sets $new (the blocks), $lo and $hi ([lo, hi)).
+await_dimm() {
+	want=$(($1 * 1048576 / bs))
 	i=0
 	while :; do
 		ls -d $M/memory[0-9]* | sort > $H/blocks-after
@@ -152,18 +177,40 @@ hotplug_events() {
 	done
 	[ $((hi - lo)) = $(($1 * 1048576)) ] || fail "DIMM blocks span $lo-$hi, not $1 MiB"
 	printf 'add-memory:0x%x-0x%x\n' $lo $hi >> $H/events
-	# CPU hot-add (if the host tried a device_add before the DIMM: ACPI
-	# hotplug work is ordered, so its outcome is visible now)
-	cat /sys/devices/system/cpu/present > $H/cpu-present-after
-	dmesg | grep -iE 'processor|cpu.*(hotplug|topo|apic)|acpi.*cpu|smpboot' > $H/dmesg-cpu.txt
-	for c in /sys/devices/system/cpu/cpu[0-9]*; do
-		n=${c##*/cpu}
-		if [ -f $c/online ] && [ "$(cat $c/online)" = 0 ]; then
-			echo 1 > $c/online && echo "add-cpu:$n" >> $H/events
-		fi
+}
+
+# hotplug_remove BLOCKS LO HI: offline the DIMM's memory blocks -- each
+# offline is a MEM_OFFLINE, and the kernel regenerates the header while the
+# DIMM's "System RAM" resource still exists -- and say "hotplug-offline-done";
+# the host keeps the header and device_dels the DIMM (QMP); ACPI eject runs
+# remove_memory, which releases the resource and sends no crash event. Once
+# the blocks are gone say "hotplug-removed": the host keeps the header
+# again, and with bench.hotplug_remove=2 plugs a second DIMM of half the
+# size, whose MEM_ONLINE regenerates the header without the first.
+hotplug_remove() {
+	cp $H/events $H/events-before-remove
+	for b in $1; do
+		echo offline > $b/state || fail "offline ${b##*/} (state $(cat $b/state))"
 	done
+	printf 'remove-memory:0x%x-0x%x\n' $2 $3 >> $H/events
+	cat /proc/iomem > $H/iomem-offline
+	mark "hotplug-offline-done events=$(tr '\n' ' ' < $H/events)"
+	i=0
+	while :; do
+		left=0
+		for b in $1; do [ -e $b ] && left=$((left+1)); done
+		[ $left = 0 ] && break
+		i=$((i+1))
+		[ $i -le 600 ] || fail "DIMM: $left memory blocks still there 120 s after device_del"
+		sleep 0.2
+	done
+	cat /proc/iomem > $H/iomem-removed
+	ls -d $M/memory[0-9]* | sort > $H/blocks-before
+	mark "hotplug-removed"
+	if [ "$(getarg bench.hotplug_remove)" = 2 ]; then
+		await_dimm $(($(getarg bench.hotplug_mib) / 2))
+	fi
 	cat /proc/iomem > $H/iomem-after
-	mark "hotplug-done events=$(tr '\n' ' ' < $H/events)"
 }
 
 if [ $ROLE = first ]; then

@@ -41,7 +41,10 @@ declare -A KPKG_FALLBACK=(
 # name kernel method cpus ram-MiB options
 # options: - | hotplug (slots for DIMMs and CPUs, nothing plugged) |
 #          hotplug-event (same, plus a DIMM_MIB DIMM hot-added through QMP,
-#          CPU 1 offlined and onlined, before the crash; see README.md)
+#          CPU 1 offlined and onlined, before the crash; see README.md) |
+#          hotplug-remove (hotplug-event, then the DIMM offlined and
+#          removed again through QMP device_del before the crash) |
+#          hotplug-readd (hotplug-remove, then a DIMM of half the size plugged)
 SCENARIOS=(
 	"612-file-1cpu 612 file 1 1024 -"
 	"612-load-1cpu 612 load 1 1024 -"
@@ -56,6 +59,8 @@ SCENARIOS=(
 # (BENCH_KEXEC=/path/to/kexec; Debian 12 has 2.0.25). See README.md.
 MANUAL_SCENARIOS=(
 	"612-load-hotplug-event 612 load 2 1024 hotplug-event"
+	"612-hotplug-remove 612 file 2 1024 hotplug-remove"
+	"612-hotplug-readd 612 file 2 1024 hotplug-readd"
 )
 DIMM_MIB=256   # 2 memory blocks of 128 MiB: two MEM_ONLINE regenerations
 
@@ -215,13 +220,23 @@ run_scenario() { # name kernel method cpus ram opts
 	truncate -s 64M "$W/capture.img" "$W/kdump.img"
 	local append="console=ttyS0 crashkernel=256M panic=-1 bench.method=$method"
 	local mem="-m ${ram}M" smp="-smp $cpus" plugged=0
-	if [ "$opts" = hotplug ] || [ "$opts" = hotplug-event ]; then
+	local event=0
+	local remove=0
+	case $opts in
+	hotplug-event) event=1 ;;
+	hotplug-remove) event=1 remove=1 ;;
+	hotplug-readd) event=1 remove=2 ;;
+	esac
+	if [ "$opts" = hotplug ] || [ $event = 1 ]; then
 		mem="-m ${ram}M,slots=4,maxmem=4G"
 		smp="-smp $cpus,maxcpus=4"
 		append+=" bench.kdump_extra=acpi_no_memhotplug"
 	fi
-	if [ "$opts" = hotplug-event ]; then
+	if [ $event = 1 ]; then
 		append+=" bench.hotplug_mib=$DIMM_MIB"
+		# Removable: the DIMM's blocks go to ZONE_MOVABLE, so offline works.
+		[ $remove != 0 ] &&
+			append+=" bench.hotplug_remove=$remove memhp_default_state=online_movable"
 		plugged=$DIMM_MIB
 		if [ "$method" = load ]; then
 			"$KEXEC_BIN" --help 2>&1 | grep -q -- --hotplug ||
@@ -242,19 +257,20 @@ run_scenario() { # name kernel method cpus ram opts
 		-drive "file=$W/capture.img,format=raw,if=virtio"
 		-drive "file=$W/vmcore.img,format=raw,if=virtio"
 		-drive "file=$W/kdump.img,format=raw,if=virtio")
-	[ "$opts" = hotplug-event ] && qemu+=(-qmp "unix:$W/qmp.sock,server=on,wait=off")
+	[ $event = 1 ] && qemu+=(-qmp "unix:$W/qmp.sock,server=on,wait=off")
 	# shellcheck disable=SC2206
 	[ -n "${BENCH_QEMU_EXTRA:-}" ] && qemu+=($BENCH_QEMU_EXTRA)
 	printf '%q ' "${qemu[@]}" > "$W/qemu-cmd.txt"
 	log "$name: booting $KREL ($ACCEL, $cpus CPU, ${ram} MiB, kexec $method)"
 	t0=$(date +%s.%N)
-	if [ "$opts" = hotplug-event ]; then
+	if [ $event = 1 ]; then
 		# QEMU in the background, bench.py drives the hotplug through QMP
 		local qpid drc=0
 		timeout -k 10 "$tmo" "${qemu[@]}" > "$W/qemu.log" 2>&1 &
 		qpid=$!
 		"$PY" "$HERE/bench.py" drive --work "$W" --dimm-mib "$DIMM_MIB" --timeout "$tmo" \
-			--cpu-hotadd "${BENCH_CPU_HOTADD:-0}" --qemu-pid "$qpid" || drc=$?
+			--cpu-hotadd "${BENCH_CPU_HOTADD:-0}" --qemu-pid "$qpid" \
+			--remove "$remove" || drc=$?
 		wait "$qpid" || rc=$?
 		if [ $drc != 0 ]; then
 			log "$name: hotplug driver failed ($drc); see $W/hotplug-host.json, $W/console.log"
