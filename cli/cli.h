@@ -30,6 +30,13 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int status_exit_code(vmc_status st);
 
+/* open(@path, O_RDONLY | O_CLOEXEC), retried on EINTR; errors name the
+ * path (VMC_ERR_NOTFOUND for ENOENT, else VMC_ERR_IO). */
+vmc_status open_ro(const char *path, int *fd, vmc_error *e);
+/* Read @fd to its end into a new buffer (free()) of *len bytes plus a NUL
+ * not counted; more than @max bytes is VMC_ERR_RANGE naming @what. */
+vmc_status read_to_end(int fd, size_t max, const char *what, char **buf,
+		       size_t *len, vmc_error *e);
 /* Read a whole (small) file; NULL with *e set on failure. */
 char *slurp(const char *path, size_t max, size_t *len, vmc_error *e);
 

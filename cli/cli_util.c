@@ -43,64 +43,90 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-char *slurp(const char *path, size_t max, size_t *len, vmc_error *e)
+vmc_status open_ro(const char *path, int *fd, vmc_error *e)
 {
-	size_t cap = 65536, n = 0;
-	char *buf;
-	int fd;
-
 	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0) {
-		vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
-						       : VMC_ERR_IO, errno,
-				    "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(cap + 1);
-	while (buf) {
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (*fd < 0 && errno == EINTR);
+	if (*fd < 0)
+		return vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
+							      : VMC_ERR_IO,
+					   errno, "%s: %s", path,
+					   strerror(errno));
+	return VMC_OK;
+}
+
+vmc_status read_to_end(int fd, size_t max, const char *what, char **buf,
+		       size_t *len, vmc_error *e)
+{
+	size_t cap = 0, n = 0;
+	char *b = NULL;
+
+	for (;;) {
 		ssize_t r;
 
 		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 65536;
 			char *nb;
 
-			if (cap >= max) {
-				vmc_error_set(e, VMC_ERR_RANGE,
-					      "%s: larger than %zu bytes", path,
-					      max);
-				free(buf);
-				buf = NULL;
-				break;
+			if (ncap > max)
+				ncap = max;
+			if (ncap <= cap) {	/* full at max: one more byte? */
+				char c;
+
+				do
+					r = read(fd, &c, 1);
+				while (r < 0 && errno == EINTR);
+				if (r == 0)
+					break;
+				free(b);
+				if (r < 0)
+					return vmc_error_set_errno(
+						e, VMC_ERR_IO, errno, "%s: %s",
+						what, strerror(errno));
+				return vmc_error_set(e, VMC_ERR_RANGE,
+						     "%s: larger than %zu "
+						     "bytes", what, max);
 			}
-			cap = cap * 2 > max ? max : cap * 2;
-			nb = realloc(buf, cap + 1);
+			nb = realloc(b, ncap + 1);
 			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
+				free(b);
+				return vmc_error_set(e, VMC_ERR_NOMEM,
+						     "out of memory");
 			}
-			buf = nb;
+			b = nb;
+			cap = ncap;
 		}
-		r = read(fd, buf + n, cap - n);
+		r = read(fd, b + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			vmc_error_set_errno(e, VMC_ERR_IO, errno, "%s: %s", path,
-					    strerror(errno));
-			free(buf);
-			buf = NULL;
-			break;
+			free(b);
+			return vmc_error_set_errno(e, VMC_ERR_IO, errno,
+						   "%s: %s", what,
+						   strerror(errno));
 		}
-		if (r == 0) {
-			buf[n] = '\0';
-			*len = n;
+		if (r == 0)
 			break;
-		}
 		n += (size_t)r;
 	}
-	if (!buf && e->status == VMC_OK)
-		vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	if (!b && !(b = malloc(1)))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return VMC_OK;
+}
+
+char *slurp(const char *path, size_t max, size_t *len, vmc_error *e)
+{
+	char *buf = NULL;
+	int fd;
+
+	if (open_ro(path, &fd, e))
+		return NULL;
+	if (read_to_end(fd, max, path, &buf, len, e))
+		buf = NULL;
 	close(fd);
 	return buf;
 }

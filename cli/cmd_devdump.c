@@ -119,6 +119,15 @@ static const char *fmt_name(const struct vmc_devdump_list_info *in)
 	return in->format == VMC_DEVDUMP_FMT_KDUMP ? "kdump-compressed" : "elf";
 }
 
+/* The fields list and extract both report for a dump. */
+static void json_entry(struct json *j, const struct vmc_devdump_entry *x)
+{
+	json_u64(j, "index", x->index);
+	json_str(j, "name", x->name);
+	json_u64(j, "size", x->data_len);
+	json_hex(j, "offset", x->data_off);
+}
+
 static void list_json(const char *path, const vmc_devdump_list *l)
 {
 	struct vmc_devdump_list_info in;
@@ -146,10 +155,7 @@ static void list_json(const char *path, const vmc_devdump_list *l)
 		const struct vmc_devdump_entry *x = vmc_devdump_list_get(l, i);
 
 		json_obj_begin(&j, NULL);
-		json_u64(&j, "index", x->index);
-		json_str(&j, "name", x->name);
-		json_u64(&j, "size", x->data_len);
-		json_hex(&j, "offset", x->data_off);
+		json_entry(&j, x);
 		json_hex(&j, "note_offset", x->note_off);
 		json_obj_end(&j);
 	}
@@ -313,10 +319,7 @@ static int do_extract(struct args *a)
 		json_init(&j, strcmp(a->out, "-") ? stdout : stderr);
 		json_obj_begin(&j, NULL);
 		json_str(&j, "output", a->out);
-		json_u64(&j, "index", x->index);
-		json_str(&j, "name", x->name);
-		json_u64(&j, "size", x->data_len);
-		json_hex(&j, "offset", x->data_off);
+		json_entry(&j, x);
 		json_obj_end(&j);
 		json_done(&j);
 	} else if (strcmp(a->out, "-")) {

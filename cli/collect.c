@@ -50,7 +50,7 @@ int collect_parse(const char *arg, struct collect_spec *out, vmc_error *e)
 
 /* Bytes gathered ahead of the add (a command's output, a pipe). */
 struct gathered {
-	uint8_t *buf;
+	char *buf;
 	size_t len;
 	int fd;			/* a regular file read in the callback, or -1 */
 	const char *path;
@@ -88,46 +88,6 @@ static vmc_status from_gathered(const struct vmc_devdump_desc *dd, void *buf,
 	return VMC_OK;
 }
 
-/* Read @fd to its end into g->buf, at most @max bytes. */
-static vmc_status read_all(int fd, uint64_t max, struct gathered *g,
-			   const char *what, vmc_error *e)
-{
-	size_t cap = 0;
-
-	for (;;) {
-		ssize_t n;
-
-		if (g->len == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			void *p;
-
-			if (ncap > max + 1)
-				ncap = (size_t)max + 1;
-			if (ncap <= cap)
-				return vmc_error_set(e, VMC_ERR_RANGE,
-						     "%s: more than "
-						     "--device-dump-max %llu "
-						     "bytes", what,
-						     (unsigned long long)max);
-			p = realloc(g->buf, ncap);
-			if (!p)
-				return vmc_error_set(e, VMC_ERR_NOMEM,
-						     "out of memory");
-			g->buf = p;
-			cap = ncap;
-		}
-		n = read(fd, g->buf + g->len, cap - g->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return vmc_error_set_errno(e, VMC_ERR_IO, errno, "%s: %s",
-						   what, strerror(errno));
-		if (n == 0)
-			return VMC_OK;
-		g->len += (size_t)n;
-	}
-}
-
 /* sh -c CMD, its stdout gathered; the exit status becomes g->result. */
 static vmc_status run_command(const char *cmd, uint64_t max,
 			      struct gathered *g, vmc_error *e)
@@ -156,7 +116,7 @@ static vmc_status run_command(const char *cmd, uint64_t max,
 		_exit(127);
 	}
 	close(p[1]);
-	st = read_all(p[0], max, g, cmd, e);
+	st = read_to_end(p[0], (size_t)max, cmd, &g->buf, &g->len, e);
 	close(p[0]);
 	if (st)
 		kill(pid, SIGKILL);	/* our own child, over its limit */
@@ -183,14 +143,9 @@ static vmc_status open_file(const char *path, uint64_t max,
 	vmc_status st;
 	int fd;
 
-	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
-							      : VMC_ERR_IO,
-					   errno, "%s: %s", path,
-					   strerror(errno));
+	st = open_ro(path, &fd, e);
+	if (st)
+		return st;
 	if (fstat(fd, &sb) < 0) {
 		st = vmc_error_set_errno(e, VMC_ERR_IO, errno, "%s: %s", path,
 					 strerror(errno));
@@ -198,7 +153,7 @@ static vmc_status open_file(const char *path, uint64_t max,
 		return st;
 	}
 	if (!S_ISREG(sb.st_mode)) {	/* a pipe, a device: gather it */
-		st = read_all(fd, max, g, path, e);
+		st = read_to_end(fd, (size_t)max, path, &g->buf, &g->len, e);
 		close(fd);
 		return st;
 	}

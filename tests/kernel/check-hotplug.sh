@@ -315,6 +315,18 @@ EOF
 		fi
 	fi
 
+	# The segment hotplug apply fills, for (e) and (c).
+	loader=()
+	if [[ $method == kexec_file_load ]]; then
+		esz=$(cat "$pre/sysroot/sys/kernel/crash_elfcorehdr_size")
+		# arch/x86/kernel/crash.c crash_load_segments: segment memsz =
+		# sizeof(Elf64_Ehdr) + arch_crash_get_elfcorehdr_size() (the sysfs value)
+		capacity=$((64 + esz))
+	else
+		loader=(--loader kexec-tools)
+		capacity=$(jget "$M" elfcorehdr_segment_size)
+	fi
+
 	# ---- (e) remove: MEM_OFFLINE regenerates with the DIMM still a
 	# resource; device_del (remove_memory) regenerates nothing ----
 	if [[ ${#rmargs[@]} -gt 0 ]]; then
@@ -337,10 +349,9 @@ EOF
 			fi
 		done
 		if [[ $HAVE_HOTPLUG == 1 ]]; then
-			esz=$(cat "$pre/sysroot/sys/kernel/crash_elfcorehdr_size")
 			rm -f "$TMP/rm.bin"
-			"$BIN" hotplug apply --sysroot "$pre/sysroot" "${rmargs[@]}" \
-				--capacity $((64 + esz)) -o "$TMP/rm.bin" >"$TMP/apply.txt" 2>&1 ||
+			"$BIN" hotplug apply --sysroot "$pre/sysroot" "${loader[@]}" "${rmargs[@]}" \
+				--capacity "$capacity" -o "$TMP/rm.bin" >"$TMP/apply.txt" 2>&1 ||
 				bad "$s (e) hotplug apply" "$(head -1 "$TMP/apply.txt")"
 			for stage in offline removed; do
 				[[ -f $TMP/rm.bin ]] && same_as "$s (e) header once $stage = hotplug apply ${rmargs[*]}" \
@@ -350,8 +361,8 @@ EOF
 				# No later event here: what the next regeneration writes
 				# is the pre-event header again (-readd checks it in (c)).
 				rm -f "$TMP/rm.bin"
-				"$BIN" hotplug apply --sysroot "$pre/sysroot" "${allargs[@]}" \
-					--capacity $((64 + esz)) -o "$TMP/rm.bin" >"$TMP/apply.txt" 2>&1 ||
+				"$BIN" hotplug apply --sysroot "$pre/sysroot" "${loader[@]}" "${allargs[@]}" \
+					--capacity "$capacity" -o "$TMP/rm.bin" >"$TMP/apply.txt" 2>&1 ||
 					bad "$s (e) hotplug apply with the removal" "$(head -1 "$TMP/apply.txt")"
 				[[ -f $TMP/rm.bin ]] && same_as "$s (e) hotplug apply with the removal = pre-event header" \
 					"$TMP/rm.bin" "$pre/elfcorehdr.bin"
@@ -364,16 +375,6 @@ EOF
 	if [[ $HAVE_HOTPLUG == 0 ]]; then
 		skip "$s (c) hotplug apply" "this vmcorekit has no 'hotplug apply' command yet"
 		continue
-	fi
-	loader=()
-	if [[ $method == kexec_file_load ]]; then
-		esz=$(cat "$pre/sysroot/sys/kernel/crash_elfcorehdr_size")
-		# arch/x86/kernel/crash.c crash_load_segments: segment memsz =
-		# sizeof(Elf64_Ehdr) + arch_crash_get_elfcorehdr_size() (the sysfs value)
-		capacity=$((64 + esz))
-	else
-		loader=(--loader kexec-tools)
-		capacity=$(jget "$M" elfcorehdr_segment_size)
 	fi
 	for run in all cpu-only; do
 		if [[ $run == all ]]; then args=("${evargs[@]}") ref=$c/elfcorehdr.bin
