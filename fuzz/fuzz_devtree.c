@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Device-tree memory properties as /proc/device-tree exposes them
- * (src/core/devtree.c): "reg" / "linux,usable-memory" cells and the
+ * (src/system/devtree.c): "reg" / "linux,usable-memory" cells and the
  * #address-cells / #size-cells words, fed to the system the way
  * vmc_system_read does.  The first byte chooses the cell widths (its low
  * bits include the invalid 0 and 3 so the refusal path runs too); the rest

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Editing /proc/iomem for a memory event (src/core/hotplug_iomem.c): the
+ * Editing /proc/iomem for a memory event (src/hotplug/iomem_edit.c): the
  * first 17 bytes choose add or remove and the range [start, end), the rest
  * is iomem text.  The edited text must parse again (it is rendered and
  * reparsed inside), and an added range must then be System RAM.
  */
 #include "vmcorekit/vmcorekit.h"
-#include "core/hotplug_priv.h"
+#include "hotplug/hotplug_priv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ev.end = fuzz_take(&in, 8);
 	if (vmc_iomem_parse(&m, (const char *)in.p, in.n, NULL))
 		return 0;
-	if (hp_iomem_edit(m, &ev, &out, NULL) == VMC_OK &&
+	if (vmc__hp_iomem_edit(m, &ev, &out, NULL) == VMC_OK &&
 	    ev.action == VMC_HP_ADD_MEMORY && vmc_ranges_new(&ram, NULL) == VMC_OK &&
 	    vmc_iomem_system_ram(out, ram, NULL) == VMC_OK &&
 	    !vmc_ranges_contains(ram, ev.start))

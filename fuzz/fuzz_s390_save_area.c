@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * s390 save areas and os_info (src/core/s390_save_area.c): the input is cut
+ * s390 save areas and os_info (src/arch/s390/save_area.c): the input is cut
  * into a save area (512 bytes, or an 8 KiB lowcore when the input is that
  * long), a vector save area and an os_info page, each decoded whatever its
  * length; the decoded CPUs then go through the zfcpdump header builder
- * (src/core/zfcpdump_hdr.c) with ranges taken from the input's tail.
+ * (src/arch/s390/zfcpdump_hdr.c) with ranges taken from the input's tail.
  */
 #include <stdint.h>
 #include <stdlib.h>

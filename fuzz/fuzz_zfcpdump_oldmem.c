@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The zfcpdump kernel's reads of old memory (src/core/zfcpdump_oldmem.c,
+ * The zfcpdump kernel's reads of old memory (src/arch/s390/zfcpdump_oldmem.c,
  * os_info_old_init + nt_vmcoreinfo): the input is physical memory from 0;
  * the first byte, when the input is long enough, chooses an HSA overlay
  * size over it (the HSA being the input reversed), so the lookups follow

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "vmcorekit/dump.h"
-#include "core/compiler.h"
+#include "base/compiler.h"
 
 #define DEFAULT_CHUNK (4u << 20)
 #define ZERO_LEN (1u << 20)	/* the read-only zero mapping for vmsplice */

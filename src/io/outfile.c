@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "vmcorekit/output.h"
-#include "core/compiler.h"
+#include "base/compiler.h"
 
 struct vmc_outfile {
 	int fd;

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/system.h"
-#include "core/compiler.h"
+#include "system/system_priv.h"
+#include "base/compiler.h"
 #include "io/sysroot.h"
 
 static const struct {
@@ -39,10 +39,10 @@ static vmc_status read_one(vmc_system *s, const char *root, const char *rel,
 {
 	char *buf;
 	size_t len;
-	vmc_status st = sysroot_read(root, rel, max, head_only, &buf, &len, e);
+	vmc_status st = vmc__sysroot_read(root, rel, max, head_only, &buf, &len, e);
 
 	if (st == VMC_ERR_NOTFOUND)
-		return system_note_missing(s, rel, e);
+		return vmc__system_note_missing(s, rel, e);
 	if (st)
 		return st;
 	st = vmc_system_set_file(s, rel, buf, len, e);
@@ -58,7 +58,7 @@ static unsigned dt_cells(const char *root, const char *name, unsigned dflt,
 	unsigned v;
 
 	snprintf(rel, sizeof(rel), "proc/device-tree/%s", name);
-	if (sysroot_read(root, rel, 64, false, &buf, &len, e))
+	if (vmc__sysroot_read(root, rel, 64, false, &buf, &len, e))
 		return dflt;
 	if (vmc_dt_parse_cells(buf, len, &v, NULL) || v < 1 || v > 2)
 		v = dflt;
@@ -100,7 +100,7 @@ static vmc_status read_devtree(vmc_system *s, const char *root, vmc_error *e)
 
 			snprintf(rel, sizeof(rel), "proc/device-tree/%s/%s",
 				 name, props[k]);
-			r = sysroot_read(root, rel, 1 << 20, false, &buf, &len,
+			r = vmc__sysroot_read(root, rel, 1 << 20, false, &buf, &len,
 					 e);
 			if (r == VMC_ERR_NOTFOUND)
 				continue;

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "io/sysroot.h"
-#include "core/compiler.h"
+#include "base/compiler.h"
 
-vmc_status sysroot_read(const char *sysroot, const char *relpath, size_t max,
+vmc_status vmc__sysroot_read(const char *sysroot, const char *relpath, size_t max,
 			bool head_only, char **out, size_t *len, vmc_error *e)
 {
 	char path[4096];

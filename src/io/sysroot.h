@@ -15,7 +15,7 @@
  * VMC_ERR_NOTFOUND (no message) when the file does not exist; VMC_ERR_IO
  * otherwise.
  */
-vmc_status sysroot_read(const char *sysroot, const char *relpath, size_t max,
+vmc_status vmc__sysroot_read(const char *sysroot, const char *relpath, size_t max,
 			bool head_only, char **out, size_t *len, vmc_error *e);
 
 #endif

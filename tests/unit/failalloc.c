@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Strong definitions of the library's allocation hooks.  The library's own
- * are weak (src/core/alloc.c), so these win when a test links the static
+ * are weak (src/base/alloc.c), so these win when a test links the static
  * archive.  Each call counts; the armed one fails.  Live blocks are
  * counted so a test can check that nothing leaks after a failure, without
  * waiting for LeakSanitizer at exit.
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "core/compiler.h"
+#include "base/compiler.h"
 #include "failalloc.h"
 
 static unsigned long calls, fail_at;

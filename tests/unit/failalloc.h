@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Allocation-failure injection: failalloc.c defines the library's weak
- * allocation hooks (src/core/alloc.c), so a test binary linked with it
+ * allocation hooks (src/base/alloc.c), so a test binary linked with it
  * controls every allocation the library makes.
  */
 #ifndef VMC_TEST_FAILALLOC_H

@@ -580,15 +580,15 @@ static vmc_status workload(struct result *res, vmc_error *e)
  * Crashes reported as library bugs, by the workload stage they happen in
  * (a crash in any other stage is a plain failure):
  *
- *  profile-kfile-ram   src/core/profile.c kfile_ram(): vmc_ranges_count(crash)
+ *  profile-kfile-ram   src/loader/kexec_file.c kfile_ram(): vmc_ranges_count(crash)
  *                      runs while crash is still NULL when the low-1 MiB
  *                      exclusion or vmc_ranges_new(&crash) failed (NULL
  *                      dereference); and system_ram() below.
- *  profile-system-ram  src/core/profile.c system_ram(): when
+ *  profile-system-ram  src/loader/kexec_file.c system_ram(): when
  *                      vmc_ranges_new(out) fails it still calls
  *                      vmc_ranges_free(*out) -- the caller's uninitialised
  *                      `vmc_ranges *ram` (profile_generic, profile_kexec_file).
- *  lint-ram-ranges     src/core/lint.c ram_ranges(): the same on
+ *  lint-ram-ranges     src/inspect/lint.c vmc__ram_ranges(): the same on
  *                      vmc_ranges_new failure (summarize()'s `ram` is
  *                      uninitialised), and on a vmc_ranges_add failure it
  *                      frees *out but leaves it set, so diff_ram() frees

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hotplug events as the command line writes them.  The kernel reports
+ * memory as a pfn range (struct memory_notify start_pfn, nr_pages), so an
+ * event's memory range is half-open [START, END) -- unlike the START-END
+ * of --exclude and ranges files, which follow /proc/iomem's inclusive end.
+ * Memory comes and goes in whole pages (sections, in fact), so an
+ * unaligned END is refused with a hint rather than silently taken.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "vmcorekit/hotplug.h"
+#include "vmcorekit/parse.h"
+#include "base/compiler.h"
+
+#define PAGE_4K 4096ull
+#define MAX_TEXT 128
+
+static const struct {
+	const char *name;
+	enum vmc_hp_action action;
+} actions[] = {
+	{ "add-memory", VMC_HP_ADD_MEMORY },
+	{ "remove-memory", VMC_HP_REMOVE_MEMORY },
+	{ "add-cpu", VMC_HP_ADD_CPU },
+	{ "remove-cpu", VMC_HP_REMOVE_CPU },
+};
+
+static vmc_status parse_mem(const char *arg, const char *s,
+			    struct vmc_hp_event *ev, vmc_error *e)
+{
+	const char *sep = strpbrk(arg, "-+");
+	char a[MAX_TEXT];
+	uint64_t x, y;
+	vmc_status st;
+
+	if (!sep || sep == arg)
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "event '%s': memory is START-END (END "
+				     "exclusive) or START+SIZE", s);
+	memcpy(a, arg, (size_t)(sep - arg));
+	a[sep - arg] = '\0';
+	st = vmc_parse_u64(a, &x, e);
+	if (!st)
+		st = vmc_parse_u64(sep + 1, &y, e);
+	if (st)
+		return PREFIXED(st, e, "event '%s'", s);
+	if (*sep == '+' && add_overflows_u64(x, y, &y))
+		return vmc_error_set(e, VMC_ERR_RANGE,
+				     "event '%s' passes 2^64", s);
+	if (y <= x)
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "event '%s': empty memory range", s);
+	if (x % PAGE_4K || y % PAGE_4K)
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "event '%s': memory comes in whole pages%s",
+				     s, (y + 1) % PAGE_4K == 0 ?
+				     " (END is exclusive: write END+1)" : "");
+	ev->start = x;
+	ev->end = y;
+	return VMC_OK;
+}
+
+VMC_EXPORT vmc_status vmc_hp_event_parse(const char *s,
+					 struct vmc_hp_event *out,
+					 vmc_error *e)
+{
+	const char *colon = strchr(s, ':');
+	struct vmc_hp_event ev = { 0 };
+	size_t nlen;
+	uint64_t cpu;
+	vmc_status st;
+
+	if (strlen(s) >= MAX_TEXT)
+		return vmc_error_set(e, VMC_ERR_INVALID, "event '%.40s...' is "
+				     "too long", s);
+	nlen = colon ? (size_t)(colon - s) : strlen(s);
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
+		if (strlen(actions[i].name) == nlen &&
+		    memcmp(actions[i].name, s, nlen) == 0)
+			ev.action = actions[i].action;
+	if (!ev.action || !colon)
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "event '%s': add-memory:START-END, "
+				     "remove-memory:START-END, add-cpu:N or "
+				     "remove-cpu:N", s);
+	if (ev.action == VMC_HP_ADD_MEMORY || ev.action == VMC_HP_REMOVE_MEMORY) {
+		st = parse_mem(colon + 1, s, &ev, e);
+	} else {
+		st = vmc_parse_u64(colon + 1, &cpu, e);
+		if (!st && cpu >= VMC_MAX_CPUS)
+			st = vmc_error_set(e, VMC_ERR_RANGE,
+					   "CPU %llu: at most %d CPUs",
+					   (unsigned long long)cpu,
+					   VMC_MAX_CPUS);
+		if (st)
+			return PREFIXED(st, e, "event '%s'", s);
+		ev.cpu = (uint32_t)cpu;
+	}
+	if (st)
+		return st;
+	*out = ev;
+	return VMC_OK;
+}
+
+VMC_EXPORT int vmc_hp_event_format(const struct vmc_hp_event *ev, char *buf,
+				   size_t len)
+{
+	const char *name = "unknown";
+
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
+		if (actions[i].action == ev->action)
+			name = actions[i].name;
+	if (ev->action == VMC_HP_ADD_CPU || ev->action == VMC_HP_REMOVE_CPU)
+		return snprintf(buf, len, "%s:%u", name, ev->cpu);
+	return snprintf(buf, len, "%s:0x%llx-0x%llx", name,
+			(unsigned long long)ev->start,
+			(unsigned long long)ev->end);
+}

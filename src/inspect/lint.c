@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/* Roles, memory summary and lint of one ELF core. */
+#include <stdio.h>
+#include <string.h>
+
+#include "vmcorekit/notes.h"
+#include "base/compiler.h"
+#include "inspect/roles.h"
+
+struct vmc_report {
+	enum vmc_role *roles;
+	size_t nr_roles;
+	struct vmc_memory_summary sum;
+	struct vmc_lint *lints;
+	size_t nr_lints;
+};
+
+uint64_t vmc__classify_loads(const vmc_elfcore *c, enum vmc_role *roles)
+{
+	size_t n = vmc_elfcore_nr_phdrs(c);
+	uint64_t delta = 0;
+
+	/* The last load is RAM in every loader's order (the text mapping
+	 * comes right after the notes), so its offset is the direct map's. */
+	for (size_t i = n; i-- > 0;) {
+		const struct vmc_phdr *p = vmc_elfcore_phdr(c, i);
+
+		if (p->type == VMC_PT_LOAD) {
+			delta = p->vaddr - p->paddr;
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct vmc_phdr *p = vmc_elfcore_phdr(c, i);
+
+		if (p->type == VMC_PT_NOTE)
+			roles[i] = VMC_ROLE_NOTE;
+		else if (p->type != VMC_PT_LOAD)
+			roles[i] = VMC_ROLE_OTHER;
+		else if (p->vaddr - p->paddr == delta || p->vaddr == 0 ||
+			 p->vaddr == UINT64_MAX)
+			roles[i] = VMC_ROLE_RAM;
+		else
+			roles[i] = VMC_ROLE_MAPPING;
+	}
+	return delta;
+}
+
+vmc_status vmc__ram_ranges(const vmc_elfcore *c, const enum vmc_role *roles,
+		      vmc_ranges **out, vmc_error *e)
+{
+	vmc_status st = vmc_ranges_new(out, e);
+
+	if (st)
+		return st;
+	for (size_t i = 0; !st && i < vmc_elfcore_nr_phdrs(c); i++) {
+		const struct vmc_phdr *p = vmc_elfcore_phdr(c, i);
+		uint64_t end;
+
+		if (roles[i] != VMC_ROLE_RAM || p->memsz == 0)
+			continue;
+		if (add_overflows_u64(p->paddr, p->memsz, &end))
+			end = UINT64_MAX;
+		st = vmc_ranges_add(*out, p->paddr, end, e);
+	}
+	if (st) {
+		vmc_ranges_free(*out);
+		*out = NULL;
+	}
+	return st;
+}
+
+static vmc_status add_lint(vmc_report *r, enum vmc_lint_code code,
+			   size_t phdr, vmc_error *e, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static vmc_status add_lint(vmc_report *r, enum vmc_lint_code code,
+			   size_t phdr, vmc_error *e, const char *fmt, ...)
+{
+	struct vmc_lint *v = vmc__reallocarray(r->lints, r->nr_lints + 1,
+					       sizeof(*v));
+	va_list ap;
+
+	if (!v)
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	r->lints = v;
+	v += r->nr_lints++;
+	v->code = code;
+	v->phdr = phdr;
+	va_start(ap, fmt);
+	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
+	va_end(ap);
+	return VMC_OK;
+}
+
+static vmc_status summarize(vmc_report *r, const vmc_elfcore *c,
+			    vmc_error *e)
+{
+	vmc_ranges *ram = NULL;
+	const struct vmc_range *v;
+	size_t n;
+	vmc_status st = vmc__ram_ranges(c, r->roles, &ram, e);
+
+	if (st)
+		return st;
+	vmc_ranges_sort(ram);
+	v = vmc_ranges_data(ram);
+	n = vmc_ranges_count(ram);
+	for (size_t i = 1; !st && i < n; i++) {
+		if (v[i].start < v[i - 1].end)
+			st = add_lint(r, VMC_LINT_OVERLAP, SIZE_MAX, e,
+				      "RAM loads overlap: 0x%llx-0x%llx and "
+				      "0x%llx-0x%llx",
+				      (unsigned long long)v[i - 1].start,
+				      (unsigned long long)v[i - 1].end,
+				      (unsigned long long)v[i].start,
+				      (unsigned long long)v[i].end);
+	}
+	r->sum.nr_ram = n;
+	vmc_ranges_merge(ram);
+	v = vmc_ranges_data(ram);
+	n = vmc_ranges_count(ram);
+	r->sum.ram_bytes = vmc_ranges_total(ram);
+	if (n) {
+		r->sum.lowest = v[0].start;
+		r->sum.highest = v[n - 1].end;
+	}
+	for (size_t i = 1; i < n; i++) {
+		r->sum.nr_holes++;
+		r->sum.hole_bytes += v[i].start - v[i - 1].end;
+	}
+	vmc_ranges_free(ram);
+	return st;
+}
+
+static vmc_status lint_notes(vmc_report *r, const vmc_elfcore *c, size_t i,
+			     vmc_error *e)
+{
+	const struct vmc_phdr *p = vmc_elfcore_phdr(c, i);
+	struct vmc_note_iter it;
+	struct vmc_note n;
+	size_t count = 0, len;
+	uint8_t *buf;
+	vmc_status st = vmc_elfcore_read_segment(c, i, &buf, &len, e);
+
+	if (st == VMC_ERR_CORRUPT || st == VMC_ERR_RANGE)
+		return add_lint(r, VMC_LINT_PAST_EOF, i, e, "PT_NOTE %zu: %s",
+				i, e ? e->msg : "unreadable");
+	if (st)
+		return st;
+	vmc_notes_iter_init(&it, buf, len, vmc_elfcore_ehdr(c)->id.order);
+	while (vmc_notes_next(&it, &n) == VMC_OK)
+		count++;
+	vmc__free(buf);
+	if (it.dropped)
+		st = add_lint(r, VMC_LINT_NOTE_DROPPED, i, e,
+			      "PT_NOTE %zu: note %zu (n_namesz 0x%x, n_descsz "
+			      "0x%x) exceeds p_filesz; the kernel drops it", i,
+			      count, it.dropped_hdr.namesz,
+			      it.dropped_hdr.descsz);
+	else if (!it.terminated && it.real_len < p->filesz &&
+		 p->filesz - it.real_len >= 4)
+		st = add_lint(r, VMC_LINT_NOTE_TRUNCATED, i, e,
+			      "PT_NOTE %zu: notes end at 0x%zx of 0x%llx bytes",
+			      i, it.real_len, (unsigned long long)p->filesz);
+	if (!st && count == 0)
+		st = add_lint(r, VMC_LINT_NO_NOTES, i, e,
+			      "PT_NOTE %zu holds no notes", i);
+	return st;
+}
+
+static vmc_status lint_phdr(vmc_report *r, const vmc_elfcore *c, size_t i,
+			    bool vmcore, uint64_t page, vmc_error *e)
+{
+	const struct vmc_phdr *p = vmc_elfcore_phdr(c, i);
+	uint64_t fsize = vmc_elfcore_file_size(c);
+	vmc_status st = VMC_OK;
+
+	if (p->type == VMC_PT_LOAD && p->memsz == 0)
+		st = add_lint(r, VMC_LINT_EMPTY_LOAD, i, e,
+			      "PT_LOAD %zu at 0x%llx is empty (p_memsz 0)", i,
+			      (unsigned long long)p->paddr);
+	if (!st && p->type == VMC_PT_LOAD && p->filesz < p->memsz)
+		st = add_lint(r, VMC_LINT_FILESZ_LT_MEMSZ, i, e,
+			      "PT_LOAD %zu: p_filesz 0x%llx < p_memsz 0x%llx "
+			      "(the rest reads as zeros)", i,
+			      (unsigned long long)p->filesz,
+			      (unsigned long long)p->memsz);
+	if (st || !vmcore)
+		return st;
+	if (p->offset > fsize || fsize - p->offset < p->filesz)
+		return add_lint(r, VMC_LINT_PAST_EOF, i, e,
+				"segment %zu (0x%llx bytes at offset 0x%llx) "
+				"passes the end of the file (0x%llx): truncated",
+				i, (unsigned long long)p->filesz,
+				(unsigned long long)p->offset,
+				(unsigned long long)fsize);
+	if (p->type == VMC_PT_LOAD && p->offset % page != p->paddr % page)
+		st = add_lint(r, VMC_LINT_UNALIGNED, i, e,
+			      "PT_LOAD %zu: p_offset 0x%llx and p_paddr 0x%llx "
+			      "differ modulo the page size (no mmap)", i,
+			      (unsigned long long)p->offset,
+			      (unsigned long long)p->paddr);
+	if (!st && p->type == VMC_PT_NOTE)
+		st = lint_notes(r, c, i, e);
+	return st;
+}
+
+VMC_EXPORT vmc_status vmc_inspect(vmc_report **out, const vmc_elfcore *c,
+				  uint64_t page_size, vmc_error *e)
+{
+	size_t n = vmc_elfcore_nr_phdrs(c);
+	bool vmcore = vmc_elfcore_kind(c) == VMC_KIND_VMCORE;
+	vmc_report *r = vmc__calloc(1, sizeof(*r));
+	vmc_status st = VMC_OK;
+
+	if (!r || !(r->roles = vmc__calloc(n ? n : 1, sizeof(*r->roles)))) {
+		vmc__free(r);
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	}
+	r->nr_roles = n;
+	if (!page_size)
+		page_size = 4096;
+	r->sum.direct_map_offset = vmc__classify_loads(c, r->roles);
+	for (size_t i = 0; i < n; i++)
+		r->sum.nr_mappings += r->roles[i] == VMC_ROLE_MAPPING;
+	if (n < 2)
+		st = add_lint(r, VMC_LINT_FEW_PHDRS, SIZE_MAX, e,
+			      "only %zu program header(s); a crash dump has a "
+			      "PT_NOTE and at least one PT_LOAD", n);
+	if (!st && n && vmc_elfcore_phdr(c, 0)->type != VMC_PT_NOTE)
+		st = add_lint(r, VMC_LINT_NOTE_NOT_FIRST, 0, e,
+			      "program header 0 is not PT_NOTE (crash requires "
+			      "the notes first)");
+	for (size_t i = 0; !st && i < n; i++)
+		st = lint_phdr(r, c, i, vmcore, page_size, e);
+	if (!st)
+		st = summarize(r, c, e);
+	if (st) {
+		vmc_report_free(r);
+		return st;
+	}
+	*out = r;
+	return VMC_OK;
+}
+
+VMC_EXPORT void vmc_report_free(vmc_report *r)
+{
+	if (!r)
+		return;
+	vmc__free(r->roles);
+	vmc__free(r->lints);
+	vmc__free(r);
+}
+
+VMC_EXPORT enum vmc_role vmc_report_role(const vmc_report *r, size_t phdr)
+{
+	return phdr < r->nr_roles ? r->roles[phdr] : VMC_ROLE_OTHER;
+}
+
+VMC_EXPORT const struct vmc_memory_summary *
+vmc_report_summary(const vmc_report *r)
+{
+	return &r->sum;
+}
+
+VMC_EXPORT size_t vmc_report_nr_lints(const vmc_report *r)
+{
+	return r->nr_lints;
+}
+
+VMC_EXPORT const struct vmc_lint *vmc_report_lint(const vmc_report *r,
+						  size_t i)
+{
+	return i < r->nr_lints ? &r->lints[i] : NULL;
+}
+
+VMC_EXPORT const char *vmc_lint_name(enum vmc_lint_code c)
+{
+	switch (c) {
+	case VMC_LINT_FEW_PHDRS: return "few-phdrs";
+	case VMC_LINT_NOTE_NOT_FIRST: return "note-not-first";
+	case VMC_LINT_OVERLAP: return "overlap";
+	case VMC_LINT_FILESZ_LT_MEMSZ: return "filesz-lt-memsz";
+	case VMC_LINT_EMPTY_LOAD: return "empty-load";
+	case VMC_LINT_PAST_EOF: return "past-eof";
+	case VMC_LINT_UNALIGNED: return "unaligned";
+	case VMC_LINT_NOTE_DROPPED: return "note-dropped";
+	case VMC_LINT_NOTE_TRUNCATED: return "note-truncated";
+	case VMC_LINT_NO_NOTES: return "no-notes";
+	}
+	return "unknown";
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Adding a device dump to a dump: fs/proc/vmcore.c vmcore_add_device_dump
+ * after the vmcore exists (drivers register once /proc/vmcore is up).
+ *
+ * The dump joins the list (list_add_tail) and the note segment grows at
+ * its front, after the dumps already there (__read_vmcore serves
+ * [elfcorebuf_sz, + vmcoredd_orig_sz) from the dumps, then the notes):
+ *
+ *   before  [ hdr ][ dd0 ][ notes | 0 ][ LOAD0 ][ LOAD1 ]...
+ *                         ^ dd_at
+ *   after   [ hdr ][ dd0 ][ dd1 ][ notes | 0 ][ LOAD0 ][ LOAD1 ]...
+ *                                ^ dd_at        every later extent + len
+ *
+ * vmcoredd_update_size then recomputes elfnotes_sz = roundup(
+ * elfnotes_orig_sz, PAGE_SIZE) + vmcoredd_orig_sz, rewrites the program
+ * headers (vmcoredd_update_program_headers, below) and moves the vmcore
+ * list (set_vmcore_list_offsets), which is the extent shift here.
+ */
+#include <string.h>
+
+#include "vmcorekit/devdump.h"
+#include "base/compiler.h"
+#include "vmcore/dump_priv.h"
+
+static uint8_t *phdr_at(const vmc_dump *d, size_t i)
+{
+	return d->hdr + d->phoff + i * d->cls->phsz;
+}
+
+/*
+ * fs/proc/vmcore.c vmcoredd_update_program_headers, literally: the
+ * PT_NOTE's sizes become elfnotes_orig_sz + vmcoreddsz; every other
+ * program header, whatever its type, is re-placed after the note segment
+ * from its current p_offset and p_memsz rounded out to pages (a PT_LOAD
+ * lands where set_vmcore_list_offsets puts its data; a PT_NULL or other
+ * header is moved too, and pushes the later ones, as in the kernel).
+ */
+static void kernel_update_phdrs(vmc_dump *d)
+{
+	const struct dump_cls *c = d->cls;
+	uint64_t page = d->info.page_size;
+	uint64_t off = d->info.header_len + d->info.notes_len +
+		       d->info.devdump_len;
+
+	for (uint32_t i = 0; i < d->phnum; i++) {
+		uint8_t *ph = phdr_at(d, i);
+		uint64_t o, start, end;
+
+		if (vmc_get32(d->order, ph + c->p_type) == VMC_PT_NOTE) {
+			uint64_t sz = d->info.notes_real_len +
+				      d->info.devdump_len;
+
+			vmc__dump_put_w(c, d->order, ph + c->p_memsz, sz);
+			vmc__dump_put_w(c, d->order, ph + c->p_filesz, sz);
+			continue;
+		}
+		o = vmc__dump_get_w(c, d->order, ph + c->p_offset);
+		start = align_down_u64(o, page);
+		end = align_up_u64(o + vmc__dump_get_w(c, d->order, ph + c->p_memsz),
+				   page);
+		vmc__dump_put_w(c, d->order, ph + c->p_offset, off + (o - start));
+		off += end - start;
+	}
+}
+
+/*
+ * An existing vmcore: every offset at or after the insertion point moves
+ * by @len and the receiving PT_NOTE grows.  Checked first (ELF32 fields,
+ * 2^64), then applied, so a failure changes nothing.
+ */
+static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
+			      bool apply, vmc_error *e)
+{
+	const struct dump_cls *c = d->cls;
+	uint64_t lim = c->awidth == 8 ? UINT64_MAX : UINT32_MAX;
+
+	for (uint32_t i = 0; i < d->phnum; i++) {
+		uint8_t *ph = phdr_at(d, i);
+		size_t f[2] = { c->p_filesz, c->p_memsz };
+		size_t nf = 2;
+		uint64_t v;
+
+		if (i != d->note_phdr) {
+			if (vmc__dump_get_w(c, d->order, ph + c->p_offset) < at)
+				continue;
+			f[0] = c->p_offset;
+			nf = 1;
+		}
+		for (size_t k = 0; k < nf; k++) {
+			v = vmc__dump_get_w(c, d->order, ph + f[k]);
+			if (v > lim - len)
+				return vmc_error_set(e, VMC_ERR_RANGE,
+					"program header %u: 0x%llx + 0x%llx "
+					"does not fit ELFCLASS%d", i,
+					(unsigned long long)v,
+					(unsigned long long)len,
+					c->awidth == 8 ? 64 : 32);
+			if (apply)
+				vmc__dump_put_w(c, d->order, ph + f[k], v + len);
+		}
+	}
+	if (d->shoff >= at) {
+		if (d->shoff > lim - len)
+			return vmc_error_set(e, VMC_ERR_RANGE,
+					     "e_shoff 0x%llx + 0x%llx does not "
+					     "fit", (unsigned long long)d->shoff,
+					     (unsigned long long)len);
+		if (apply) {
+			d->shoff += len;
+			/* e_shoff: 40 in Elf64_Ehdr, 32 in Elf32_Ehdr */
+			vmc__dump_put_w(c, d->order,
+				   d->hdr + (c->awidth == 8 ? 40 : 32),
+				   d->shoff);
+		}
+	}
+	return VMC_OK;
+}
+
+/* Room for the dump and two more extents (a split and the dump), taken
+ * before the collector runs so nothing can fail after it. */
+static vmc_status reserve(vmc_dump *d, vmc_error *e)
+{
+	if (d->nr_ext + 2 > d->cap_ext) {
+		size_t ncap = d->cap_ext * 2 + 2;
+		void *p = vmc__reallocarray(d->ext, ncap, sizeof(*d->ext));
+
+		if (!p)
+			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+		d->ext = p;
+		d->cap_ext = ncap;
+	}
+	if (d->nr_dd == d->cap_dd) {
+		size_t ncap = d->cap_dd ? d->cap_dd * 2 : 4;
+		void *p = vmc__reallocarray(d->dd, ncap, sizeof(*d->dd));
+
+		if (!p)
+			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+		d->dd = p;
+		d->cap_dd = ncap;
+	}
+	return VMC_OK;
+}
+
+/* Insert the dump's extent at d->dd_at; later extents move by its size.
+ * A file window that straddles dd_at is split first. */
+static void insert_extent(vmc_dump *d, const uint8_t *buf, uint64_t len)
+{
+	uint64_t at = d->dd_at;
+	size_t i = 0;
+
+	while (i < d->nr_ext && d->ext[i].off + d->ext[i].len <= at)
+		i++;
+	if (i < d->nr_ext && d->ext[i].off < at) {
+		struct vmc_dump_extent *x = &d->ext[i];
+		uint64_t head = at - x->off;
+
+		/* Only FILE extents straddle: the others end where dumps go. */
+		memmove(x + 1, x, (d->nr_ext - i) * sizeof(*x));
+		d->nr_ext++;
+		x[0].len = head;
+		x[1].off += head;
+		x[1].len -= head;
+		x[1].src_off += head;
+		i++;
+	}
+	for (size_t k = i; k < d->nr_ext; k++)
+		d->ext[k].off += len;
+	memmove(&d->ext[i + 1], &d->ext[i], (d->nr_ext - i) * sizeof(*d->ext));
+	d->ext[i] = (struct vmc_dump_extent){ .kind = VMC_EXTENT_DEVDUMP,
+					      .off = at, .len = len,
+					      .bytes = buf };
+	d->nr_ext++;
+}
+
+VMC_EXPORT vmc_status vmc_dump_add_device_dump(vmc_dump *d,
+					       const struct vmc_devdump_desc *dd,
+					       vmc_error *e)
+{
+	uint8_t *buf;
+	size_t len;
+	vmc_status st = reserve(d, e);
+
+	if (!st)
+		st = vmc_devdump_build(&buf, &len, dd, d->order,
+				       d->info.page_size, e);
+	if (st)
+		return st;
+	if (d->size > UINT64_MAX - len)
+		st = vmc_error_set(e, VMC_ERR_RANGE,
+				   "device dump '%s': the vmcore would pass "
+				   "2^64 bytes", dd->name);
+	else if (d->src)
+		st = shift_phdrs(d, d->dd_at, len, false, e);
+	if (st) {
+		vmc__free(buf);
+		return PREFIXED(st, e, "device dump '%s'", dd->name);
+	}
+	insert_extent(d, buf, len);
+	d->dd[d->nr_dd++] = (struct dump_devdump){ buf, len };
+	d->dd_at += len;
+	d->size += len;
+	d->info.nr_devdumps++;
+	d->info.devdump_len += len;
+	if (d->src)
+		shift_phdrs(d, d->dd_at - len, len, true, NULL);
+	else
+		kernel_update_phdrs(d);
+	return VMC_OK;
+}

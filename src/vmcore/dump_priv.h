@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal: the dump object shared by dump_layout.c, dump_read.c,
+ * dump_vmcore.c and dump_devdump.c. */
+#ifndef VMC_CORE_DUMP_PRIV_H
+#define VMC_CORE_DUMP_PRIV_H
+
+#include "vmcorekit/dump.h"
+#include "base/strlist.h"
+
+/* Byte offsets of the header fields the kernel touches, per class. */
+struct dump_cls {
+	size_t ehsz, phsz, awidth;	/* awidth: 4 or 8 (Elf_Off/Addr) */
+	size_t e_version, e_ehsize, e_phentsize, e_phnum;
+	size_t p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz,
+	       p_memsz, p_align;
+};
+
+extern const struct dump_cls vmc__dump_cls64, vmc__dump_cls32;
+
+/* An Elf_Off/Elf_Addr/Elf_Xword field; ELF32 stores the low 32 bits, as
+ * the kernel's assignments to Elf32_Phdr fields do. */
+uint64_t vmc__dump_get_w(const struct dump_cls *c, enum vmc_order o,
+		    const uint8_t *p);
+void vmc__dump_put_w(const struct dump_cls *c, enum vmc_order o, uint8_t *p,
+		uint64_t v);
+
+struct dump_devdump {
+	uint8_t *buf;			/* the note, whole pages */
+	size_t len;
+};
+
+struct vmc_dump {
+	vmc_physmem *pm;		/* borrowed; NULL for an existing vmcore */
+	struct vmc_dump_opts o;
+	struct vmc_dump_info info;
+	uint8_t *hdr;			/* elfcorebuf, hdr_cap bytes */
+	size_t hdr_cap;
+	uint8_t *notes;			/* elfnotes_buf, info.notes_len bytes */
+	struct vmc_dump_extent *ext;	/* sorted by off */
+	size_t nr_ext, cap_ext;
+	uint64_t size;
+	struct strlist warn;
+	/* Header layout (both kinds of dump). */
+	const struct dump_cls *cls;
+	enum vmc_order order;
+	uint64_t phoff;			/* where they are in hdr */
+	uint32_t phnum;			/* program headers in hdr */
+	/* Device dumps added (vmcoredd_list) and where the next one goes. */
+	struct dump_devdump *dd;
+	size_t nr_dd, cap_dd;
+	uint64_t dd_at;			/* file offset after the last dump */
+	/* An existing vmcore (vmc_dump_open_vmcore). */
+	vmc_source *src;		/* borrowed */
+	int src_fd;
+	size_t note_phdr;		/* the PT_NOTE that receives the dumps */
+	uint64_t shoff;			/* e_shoff as read (0: none) */
+};
+
+/* Append @x to the extent map (a zero length adds nothing).
+ * Errors: VMC_ERR_NOMEM. */
+vmc_status vmc__dump_add_extent(vmc_dump *d, const struct vmc_dump_extent *x,
+			   vmc_error *e);
+
+#endif
