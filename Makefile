@@ -73,6 +73,7 @@ check-pure:
 	else echo "check-pure: no I/O in $(PURE_DIRS)"; fi
 	@if nm -g --defined-only $(BUILD)/libvmcorekit.a 2>/dev/null | awk 'NF==3{print $$3}' | grep -v '^vmc_'; then \
 		echo "check-pure: libvmcorekit.a defines the global symbols above without the vmc_ prefix"; exit 1; fi
+	@python3 scripts/check-deps.py $(BUILD)
 
 check: build check-pure check-unit check-asan
 
