@@ -8,6 +8,7 @@
  * crashing CPU's note from the header) and that header's source.
  */
 #include "vmcorekit/vmcorekit.h"
+#include "vmcorekit/sys/hdr_source.h"
 
 static void build(const struct vmc_fadump_header *h)
 {

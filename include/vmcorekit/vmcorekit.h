@@ -16,6 +16,7 @@
 #include "vmcorekit/inspect.h"
 #include "vmcorekit/output.h"
 #include "vmcorekit/memmap.h"
+#include "vmcorekit/hdr_source.h"
 #include "vmcorekit/dump.h"
 #include "vmcorekit/zfcpdump.h"
 #include "vmcorekit/hotplug.h"

@@ -5,6 +5,7 @@
 #define VMC_CORE_DUMP_PRIV_H
 
 #include "vmcorekit/dump.h"
+#include "vmcorekit/sys/hdr_source.h"
 #include "base/strlist.h"
 
 /* Byte offsets of the header fields the kernel touches, per class. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "vmcorekit/dump.h"
+#include "vmcorekit/sys/hdr_source.h"
 #include "vmcorekit/elf.h"
 #include "base/compiler.h"
 

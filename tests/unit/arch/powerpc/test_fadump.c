@@ -11,6 +11,7 @@
  */
 #include "unit.h"
 #include "vmcorekit/vmcorekit.h"
+#include "vmcorekit/sys/hdr_source.h"
 
 #define RWX (VMC_PF_R | VMC_PF_W | VMC_PF_X)
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
