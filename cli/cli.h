@@ -67,6 +67,14 @@ void json_f64(struct json *j, const char *key, double v);
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 void json_done(struct json *j);
+/* The shared keys (docs/json.md): a half-open range [@start, @end) as
+ * "start" (hex string), "size" (number) and "range" (START-END, END
+ * inclusive); "class" "ELF32"/"ELF64"; "endian" "little"/"big". */
+void json_range(struct json *j, uint64_t start, uint64_t end);
+void json_elf_class(struct json *j, enum vmc_class cls);
+void json_endian(struct json *j, enum vmc_order order);
+/* [@start, @end) as text: START-END with END inclusive (/proc/iomem). */
+char *range_text(char *buf, size_t len, uint64_t start, uint64_t end);
 
 /* A semantic diff (vmc_diff), as diff and hotplug apply report it: the
  * "differences" array, or one "KIND text" line per item.  @d may be NULL

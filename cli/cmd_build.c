@@ -1,86 +1,16 @@
 // SPDX-License-Identifier: MIT
 /* vmcorekit build: the elfcorehdr a loader would place. */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 
 #define CMD "build"
 #define MAX_CPU_NOTES VMC_MAX_CPUS
-
-static void help(void)
-{
-	printf("Usage: %s build (--sysroot DIR | --from-system) -o FILE [options]\n"
-"\n"
-"Build the ELF core header (elfcorehdr) that a kexec loader places for the\n"
-"crash kernel, byte for byte as that loader would.\n"
-"\n"
-"Inputs:\n"
-"  --sysroot DIR          read /proc and /sys files below DIR (a capture)\n"
-"  --from-system          read the running system (same as --sysroot /)\n"
-"  --iomem FILE           use FILE as /proc/iomem\n"
-"  --ranges FILE          RAM ranges, one per line (START-END inclusive, or\n"
-"                         START+SIZE); replaces System RAM from iomem\n"
-"  --exclude START-END    also cut this range out (repeatable)\n"
-"  --cpu-note ADDR:SIZE   a CPU's crash notes; repeat for CPU 0, 1, ...\n"
-"  --vmcoreinfo ADDR:SIZE the VMCOREINFO note\n"
-"  --kernel-text VADDR:PADDR:SIZE   the kernel text mapping\n"
-"  --no-kernel-text       omit the kernel text PT_LOAD\n"
-"  --page-offset ADDR     p_vaddr = p_paddr + ADDR for RAM\n"
-"  --backup-addr ADDR     kexec-tools: where the low-memory backup lives\n"
-"  --allow-missing        build what can be built when inputs are missing\n"
-"\n"
-"Format:\n"
-"  --profile NAME         kexec-file (default), kexec-tools, generic\n"
-"  --arch ARCH            x86_64, arm64, ppc64, ppc64le, s390x, i386, ppc,\n"
-"                         arm, riscv64, loongarch64\n"
-"  --class 32|64          ELF class (generic profile)\n"
-"  --endian little|big    byte order (generic profile)\n"
-"  --capacity BYTES       pad the output with zeros to BYTES; fail if the\n"
-"                         header does not fit\n"
-"  --segment              pad to the segment size the loader reserves\n"
-"\n"
-"Output:\n"
-"  -o, --output FILE      write here ('-' for standard output)\n"
-"  --json                 print a JSON summary on standard output\n"
-"  -h, --help             this text\n"
-"\n"
-"Numbers take 0x hex, decimal, or K/M/G/T (KiB/MiB/GiB/TiB) suffixes.  Exit: 0 ok, 1 bad input,\n"
-"2 usage, 3 I/O or a missing system file.\n", prog);
-}
-
-enum { O_SYSROOT = 256, O_FROM_SYSTEM, O_IOMEM, O_RANGES, O_EXCLUDE,
-       O_CPU_NOTE, O_VMCOREINFO, O_TEXT, O_NO_TEXT, O_PAGE_OFFSET,
-       O_BACKUP, O_ALLOW_MISSING, O_PROFILE, O_ARCH, O_CLASS, O_ENDIAN,
-       O_CAPACITY, O_SEGMENT, O_JSON };
-
-static const struct option longopts[] = {
-	{ "sysroot", required_argument, NULL, O_SYSROOT },
-	{ "from-system", no_argument, NULL, O_FROM_SYSTEM },
-	{ "iomem", required_argument, NULL, O_IOMEM },
-	{ "ranges", required_argument, NULL, O_RANGES },
-	{ "exclude", required_argument, NULL, O_EXCLUDE },
-	{ "cpu-note", required_argument, NULL, O_CPU_NOTE },
-	{ "vmcoreinfo", required_argument, NULL, O_VMCOREINFO },
-	{ "kernel-text", required_argument, NULL, O_TEXT },
-	{ "no-kernel-text", no_argument, NULL, O_NO_TEXT },
-	{ "page-offset", required_argument, NULL, O_PAGE_OFFSET },
-	{ "backup-addr", required_argument, NULL, O_BACKUP },
-	{ "allow-missing", no_argument, NULL, O_ALLOW_MISSING },
-	{ "profile", required_argument, NULL, O_PROFILE },
-	{ "arch", required_argument, NULL, O_ARCH },
-	{ "class", required_argument, NULL, O_CLASS },
-	{ "endian", required_argument, NULL, O_ENDIAN },
-	{ "capacity", required_argument, NULL, O_CAPACITY },
-	{ "segment", no_argument, NULL, O_SEGMENT },
-	{ "json", no_argument, NULL, O_JSON },
-	{ "output", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
-};
 
 /* "A:B[:C]" of numbers into @v (@n fields exactly). */
 static vmc_status parse_tuple(const char *s, uint64_t *v, int n, vmc_error *e)
@@ -119,83 +49,174 @@ struct build_args {
 	enum vmc_order order;
 };
 
-static int parse_args(int argc, char **argv, struct build_args *a,
-		      vmc_error *e)
+static vmc_status opt_exclude(void *args, const char *arg, vmc_error *e)
 {
+	struct build_args *a = args;
+	uint64_t s, t;
+	vmc_status st = vmc_parse_range(arg, &s, &t, e);
+
+	return st ? st : vmc_ranges_add(a->exclude, s, t, e);
+}
+
+static vmc_status opt_cpu_note(void *args, const char *arg, vmc_error *e)
+{
+	struct build_args *a = args;
+	uint64_t v[2];
+	vmc_status st;
+
+	if (a->o.nr_cpu_notes == MAX_CPU_NOTES)
+		return vmc_error_set(e, VMC_ERR_INVALID, "too many --cpu-note");
+	st = parse_tuple(arg, v, 2, e);
+	a->notes[a->o.nr_cpu_notes++] = (struct vmc_span){ v[0], v[1] };
+	return st;
+}
+
+static vmc_status opt_vmcoreinfo(void *args, const char *arg, vmc_error *e)
+{
+	struct build_args *a = args;
+	uint64_t v[2];
+	vmc_status st = parse_tuple(arg, v, 2, e);
+
+	a->o.have_vmcoreinfo = true;
+	a->o.vmcoreinfo = (struct vmc_span){ v[0], v[1] };
+	return st;
+}
+
+static vmc_status opt_text(void *args, const char *arg, vmc_error *e)
+{
+	struct build_args *a = args;
 	uint64_t v[3];
-	int c;
+	vmc_status st = parse_tuple(arg, v, 3, e);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		vmc_status st = VMC_OK;
+	a->o.have_text = true;
+	a->o.text_vaddr = v[0];
+	a->o.text_paddr = v[1];
+	a->o.text_len = v[2];
+	return st;
+}
 
-		switch (c) {
-		case O_SYSROOT: a->sysroot = optarg; break;
-		case O_FROM_SYSTEM: a->sysroot = "/"; break;
-		case O_IOMEM: a->iomem = optarg; break;
-		case O_RANGES: a->ranges = optarg; break;
-		case O_EXCLUDE:
-			st = vmc_parse_range(optarg, &v[0], &v[1], e);
-			if (!st)
-				st = vmc_ranges_add(a->exclude, v[0], v[1], e);
-			break;
-		case O_CPU_NOTE:
-			if (a->o.nr_cpu_notes == MAX_CPU_NOTES)
-				return usage_error(CMD, "too many --cpu-note");
-			st = parse_tuple(optarg, v, 2, e);
-			a->notes[a->o.nr_cpu_notes++] = (struct vmc_span){ v[0], v[1] };
-			break;
-		case O_VMCOREINFO:
-			st = parse_tuple(optarg, v, 2, e);
-			a->o.have_vmcoreinfo = true;
-			a->o.vmcoreinfo = (struct vmc_span){ v[0], v[1] };
-			break;
-		case O_TEXT:
-			st = parse_tuple(optarg, v, 3, e);
-			a->o.have_text = true;
-			a->o.text_vaddr = v[0];
-			a->o.text_paddr = v[1];
-			a->o.text_len = v[2];
-			break;
-		case O_NO_TEXT: a->o.no_text = true; break;
-		case O_PAGE_OFFSET:
-			st = vmc_parse_u64(optarg, &a->o.page_offset, e);
-			a->o.have_page_offset = true;
-			break;
-		case O_BACKUP:
-			st = vmc_parse_u64(optarg, &a->o.backup_addr, e);
-			a->o.have_backup = true;
-			break;
-		case O_ALLOW_MISSING: a->o.allow_missing = true; break;
-		case O_PROFILE: st = vmc_profile_parse(optarg, &a->o.profile, e); break;
-		case O_ARCH:
-			st = vmc_arch_parse(optarg, &a->o.id, e);
-			a->o.have_id = true;
-			break;
-		case O_CLASS:
-			if (strcmp(optarg, "32") && strcmp(optarg, "64"))
-				return usage_error(CMD, "--class takes 32 or 64");
-			a->cls_set = true;
-			a->cls = optarg[0] == '3' ? VMC_CLASS_32 : VMC_CLASS_64;
-			break;
-		case O_ENDIAN:
-			if (strcmp(optarg, "little") && strcmp(optarg, "big"))
-				return usage_error(CMD, "--endian takes little or big");
-			a->order_set = true;
-			a->order = optarg[0] == 'l' ? VMC_LE : VMC_BE;
-			break;
-		case O_CAPACITY: st = vmc_parse_u64(optarg, &a->capacity, e); break;
-		case O_SEGMENT: a->segment = true; break;
-		case O_JSON: a->json = true; break;
-		case 'o': a->out = optarg; break;
-		case 'h': help(); return -1;
-		default: return EXIT_USAGE;
-		}
-		if (st)
-			return usage_error(CMD, "%s", e->msg);
-	}
-	if (optind < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+static vmc_status opt_page_offset(void *args, const char *arg, vmc_error *e)
+{
+	struct build_args *a = args;
+
+	a->o.have_page_offset = true;
+	return vmc_parse_u64(arg, &a->o.page_offset, e);
+}
+
+static vmc_status opt_backup(void *args, const char *arg, vmc_error *e)
+{
+	struct build_args *a = args;
+
+	a->o.have_backup = true;
+	return vmc_parse_u64(arg, &a->o.backup_addr, e);
+}
+
+static vmc_status opt_profile(void *args, const char *arg, vmc_error *e)
+{
+	return vmc_profile_parse(arg, &((struct build_args *)args)->o.profile,
+				 e);
+}
+
+static vmc_status opt_arch(void *args, const char *arg, vmc_error *e)
+{
+	struct build_args *a = args;
+
+	a->o.have_id = true;
+	return vmc_arch_parse(arg, &a->o.id, e);
+}
+
+static vmc_status opt_class(void *args, const char *arg, vmc_error *e)
+{
+	struct build_args *a = args;
+
+	if (strcmp(arg, "32") && strcmp(arg, "64"))
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "--class takes 32 or 64");
+	a->cls_set = true;
+	a->cls = arg[0] == '3' ? VMC_CLASS_32 : VMC_CLASS_64;
+	return VMC_OK;
+}
+
+static vmc_status opt_endian(void *args, const char *arg, vmc_error *e)
+{
+	struct build_args *a = args;
+
+	if (strcmp(arg, "little") && strcmp(arg, "big"))
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "--endian takes little or big");
+	a->order_set = true;
+	a->order = arg[0] == 'l' ? VMC_LE : VMC_BE;
+	return VMC_OK;
+}
+
+#define T struct build_args
+static const struct opt opts[] = {
+	OPT_SEC("Inputs:"),
+	OPT_STR_(T, "sysroot", "DIR", sysroot,
+		 "read /proc and /sys files below DIR (a capture)"),
+	OPT_CONST_(T, "from-system", sysroot, "/",
+		   "read the running system (same as --sysroot /)"),
+	OPT_STR_(T, "iomem", "FILE", iomem, "use FILE as /proc/iomem"),
+	OPT_STR_(T, "ranges", "FILE", ranges,
+		 "RAM ranges, one RANGE per line; replaces System\n"
+		 "RAM from iomem"),
+	OPT_CALL_("exclude", "RANGE", opt_exclude,
+		  "also cut this range out (repeatable)"),
+	OPT_CALL_("cpu-note", "ADDR:SIZE", opt_cpu_note,
+		  "a CPU's crash notes; repeat for CPU 0, 1, ..."),
+	OPT_CALL_("vmcoreinfo", "ADDR:SIZE", opt_vmcoreinfo,
+		  "the VMCOREINFO note"),
+	OPT_CALL_("kernel-text", "VADDR:PADDR:SIZE", opt_text,
+		  "the kernel text mapping"),
+	OPT_FLAG_(T, "no-kernel-text", o.no_text,
+		  "omit the kernel text PT_LOAD"),
+	OPT_CALL_("page-offset", "ADDR", opt_page_offset,
+		  "p_vaddr = p_paddr + ADDR for RAM"),
+	OPT_CALL_("backup-addr", "ADDR", opt_backup,
+		  "kexec-tools: where the low-memory backup lives"),
+	OPT_FLAG_(T, "allow-missing", o.allow_missing,
+		  "build what can be built when inputs are missing"),
+	OPT_SEC("Format:"),
+	OPT_CALL_("profile", "NAME", opt_profile,
+		  "kexec-file (default), kexec-tools, generic"),
+	OPT_CALL_("arch", "ARCH", opt_arch,
+		  "x86_64, arm64, ppc64, ppc64le, s390x, i386, ppc,\n"
+		  "arm, riscv64, loongarch64"),
+	OPT_CALL_("class", "32|64", opt_class, "ELF class (generic profile)"),
+	OPT_CALL_("endian", "little|big", opt_endian,
+		  "byte order (generic profile)"),
+	OPT_U64_(T, "capacity", "BYTES", capacity,
+		 "pad the output with zeros to BYTES; fail if the\n"
+		 "header does not fit"),
+	OPT_FLAG_(T, "segment", segment,
+		  "pad to the segment size the loader reserves"),
+	OPT_SEC("Output:"),
+	OPT_OUTPUT_(T, out, "write here ('-' for standard output)"),
+	OPT_FLAG_(T, "json", json, "print a JSON summary on standard output"),
+	{ 0 },
+};
+#undef T
+
+static const struct cmd_spec spec = {
+	.name = CMD,
+	.usage = "vmcorekit build (--sysroot DIR | --from-system) -o FILE "
+		 "[options]",
+	.about = "Build the ELF core header (elfcorehdr) that a kexec loader "
+		 "places for the\ncrash kernel, byte for byte as that loader "
+		 "would.",
+	.opts = opts,
+	.footer = RANGE_HELP "\n" NUMBER_HELP "\nExit: 0 ok, 1 bad input, "
+		  "2 usage, 3 I/O or a missing system file.",
+};
+
+static int parse_args(int argc, char **argv, struct build_args *a)
+{
+	int first, rc = opts_parse(&spec, a, argc, argv, &first);
+
+	if (rc)
+		return rc;
+	if (first < argc)
+		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
 	if (!a->out)
 		return usage_error(CMD, "-o FILE is required");
 	if (!a->sysroot && !a->iomem && !a->ranges)
@@ -334,7 +355,7 @@ int cmd_build(int argc, char **argv)
 		free(a.notes);
 		return EXIT_ENV;
 	}
-	rc = parse_args(argc, argv, &a, &e);
+	rc = parse_args(argc, argv, &a);
 	if (rc)
 		goto out;
 	a.o.cpu_notes = a.notes;

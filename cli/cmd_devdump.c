@@ -2,20 +2,44 @@
 /* vmcorekit devdump: device dumps (NT_VMCOREDD) in a vmcore: add, list,
  * extract. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 
-static void help(void)
-{
-	printf("Usage: %s devdump add VMCORE NAME=FILE|NAME=exec:COMMAND... -o NEW\n"
-"       %s devdump list VMCORE [--json]\n"
-"       %s devdump extract VMCORE NAME|#INDEX -o FILE [--json]\n"
-"\n"
+struct args {
+	const char *cmd;	/* "devdump add" ... */
+	struct dump_out w;	/* -o, --json; add: the write options */
+	uint64_t max, page;
+	char **pos;		/* positional arguments */
+	int nr_pos;
+};
+
+#define T struct args
+static const struct opt opts[] = {
+	OPT_SEC("add:"),
+	OPT_U64_(T, "device-dump-max", "SIZE", max,
+		 "largest dump (default 256M)"),
+	OPT_U64_(T, "page-size", "N", page,
+		 "4096/16384/65536 (default: VMCOREINFO's\n"
+		 "PAGESIZE, else 4096)"),
+	OPT_SEC("Output (add, extract; --json also list):"),
+	OPT_OUTPUT_(T, w.path, "('-' for standard output)"),
+	OPT_INCLUDE_(T, w, dump_out_opts),
+	{ 0 },
+};
+#undef T
+
+static const struct cmd_spec spec = {
+	.name = "devdump",
+	.usage = "vmcorekit devdump add VMCORE NAME=FILE|NAME=exec:COMMAND... "
+		 "-o NEW\n       vmcorekit devdump list VMCORE [--json]\n"
+		 "       vmcorekit devdump extract VMCORE NAME|#INDEX -o FILE "
+		 "[--json]",
+	.about =
 "Device dumps (NT_VMCOREDD notes): the hardware and firmware logs drivers\n"
 "in the kdump kernel add to /proc/vmcore (vmcore_add_device_dump).\n"
 "\n"
@@ -26,78 +50,30 @@ static void help(void)
 "           NAME=FILE          the file's bytes (NAME: 1 to 43 bytes)\n"
 "           NAME=exec:COMMAND  what 'sh -c COMMAND' prints; a nonzero exit\n"
 "                              fails the collector and adds nothing\n"
-"           --device-dump-max SIZE  largest dump (default 256M)\n"
-"           --page-size N      4096/16384/65536 (default: VMCOREINFO's\n"
-"                              PAGESIZE, else 4096)\n"
-"           -o, --output NEW   ('-' for standard output)\n"
-"           --fsync, --no-copy-range, --no-sparse, --[no-]progress,\n"
-"           --json             as for assemble\n"
 "list     index, name, payload size and payload file offset of each dump\n"
 "         (the columns of crash's 'dev -V'), in an ELF vmcore or a\n"
 "         makedumpfile kdump-compressed file (-c, -l, -p, -z)\n"
 "extract  write one dump's payload: the collector's bytes followed by the\n"
 "         kernel's zero padding up to the page (n_descsz - 44 bytes).  A\n"
-"         name that several dumps share is refused: use #INDEX.\n"
-"\n"
+"         name that several dumps share is refused: use #INDEX.",
+	.opts = opts,
+	.footer =
 "Exit: 0 ok, 1 bad input (a truncated or lying note, a failing collector,\n"
 "no such dump), 2 usage (an ambiguous name), 3 I/O.  A failure leaves no\n"
-"output file.\n", prog, prog, prog);
-}
-
-enum { D_JSON = 256, D_FSYNC, D_NO_CFR, D_NO_SPARSE, D_MAX, D_PAGE,
-       D_PROGRESS, D_NO_PROGRESS };
-
-static const struct option longopts[] = {
-	{ "json", no_argument, NULL, D_JSON },
-	{ "fsync", no_argument, NULL, D_FSYNC },
-	{ "no-copy-range", no_argument, NULL, D_NO_CFR },
-	{ "no-sparse", no_argument, NULL, D_NO_SPARSE },
-	{ "device-dump-max", required_argument, NULL, D_MAX },
-	{ "page-size", required_argument, NULL, D_PAGE },
-	{ "progress", no_argument, NULL, D_PROGRESS },
-	{ "no-progress", no_argument, NULL, D_NO_PROGRESS },
-	{ "output", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
-};
-
-struct args {
-	const char *cmd;	/* "devdump add" ... */
-	const char *out;
-	bool json;
-	struct dump_out w;	/* add */
-	uint64_t max, page;
-	char **pos;		/* positional arguments */
-	int nr_pos;
+"output file.",
 };
 
 static int parse(int argc, char **argv, struct args *a)
 {
-	vmc_error e = { 0 };
-	int c;
+	struct cmd_spec s = spec;
+	int first, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case D_JSON: a->json = a->w.json = true; break;
-		case D_FSYNC: a->w.fsync = true; break;
-		case D_NO_CFR: a->w.nocfr = true; break;
-		case D_NO_SPARSE: a->w.nosparse = true; break;
-		case D_PROGRESS: a->w.progress = 1; break;
-		case D_NO_PROGRESS: a->w.progress = 0; break;
-		case D_MAX:
-		case D_PAGE:
-			if (vmc_parse_u64(optarg, c == D_MAX ? &a->max
-							     : &a->page, &e))
-				return usage_error(a->cmd, "%s", e.msg);
-			break;
-		case 'o': a->out = a->w.path = optarg; break;
-		case 'h': help(); return -1;
-		default: return EXIT_USAGE;
-		}
-	}
-	a->pos = argv + optind;
-	a->nr_pos = argc - optind;
+	s.name = a->cmd;
+	rc = opts_parse(&s, a, argc, argv, &first);
+	if (rc)
+		return rc;
+	a->pos = argv + first;
+	a->nr_pos = argc - first;
 	return EXIT_OK;
 }
 
@@ -138,14 +114,13 @@ static void list_json(const char *path, const vmc_devdump_list *l)
 	json_obj_begin(&j, NULL);
 	json_str(&j, "file", path);
 	json_str(&j, "format", fmt_name(&in));
-	json_str(&j, "endian", in.order == VMC_LE ? "little" : "big");
+	json_endian(&j, in.order);
 	if (in.format == VMC_DEVDUMP_FMT_KDUMP) {
 		json_i64(&j, "header_version", in.header_version);
 		json_u64(&j, "block_size", in.block_size);
 		json_str(&j, "machine", in.machine_name);
 	} else {
-		json_str(&j, "class", in.cls == VMC_CLASS_64 ? "ELF64"
-							     : "ELF32");
+		json_elf_class(&j, in.cls);
 		json_u64(&j, "note_segments", in.nr_note_segments);
 	}
 	json_hex(&j, "notes_offset", in.notes_off);
@@ -196,7 +171,7 @@ static int do_list(struct args *a)
 
 	if (a->nr_pos != 1)
 		return usage_error(a->cmd, "want one VMCORE");
-	if (a->out)
+	if (a->w.path)
 		return usage_error(a->cmd, "-o is for add and extract");
 	rc = open_input(a->cmd, a->pos[0], &src, &fd);
 	if (rc)
@@ -205,7 +180,7 @@ static int do_list(struct args *a)
 		vmc_error_prefix(&e, "%s", a->pos[0]);
 		rc = fail(a->cmd, &e);
 	} else {
-		if (a->json)
+		if (a->w.json)
 			list_json(a->pos[0], l);
 		else
 			list_text(a->pos[0], l);
@@ -286,7 +261,7 @@ static int do_extract(struct args *a)
 
 	if (a->nr_pos != 2)
 		return usage_error(a->cmd, "want VMCORE and NAME or #INDEX");
-	if (!a->out)
+	if (!a->w.path)
 		return usage_error(a->cmd, "-o FILE is required");
 	rc = open_input(a->cmd, a->pos[0], &src, &fd);
 	if (rc)
@@ -300,7 +275,7 @@ static int do_extract(struct args *a)
 	if (rc)
 		goto out;
 	x = vmc_devdump_list_get(l, idx);
-	if (vmc_outfile_open(&o, a->out, &e)) {
+	if (vmc_outfile_open(&o, a->w.path, &e)) {
 		rc = fail(a->cmd, &e);
 		goto out;
 	}
@@ -313,17 +288,17 @@ static int do_extract(struct args *a)
 		rc = fail(a->cmd, &e);
 		goto out;
 	}
-	if (a->json) {
+	if (a->w.json) {
 		struct json j;
 
-		json_init(&j, strcmp(a->out, "-") ? stdout : stderr);
+		json_init(&j, strcmp(a->w.path, "-") ? stdout : stderr);
 		json_obj_begin(&j, NULL);
-		json_str(&j, "output", a->out);
+		json_str(&j, "output", a->w.path);
 		json_entry(&j, x);
 		json_obj_end(&j);
 		json_done(&j);
-	} else if (strcmp(a->out, "-")) {
-		printf("%s: device dump #%zu '%s', %llu bytes\n", a->out,
+	} else if (strcmp(a->w.path, "-")) {
+		printf("%s: device dump #%zu '%s', %llu bytes\n", a->w.path,
 		       x->index, x->name, (unsigned long long)x->data_len);
 	}
 out:
@@ -354,11 +329,11 @@ static int do_add(struct args *a)
 
 	if (a->nr_pos < 2)
 		return usage_error(a->cmd, "want VMCORE and NAME=FILE...");
-	if (!a->out)
+	if (!a->w.path)
 		return usage_error(a->cmd, "-o NEW is required");
-	if (same_file(a->pos[0], a->out))
+	if (same_file(a->pos[0], a->w.path))
 		return usage_error(a->cmd, "-o %s is the input: write a new "
-				   "file", a->out);
+				   "file", a->w.path);
 	specs = calloc((size_t)a->nr_pos, sizeof(*specs));
 	if (!specs)
 		return fail(a->cmd, &(vmc_error){ VMC_ERR_NOMEM, 0,
@@ -400,7 +375,7 @@ int cmd_devdump(int argc, char **argv)
 	int rc;
 
 	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
-		help();
+		opts_help(&spec, stdout);
 		return EXIT_OK;
 	}
 	if (!strcmp(sub, "add"))

@@ -3,93 +3,17 @@
  * judge a crash info header, decode a register save area, build the
  * elfcorehdr the fadump kernel builds. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 
 #define CMD "fadump"
 #define MAX_HEADER (1u << 20)
 #define MAX_CPU_STATE (64u << 20)
 #define MAX_RANGES (256u << 20)
-
-static void help(void)
-{
-	printf("Usage: %s fadump check HEADER [options]\n"
-"       %s fadump cpu-state FILE [--json]\n"
-"       %s fadump build --header FILE --boot-mem START:SIZE[:DEST] ...\n"
-"                         --reserved START:SIZE (--ranges FILE | --sysroot DIR)\n"
-"                         [--cpu-state FILE] -o ELFCOREHDR [options]\n"
-"\n"
-"powerpc firmware-assisted dump, the capture (fadump) kernel's side\n"
-"(arch/powerpc/kernel/fadump.c, Linux >= 6.9).\n"
-"\n"
-"check: decode the crash info header (struct fadump_crash_info_header,\n"
-"version 1 \"FADMPSIG\" or version 0 \"FADMPINF\") and judge it as\n"
-"is_fadump_header_compatible does.  Exit 0 compatible, 1 rejected.\n"
-"cpu-state: decode the firmware's register save area (RTAS CPU state data).\n"
-"build: write the ELF core header the fadump kernel builds, with the CPU\n"
-"notes inside the file; 'vmcorekit assemble --elfcorehdr-newmem' reads it.\n"
-"\n"
-"Capture kernel (check, build):\n"
-"  --endian little|big         its byte order; a header in the other order is\n"
-"                              rejected (default: detect it from the magic)\n"
-"  --capture-pt-regs-size N    its sizeof(struct pt_regs) (default 384)\n"
-"  --capture-cpumask-size N    its sizeof(struct cpumask) (default 256,\n"
-"                              NR_CPUS 2048)\n"
-"  --capture-release R         its release (uname -r)\n"
-"  --crashed-release R         the crashed kernel's; a difference warns\n"
-"\n"
-"Build inputs:\n"
-"  --header FILE               the crash info header\n"
-"  --boot-mem START:SIZE[:DEST]  a boot memory region and where firmware\n"
-"                              copied it (repeatable, in order, the first at\n"
-"                              0 with DEST; later copies follow the earlier)\n"
-"  --reserved START:SIZE       the reserved dump area\n"
-"  --ranges FILE               memory ranges (memblock), one per line:\n"
-"                              START-END inclusive or START+SIZE\n"
-"  --sysroot DIR               memory from DIR/proc/device-tree memory nodes,\n"
-"                              else DIR/proc/iomem System RAM (merged)\n"
-"  --cpu-state FILE            the register save area (default: only the\n"
-"                              crashing CPU, from the header)\n"
-"  --elf-abi v1|v2|none        e_flags 1, 2 or 0 (default: v2 little-endian,\n"
-"                              v1 big-endian)\n"
-"  --page-offset ADDR          p_vaddr = p_paddr + ADDR (0xc000000000000000)\n"
-"\n"
-"Output:\n"
-"  -o, --output FILE           build: write here ('-' for standard output)\n"
-"  --json                      print a JSON report\n"
-"  -h, --help                  this text\n"
-"\n"
-"Exit: 0 ok, 1 bad input or a rejected header, 2 usage, 3 I/O.\n",
-	       prog, prog, prog);
-}
-
-enum { O_ENDIAN = 256, O_PT_REGS, O_CPUMASK, O_CAP_REL, O_CRASH_REL,
-       O_HEADER, O_BOOT_MEM, O_RESERVED, O_RANGES, O_SYSROOT, O_CPU_STATE,
-       O_ABI, O_PAGE_OFFSET, O_JSON };
-
-static const struct option longopts[] = {
-	{ "endian", required_argument, NULL, O_ENDIAN },
-	{ "capture-pt-regs-size", required_argument, NULL, O_PT_REGS },
-	{ "capture-cpumask-size", required_argument, NULL, O_CPUMASK },
-	{ "capture-release", required_argument, NULL, O_CAP_REL },
-	{ "crashed-release", required_argument, NULL, O_CRASH_REL },
-	{ "header", required_argument, NULL, O_HEADER },
-	{ "boot-mem", required_argument, NULL, O_BOOT_MEM },
-	{ "reserved", required_argument, NULL, O_RESERVED },
-	{ "ranges", required_argument, NULL, O_RANGES },
-	{ "sysroot", required_argument, NULL, O_SYSROOT },
-	{ "cpu-state", required_argument, NULL, O_CPU_STATE },
-	{ "elf-abi", required_argument, NULL, O_ABI },
-	{ "page-offset", required_argument, NULL, O_PAGE_OFFSET },
-	{ "json", no_argument, NULL, O_JSON },
-	{ "output", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
-};
 
 struct fa_args {
 	const char *sub, *header, *ranges, *sysroot, *cpu_state, *out;
@@ -129,8 +53,9 @@ static vmc_status parse_fields(const char *s, uint64_t *v, int min, int max,
 	return VMC_OK;
 }
 
-static vmc_status add_boot_mem(struct fa_args *a, const char *s, vmc_error *e)
+static vmc_status add_boot_mem(void *args, const char *s, vmc_error *e)
 {
+	struct fa_args *a = args;
 	uint64_t v[3];
 	int n;
 	vmc_status st = parse_fields(s, v, 2, 3, &n, e);
@@ -147,73 +72,148 @@ static vmc_status add_boot_mem(struct fa_args *a, const char *s, vmc_error *e)
 	return VMC_OK;
 }
 
-static int parse_args(int argc, char **argv, struct fa_args *a, vmc_error *e)
+static vmc_status opt_endian(void *args, const char *arg, vmc_error *e)
 {
+	struct fa_args *a = args;
+
+	if (!strcmp(arg, "little"))
+		a->cap.order = VMC_LE;
+	else if (!strcmp(arg, "big"))
+		a->cap.order = VMC_BE;
+	else
+		return vmc_error_set(e, VMC_ERR_INVALID, "--endian little|big");
+	return VMC_OK;
+}
+
+static vmc_status parse_size32(const char *arg, uint32_t *out, vmc_error *e)
+{
+	uint64_t v;
+	vmc_status st = vmc_parse_u64(arg, &v, e);
+
+	if (!st && (v == 0 || v > UINT32_MAX))
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "%s: size out of range", arg);
+	if (!st)
+		*out = (uint32_t)v;
+	return st;
+}
+
+static vmc_status opt_pt_regs(void *args, const char *arg, vmc_error *e)
+{
+	return parse_size32(arg, &((struct fa_args *)args)->cap.pt_regs_size,
+			    e);
+}
+
+static vmc_status opt_cpumask(void *args, const char *arg, vmc_error *e)
+{
+	return parse_size32(arg, &((struct fa_args *)args)->cap.cpumask_size,
+			    e);
+}
+
+static vmc_status opt_reserved(void *args, const char *arg, vmc_error *e)
+{
+	struct fa_args *a = args;
 	uint64_t v[2];
-	int c, n;
+	int n;
+	vmc_status st = parse_fields(arg, v, 2, 2, &n, e);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		vmc_status st = VMC_OK;
+	a->rsv_start = v[0];
+	a->rsv_size = v[1];
+	a->have_rsv = true;
+	return st;
+}
 
-		switch (c) {
-		case O_ENDIAN:
-			if (!strcmp(optarg, "little"))
-				a->cap.order = VMC_LE;
-			else if (!strcmp(optarg, "big"))
-				a->cap.order = VMC_BE;
-			else
-				return usage_error(CMD, "--endian little|big");
-			break;
-		case O_PT_REGS:
-		case O_CPUMASK:
-			st = vmc_parse_u64(optarg, &v[0], e);
-			if (!st && (v[0] == 0 || v[0] > UINT32_MAX))
-				return usage_error(CMD, "%s: size out of range",
-						   optarg);
-			if (c == O_PT_REGS)
-				a->cap.pt_regs_size = (uint32_t)v[0];
-			else
-				a->cap.cpumask_size = (uint32_t)v[0];
-			break;
-		case O_CAP_REL: a->cap.release = optarg; break;
-		case O_CRASH_REL: a->cap.crashed_release = optarg; break;
-		case O_HEADER: a->header = optarg; break;
-		case O_BOOT_MEM: st = add_boot_mem(a, optarg, e); break;
-		case O_RESERVED:
-			st = parse_fields(optarg, v, 2, 2, &n, e);
-			a->rsv_start = v[0];
-			a->rsv_size = v[1];
-			a->have_rsv = true;
-			break;
-		case O_RANGES: a->ranges = optarg; break;
-		case O_SYSROOT: a->sysroot = optarg; break;
-		case O_CPU_STATE: a->cpu_state = optarg; break;
-		case O_ABI:
-			if (!strcmp(optarg, "v1"))
-				a->abi = VMC_FADUMP_ABI_V1;
-			else if (!strcmp(optarg, "v2"))
-				a->abi = VMC_FADUMP_ABI_V2;
-			else if (!strcmp(optarg, "none"))
-				a->abi = VMC_FADUMP_ABI_NONE;
-			else
-				return usage_error(CMD, "--elf-abi v1|v2|none");
-			break;
-		case O_PAGE_OFFSET:
-			st = vmc_parse_u64(optarg, &a->page_offset, e);
-			break;
-		case O_JSON: a->json = true; break;
-		case 'o': a->out = optarg; break;
-		case 'h': help(); return -1;
-		default: return EXIT_USAGE;
-		}
-		if (st)
-			return usage_error(CMD, "%s", e->msg);
-	}
-	if (optind < argc)
-		a->input = argv[optind++];
-	if (optind < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+static vmc_status opt_abi(void *args, const char *arg, vmc_error *e)
+{
+	struct fa_args *a = args;
+
+	if (!strcmp(arg, "v1"))
+		a->abi = VMC_FADUMP_ABI_V1;
+	else if (!strcmp(arg, "v2"))
+		a->abi = VMC_FADUMP_ABI_V2;
+	else if (!strcmp(arg, "none"))
+		a->abi = VMC_FADUMP_ABI_NONE;
+	else
+		return vmc_error_set(e, VMC_ERR_INVALID, "--elf-abi v1|v2|none");
+	return VMC_OK;
+}
+
+#define T struct fa_args
+static const struct opt opts[] = {
+	OPT_SEC("Capture kernel (check, build):"),
+	OPT_CALL_("endian", "little|big", opt_endian,
+		  "its byte order; a header in the other order is\n"
+		  "rejected (default: detect it from the magic)"),
+	OPT_CALL_("capture-pt-regs-size", "N", opt_pt_regs,
+		  "its sizeof(struct pt_regs) (default 384)"),
+	OPT_CALL_("capture-cpumask-size", "N", opt_cpumask,
+		  "its sizeof(struct cpumask) (default 256,\nNR_CPUS 2048)"),
+	OPT_STR_(T, "capture-release", "R", cap.release,
+		 "its release (uname -r)"),
+	OPT_STR_(T, "crashed-release", "R", cap.crashed_release,
+		 "the crashed kernel's; a difference warns"),
+	OPT_SEC("Build inputs:"),
+	OPT_STR_(T, "header", "FILE", header, "the crash info header"),
+	OPT_CALL_("boot-mem", "START:SIZE[:DEST]", add_boot_mem,
+		  "a boot memory region and where firmware\n"
+		  "copied it (repeatable, in order, the first at\n"
+		  "0 with DEST; later copies follow the earlier)"),
+	OPT_CALL_("reserved", "START:SIZE", opt_reserved,
+		  "the reserved dump area"),
+	OPT_STR_(T, "ranges", "FILE", ranges,
+		 "memory ranges (memblock), one RANGE per line"),
+	OPT_STR_(T, "sysroot", "DIR", sysroot,
+		 "memory from DIR/proc/device-tree memory nodes,\n"
+		 "else DIR/proc/iomem System RAM (merged)"),
+	OPT_STR_(T, "cpu-state", "FILE", cpu_state,
+		 "the register save area (default: only the\n"
+		 "crashing CPU, from the header)"),
+	OPT_CALL_("elf-abi", "v1|v2|none", opt_abi,
+		  "e_flags 1, 2 or 0 (default: v2 little-endian,\n"
+		  "v1 big-endian)"),
+	OPT_U64_(T, "page-offset", "ADDR", page_offset,
+		 "p_vaddr = p_paddr + ADDR (0xc000000000000000)"),
+	OPT_SEC("Output:"),
+	OPT_OUTPUT_(T, out, "build: write here ('-' for standard output)"),
+	OPT_FLAG_(T, "json", json, "print a JSON report"),
+	{ 0 },
+};
+#undef T
+
+static const struct cmd_spec spec = {
+	.name = CMD,
+	.usage =
+"vmcorekit fadump check HEADER [options]\n"
+"       vmcorekit fadump cpu-state FILE [--json]\n"
+"       vmcorekit fadump build --header FILE --boot-mem START:SIZE[:DEST] ...\n"
+"                         --reserved START:SIZE (--ranges FILE | --sysroot DIR)\n"
+"                         [--cpu-state FILE] -o ELFCOREHDR [options]",
+	.about =
+"powerpc firmware-assisted dump, the capture (fadump) kernel's side\n"
+"(arch/powerpc/kernel/fadump.c, Linux >= 6.9).\n"
+"\n"
+"check: decode the crash info header (struct fadump_crash_info_header,\n"
+"version 1 \"FADMPSIG\" or version 0 \"FADMPINF\") and judge it as\n"
+"is_fadump_header_compatible does.  Exit 0 compatible, 1 rejected.\n"
+"cpu-state: decode the firmware's register save area (RTAS CPU state data).\n"
+"build: write the ELF core header the fadump kernel builds, with the CPU\n"
+"notes inside the file; 'vmcorekit assemble --elfcorehdr-newmem' reads it.",
+	.opts = opts,
+	.footer = RANGE_HELP "\n"
+		  "Exit: 0 ok, 1 bad input or a rejected header, 2 usage, "
+		  "3 I/O.",
+};
+
+static int parse_args(int argc, char **argv, struct fa_args *a)
+{
+	int first, rc = opts_parse(&spec, a, argc, argv, &first);
+
+	if (rc)
+		return rc;
+	if (first < argc)
+		a->input = argv[first++];
+	if (first < argc)
+		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
 	return EXIT_OK;
 }
 
@@ -676,14 +676,14 @@ int cmd_fadump(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && (!strcmp(argv[1], "-h") ||
 				  !strcmp(argv[1], "--help"))) {
-			help();
+			opts_help(&spec, stdout);
 			return EXIT_OK;
 		}
 		return usage_error(CMD, "give a subcommand: check, cpu-state "
 				   "or build");
 	}
 	a.sub = argv[1];
-	rc = parse_args(argc - 1, argv + 1, &a, &e);
+	rc = parse_args(argc - 1, argv + 1, &a);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (!strcmp(a.sub, "check"))

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* vmcorekit hotplug: capacity, apply, digest, watch. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "cmd_hotplug.h"
 
 static const struct command subs[] = {
@@ -57,27 +57,60 @@ static const char *const cap_source[] = {
 				   "load_crashdump_segments",
 };
 
-static void cap_help(void)
+struct cap_args {
+	uint64_t cpus, ranges, size;
+	bool have_cpus, have_ranges, json;
+	enum vmc_loader one;
+};
+
+static vmc_status opt_cpus(void *args, const char *arg, vmc_error *e)
 {
-	printf("Usage: %s hotplug capacity (--max-cpus N --max-ranges M |\n"
-"           --elfcorehdr-size BYTES) [--loader kexec-file|kexec-tools] [--json]\n"
-"\n"
+	struct cap_args *a = args;
+
+	a->have_cpus = true;
+	return vmc_parse_u64(arg, &a->cpus, e);
+}
+
+static vmc_status opt_ranges(void *args, const char *arg, vmc_error *e)
+{
+	struct cap_args *a = args;
+
+	a->have_ranges = true;
+	return vmc_parse_u64(arg, &a->ranges, e);
+}
+
+static vmc_status opt_cap_loader(void *args, const char *arg, vmc_error *e)
+{
+	return vmc_loader_parse(arg, &((struct cap_args *)args)->one, e);
+}
+
+static const struct opt cap_opts[] = {
+	OPT_CALL_("max-cpus", "N", opt_cpus, "CPUs the reserve allows for"),
+	OPT_CALL_("max-ranges", "M", opt_ranges,
+		  "memory ranges the reserve allows for"),
+	OPT_U64_(struct cap_args, "elfcorehdr-size", "BYTES", size,
+		 "start from the sysfs value instead"),
+	OPT_CALL_("loader", "NAME", opt_cap_loader, "one loader (default: both)"),
+	OPT_FLAG_(struct cap_args, "json", json, "machine-readable output"),
+	{ 0 },
+};
+
+static const struct cmd_spec cap_spec = {
+	.name = CAP,
+	.usage = "vmcorekit hotplug capacity (--max-cpus N --max-ranges M |\n"
+		 "           --elfcorehdr-size BYTES) [--loader kexec-file|"
+		 "kexec-tools] [--json]",
+	.about =
 "The elfcorehdr segment reserved for crash hotplug, as each loader sizes it:\n"
 "  kexec-file   Linux crash_load_segments: 64 + 56 x (2 + N + M), page-rounded\n"
 "  kexec-tools  --hotplug: ALIGN(crash_elfcorehdr_size, 1024), page-rounded\n"
 "where crash_elfcorehdr_size = 56 x (2 + N + M) is what\n"
 "/sys/kernel/crash_elfcorehdr_size reports (N = CONFIG_NR_CPUS_DEFAULT,\n"
-"M = CONFIG_CRASH_MAX_MEMORY_RANGES, 8192 each on Debian).\n"
-"\n"
-"  --max-cpus N             CPUs the reserve allows for\n"
-"  --max-ranges M           memory ranges the reserve allows for\n"
-"  --elfcorehdr-size BYTES  start from the sysfs value instead\n"
-"  --loader NAME            one loader (default: both)\n"
-"  --json                   machine-readable output\n"
-"  -h, --help               this text\n"
-"\n"
-"Exit: 0 ok, 1 a reserve the kernel refuses (PN_XNUM), 2 usage.\n", prog);
-}
+"M = CONFIG_CRASH_MAX_MEMORY_RANGES, 8192 each on Debian).",
+	.opts = cap_opts,
+	.footer = "Exit: 0 ok, 1 a reserve the kernel refuses (PN_XNUM), "
+		  "2 usage.",
+};
 
 static void cap_print(struct json *j, enum vmc_loader l,
 		      const struct vmc_hp_capacity *c)
@@ -102,73 +135,48 @@ static void cap_print(struct json *j, enum vmc_loader l,
 
 int cmd_hotplug_capacity(int argc, char **argv)
 {
-	enum { O_CPUS = 256, O_RANGES, O_SIZE, O_LOADER, O_JSON };
-	static const struct option longopts[] = {
-		{ "max-cpus", required_argument, NULL, O_CPUS },
-		{ "max-ranges", required_argument, NULL, O_RANGES },
-		{ "elfcorehdr-size", required_argument, NULL, O_SIZE },
-		{ "loader", required_argument, NULL, O_LOADER },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	uint64_t cpus = 0, ranges = 0, size = 0;
-	bool have_cpus = false, have_ranges = false, json = false;
-	enum vmc_loader one = 0;
+	struct cap_args a = { 0 };
 	struct vmc_hp_capacity c[2];
 	vmc_error e = { 0 };
 	struct json j;
-	int opt;
+	int first, rc;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		vmc_status st = VMC_OK;
-
-		switch (opt) {
-		case O_CPUS: st = vmc_parse_u64(optarg, &cpus, &e);
-			have_cpus = true; break;
-		case O_RANGES: st = vmc_parse_u64(optarg, &ranges, &e);
-			have_ranges = true; break;
-		case O_SIZE: st = vmc_parse_u64(optarg, &size, &e); break;
-		case O_LOADER: st = vmc_loader_parse(optarg, &one, &e); break;
-		case O_JSON: json = true; break;
-		case 'h': cap_help(); return EXIT_OK;
-		default: return EXIT_USAGE;
-		}
-		if (st)
-			return usage_error(CAP, "%s", e.msg);
-	}
-	if (optind < argc)
-		return usage_error(CAP, "unexpected argument '%s'", argv[optind]);
-	if (!size && !(have_cpus && have_ranges))
+	rc = opts_parse(&cap_spec, &a, argc, argv, &first);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (first < argc)
+		return usage_error(CAP, "unexpected argument '%s'", argv[first]);
+	if (!a.size && !(a.have_cpus && a.have_ranges))
 		return usage_error(CAP, "give --max-cpus N and --max-ranges M, "
 				   "or --elfcorehdr-size BYTES");
-	if (size && (have_cpus || have_ranges))
+	if (a.size && (a.have_cpus || a.have_ranges))
 		return usage_error(CAP, "--elfcorehdr-size replaces --max-cpus "
 				   "and --max-ranges");
 	for (int l = VMC_LOADER_KEXEC_FILE; l <= VMC_LOADER_KEXEC_TOOLS; l++) {
 		vmc_status st;
 
-		if (one && (int)one != l)
+		if (a.one && (int)a.one != l)
 			continue;
-		st = size ? vmc_hp_capacity_from_sysfs(l, size, &c[l - 1], &e)
-			  : vmc_hp_capacity(l, cpus, ranges, &c[l - 1], &e);
+		st = a.size ? vmc_hp_capacity_from_sysfs(l, a.size, &c[l - 1],
+							   &e)
+			    : vmc_hp_capacity(l, a.cpus, a.ranges, &c[l - 1],
+					      &e);
 		if (st)
 			return fail(CAP, &e);
 	}
-	if (json) {
+	if (a.json) {
 		json_init(&j, stdout);
 		json_obj_begin(&j, NULL);
-		if (!size) {
-			json_u64(&j, "max_cpus", cpus);
-			json_u64(&j, "max_ranges", ranges);
+		if (!a.size) {
+			json_u64(&j, "max_cpus", a.cpus);
+			json_u64(&j, "max_ranges", a.ranges);
 		}
 		json_arr_begin(&j, "loaders");
 	}
 	for (int l = VMC_LOADER_KEXEC_FILE; l <= VMC_LOADER_KEXEC_TOOLS; l++)
-		if (!one || (int)one == l)
-			cap_print(json ? &j : NULL, l, &c[l - 1]);
-	if (json) {
+		if (!a.one || (int)a.one == l)
+			cap_print(a.json ? &j : NULL, l, &c[l - 1]);
+	if (a.json) {
 		json_arr_end(&j);
 		json_obj_end(&j);
 		json_done(&j);
@@ -179,30 +187,6 @@ int cmd_hotplug_capacity(int argc, char **argv)
 /* ---- digest ---- */
 
 #define DIG "hotplug digest"
-
-static void dig_help(void)
-{
-	printf("Usage: %s hotplug digest --segment MEM:MEMSZ[:ROLE][=FILE] ...\n"
-"           [--loader kexec-file|kexec-tools] [--policy exclude|recompute] [--json]\n"
-"\n"
-"The SHA-256 table purgatory checks before it starts the crash kernel, for a\n"
-"kexec segment set, as the kernel (kexec_calculate_store_digests: load\n"
-"order) or kexec-tools (update_purgatory: address order) computes it.\n"
-"Purgatory is never digested; the kernel skips the IMA buffer; under\n"
-"'exclude' (Linux >= 6.6 with CONFIG_CRASH_HOTPLUG, kexec-tools --hotplug)\n"
-"the elfcorehdr is left out too.  Each digested segment counts its bytes,\n"
-"then zeros up to MEMSZ.\n"
-"\n"
-"  --segment MEM:MEMSZ[:ROLE][=FILE]  a segment in load order; ROLE is data\n"
-"                         (default), purgatory, elfcorehdr or ima; FILE holds\n"
-"                         its bytes (bufsz = the file's size; none: all zero)\n"
-"  --loader NAME          kexec-file (default) or kexec-tools\n"
-"  --policy NAME          exclude (default) or recompute\n"
-"  --json                 machine-readable output\n"
-"  -h, --help             this text\n"
-"\n"
-"Exit: 0 ok, 1 a bad segment set, 2 usage, 3 I/O.\n", prog);
-}
 
 #define MAX_SEGS 64
 
@@ -222,10 +206,14 @@ static void dig_print(const struct vmc_digest_table *t, enum vmc_loader l,
 	if (!json) {
 		printf("sha256 %s (%s, %s, %zu regions)\n", d,
 		       vmc_loader_name(l), vmc_digest_policy_name(p), t->nr);
-		for (size_t i = 0; i < t->nr; i++)
-			printf("  region %zu: 0x%llx + 0x%llx\n", i,
-			       (unsigned long long)t->region[i].start,
+		for (size_t i = 0; i < t->nr; i++) {
+			char r[64];
+
+			printf("  region %zu: %s (%llu bytes)\n", i,
+			       range_text(r, sizeof(r), t->region[i].start,
+					  t->region[i].start + t->region[i].len),
 			       (unsigned long long)t->region[i].len);
+		}
 		return;
 	}
 	json_init(&j, stdout);
@@ -236,14 +224,23 @@ static void dig_print(const struct vmc_digest_table *t, enum vmc_loader l,
 	json_arr_begin(&j, "regions");
 	for (size_t i = 0; i < t->nr; i++) {
 		json_obj_begin(&j, NULL);
-		json_hex(&j, "start", t->region[i].start);
-		json_u64(&j, "len", t->region[i].len);
+		json_range(&j, t->region[i].start,
+			   t->region[i].start + t->region[i].len);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
 	json_obj_end(&j);
 	json_done(&j);
 }
+
+struct dig_args {
+	struct vmc_kexec_segment seg[MAX_SEGS];
+	char *bufs[MAX_SEGS];
+	size_t n;
+	enum vmc_loader loader;
+	enum vmc_digest_policy policy;
+	bool json;
+};
 
 static vmc_status dig_segment(const char *arg, struct vmc_kexec_segment *s,
 			      char **buf, vmc_error *e)
@@ -269,71 +266,85 @@ static vmc_status dig_segment(const char *arg, struct vmc_kexec_segment *s,
 	return VMC_OK;
 }
 
+static vmc_status opt_segment(void *args, const char *arg, vmc_error *e)
+{
+	struct dig_args *a = args;
+
+	if (a->n == MAX_SEGS)
+		return vmc_error_set(e, VMC_ERR_INVALID, "too many segments");
+	a->n++;
+	return dig_segment(arg, &a->seg[a->n - 1], &a->bufs[a->n - 1], e);
+}
+
+static vmc_status opt_dig_loader(void *args, const char *arg, vmc_error *e)
+{
+	return vmc_loader_parse(arg, &((struct dig_args *)args)->loader, e);
+}
+
+static vmc_status opt_policy(void *args, const char *arg, vmc_error *e)
+{
+	return vmc_digest_policy_parse(arg, &((struct dig_args *)args)->policy,
+				       e);
+}
+
+static const struct opt dig_opts[] = {
+	OPT_CALL_("segment", "MEM:MEMSZ[:ROLE][=FILE]", opt_segment,
+		  "a segment in load order; ROLE is data\n"
+		  "(default), purgatory, elfcorehdr or ima; FILE holds\n"
+		  "its bytes (bufsz = the file's size; none: all zero)"),
+	OPT_CALL_("loader", "NAME", opt_dig_loader,
+		  "kexec-file (default) or kexec-tools"),
+	OPT_CALL_("policy", "NAME", opt_policy,
+		  "exclude (default) or recompute"),
+	OPT_FLAG_(struct dig_args, "json", json, "machine-readable output"),
+	{ 0 },
+};
+
+static const struct cmd_spec dig_spec = {
+	.name = DIG,
+	.usage = "vmcorekit hotplug digest --segment MEM:MEMSZ[:ROLE][=FILE] "
+		 "...\n           [--loader kexec-file|kexec-tools] [--policy "
+		 "exclude|recompute] [--json]",
+	.about =
+"The SHA-256 table purgatory checks before it starts the crash kernel, for a\n"
+"kexec segment set, as the kernel (kexec_calculate_store_digests: load\n"
+"order) or kexec-tools (update_purgatory: address order) computes it.\n"
+"Purgatory is never digested; the kernel skips the IMA buffer; under\n"
+"'exclude' (Linux >= 6.6 with CONFIG_CRASH_HOTPLUG, kexec-tools --hotplug)\n"
+"the elfcorehdr is left out too.  Each digested segment counts its bytes,\n"
+"then zeros up to MEMSZ.",
+	.opts = dig_opts,
+	.footer = "Exit: 0 ok, 1 a bad segment set, 2 usage, 3 I/O.",
+};
+
 int cmd_hotplug_digest(int argc, char **argv)
 {
-	enum { O_SEGMENT = 256, O_LOADER, O_POLICY, O_JSON };
-	static const struct option longopts[] = {
-		{ "segment", required_argument, NULL, O_SEGMENT },
-		{ "loader", required_argument, NULL, O_LOADER },
-		{ "policy", required_argument, NULL, O_POLICY },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct vmc_kexec_segment seg[MAX_SEGS];
-	char *bufs[MAX_SEGS] = { 0 };
-	enum vmc_loader loader = VMC_LOADER_KEXEC_FILE;
-	enum vmc_digest_policy policy = VMC_DIGEST_EXCLUDE;
+	struct dig_args *a = calloc(1, sizeof(*a));
 	struct vmc_digest_table t;
 	vmc_error e = { 0 };
-	bool json = false;
-	size_t n = 0;
-	int opt, rc = EXIT_OK;
+	int first, rc;
 
-	memset(seg, 0, sizeof(seg));
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		vmc_status st = VMC_OK;
-
-		switch (opt) {
-		case O_SEGMENT:
-			if (n == MAX_SEGS) {
-				rc = usage_error(DIG, "too many segments");
-				goto out;
-			}
-			st = dig_segment(optarg, &seg[n], &bufs[n], &e);
-			n++;
-			if (st && (e.status == VMC_ERR_IO ||
-				   e.status == VMC_ERR_NOTFOUND ||
-				   e.status == VMC_ERR_NOMEM)) {
-				rc = fail(DIG, &e);
-				goto out;
-			}
-			break;
-		case O_LOADER: st = vmc_loader_parse(optarg, &loader, &e); break;
-		case O_POLICY:
-			st = vmc_digest_policy_parse(optarg, &policy, &e);
-			break;
-		case O_JSON: json = true; break;
-		case 'h': dig_help(); goto out;
-		default: rc = EXIT_USAGE; goto out;
-		}
-		if (st) {
-			rc = usage_error(DIG, "%s", e.msg);
-			goto out;
-		}
+	if (!a)
+		return EXIT_ENV;
+	a->loader = VMC_LOADER_KEXEC_FILE;
+	a->policy = VMC_DIGEST_EXCLUDE;
+	rc = opts_parse(&dig_spec, a, argc, argv, &first);
+	if (rc) {
+		rc = rc < 0 ? EXIT_OK : rc;
+		goto out;
 	}
-	if (optind < argc || n == 0) {
-		rc = usage_error(DIG, optind < argc ? "unexpected argument" :
+	if (first < argc || a->n == 0) {
+		rc = usage_error(DIG, first < argc ? "unexpected argument" :
 				 "give at least one --segment");
 		goto out;
 	}
-	if (vmc_kexec_digest(seg, n, loader, policy, &t, &e))
+	if (vmc_kexec_digest(a->seg, a->n, a->loader, a->policy, &t, &e))
 		rc = fail(DIG, &e);
 	else
-		dig_print(&t, loader, policy, json);
+		dig_print(&t, a->loader, a->policy, a->json);
 out:
-	for (size_t i = 0; i < n; i++)
-		free(bufs[i]);
+	for (size_t i = 0; i < a->n; i++)
+		free(a->bufs[i]);
+	free(a);
 	return rc;
 }

@@ -1,78 +1,16 @@
 // SPDX-License-Identifier: MIT
 /* vmcorekit hotplug apply: the elfcorehdr segment after hotplug events. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "cmd_hotplug.h"
 
 #define CMD "hotplug apply"
 #define MAX_EVENTS 4096
-
-static void help(void)
-{
-	printf("Usage: %s hotplug apply (--sysroot DIR | --elfcorehdr FILE [inputs])\n"
-"           --event EVENT ... [--capacity BYTES] -o NEW [options]\n"
-"\n"
-"Regenerate the elfcorehdr after CPU or memory hotplug events, inside the\n"
-"fixed segment the loader reserved, as Linux >= 6.6 does\n"
-"(arch_crash_handle_hotplug_event), and write the segment's new bytes.\n"
-"Each event is applied in turn; one that does not fit fails the run\n"
-"(\"elfsz > memsz\") and nothing is written.  Prints the semantic diff.\n"
-"\n"
-"Events (END exclusive; or START+SIZE):\n"
-"  add-memory:START-END      a \"System RAM\" resource appears and goes online\n"
-"  remove-memory:START-END   it goes away\n"
-"  add-cpu:N, remove-cpu:N   CPU N onlined / offlined\n"
-"\n"
-"Inputs:\n"
-"  --sysroot DIR          the system before the events (a capture, or '/')\n"
-"  --from-system          the running system (same as --sysroot /)\n"
-"  --elfcorehdr FILE      the segment's bytes before the events (default:\n"
-"                         the header the loader builds from the sysroot);\n"
-"                         alone, the header itself describes the system\n"
-"  --iomem FILE           use FILE as /proc/iomem\n"
-"  --exclude START-END    also cut this range out (repeatable)\n"
-"  --allow-missing        build what can be built when inputs are missing\n"
-"\n"
-"Model:\n"
-"  --loader NAME          kexec-file (default) or kexec-tools: who loaded\n"
-"  --profile NAME         who regenerates: kexec-file (default, the kernel,\n"
-"                         for both loaders) or kexec-tools (its rules)\n"
-"  --capacity BYTES       the segment size (default: the loader's reserve\n"
-"                         from sys/kernel/crash_elfcorehdr_size)\n"
-"\n"
-"Output:\n"
-"  -o, --output FILE      the segment after the events, capacity bytes\n"
-"  --json                 print a JSON summary on standard output\n"
-"  -h, --help             this text\n"
-"\n"
-"Exit: 0 ok, 1 bad input or an event that does not fit, 2 usage, 3 I/O or\n"
-"a missing system file.\n", prog);
-}
-
-enum { O_SYSROOT = 256, O_FROM_SYSTEM, O_ELFCOREHDR, O_IOMEM, O_EXCLUDE,
-       O_ALLOW_MISSING, O_EVENT, O_LOADER, O_PROFILE, O_CAPACITY, O_JSON };
-
-static const struct option longopts[] = {
-	{ "sysroot", required_argument, NULL, O_SYSROOT },
-	{ "from-system", no_argument, NULL, O_FROM_SYSTEM },
-	{ "elfcorehdr", required_argument, NULL, O_ELFCOREHDR },
-	{ "iomem", required_argument, NULL, O_IOMEM },
-	{ "exclude", required_argument, NULL, O_EXCLUDE },
-	{ "allow-missing", no_argument, NULL, O_ALLOW_MISSING },
-	{ "event", required_argument, NULL, O_EVENT },
-	{ "loader", required_argument, NULL, O_LOADER },
-	{ "profile", required_argument, NULL, O_PROFILE },
-	{ "capacity", required_argument, NULL, O_CAPACITY },
-	{ "json", no_argument, NULL, O_JSON },
-	{ "output", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
-};
 
 struct event_result {
 	bool changed;
@@ -85,55 +23,106 @@ struct apply_args {
 	struct vmc_hotplug_opts o;
 	vmc_ranges *exclude;
 	struct vmc_hp_event *ev;
-	char **ev_text;
+	const char **ev_text;
 	struct event_result *res;
 	size_t nr_ev;
 	bool json;
 };
 
-static int parse_args(int argc, char **argv, struct apply_args *a,
-		      vmc_error *e)
+static vmc_status opt_exclude(void *args, const char *arg, vmc_error *e)
 {
+	struct apply_args *a = args;
 	uint64_t s, t;
-	int c;
+	vmc_status st = vmc_parse_range(arg, &s, &t, e);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		vmc_status st = VMC_OK;
+	return st ? st : vmc_ranges_add(a->exclude, s, t, e);
+}
 
-		switch (c) {
-		case O_SYSROOT: a->sysroot = optarg; break;
-		case O_FROM_SYSTEM: a->sysroot = "/"; break;
-		case O_ELFCOREHDR: a->elfcorehdr = optarg; break;
-		case O_IOMEM: a->iomem = optarg; break;
-		case O_EXCLUDE:
-			st = vmc_parse_range(optarg, &s, &t, e);
-			if (!st)
-				st = vmc_ranges_add(a->exclude, s, t, e);
-			break;
-		case O_ALLOW_MISSING: a->b.allow_missing = true; break;
-		case O_EVENT:
-			if (a->nr_ev == MAX_EVENTS)
-				return usage_error(CMD, "more than %d events",
-						   MAX_EVENTS);
-			a->ev_text[a->nr_ev] = optarg;
-			st = vmc_hp_event_parse(optarg, &a->ev[a->nr_ev++], e);
-			break;
-		case O_LOADER: st = vmc_loader_parse(optarg, &a->o.loader, e); break;
-		case O_PROFILE:
-			st = vmc_profile_parse(optarg, &a->o.profile, e);
-			break;
-		case O_CAPACITY: st = vmc_parse_u64(optarg, &a->o.capacity, e); break;
-		case O_JSON: a->json = true; break;
-		case 'o': a->out = optarg; break;
-		case 'h': help(); return -1;
-		default: return EXIT_USAGE;
-		}
-		if (st)
-			return usage_error(CMD, "%s", e->msg);
-	}
-	if (optind < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+static vmc_status opt_event(void *args, const char *arg, vmc_error *e)
+{
+	struct apply_args *a = args;
+
+	if (a->nr_ev == MAX_EVENTS)
+		return vmc_error_set(e, VMC_ERR_INVALID, "more than %d events",
+				     MAX_EVENTS);
+	a->ev_text[a->nr_ev] = arg;
+	return vmc_hp_event_parse(arg, &a->ev[a->nr_ev++], e);
+}
+
+static vmc_status opt_loader(void *args, const char *arg, vmc_error *e)
+{
+	return vmc_loader_parse(arg, &((struct apply_args *)args)->o.loader, e);
+}
+
+static vmc_status opt_profile(void *args, const char *arg, vmc_error *e)
+{
+	return vmc_profile_parse(arg, &((struct apply_args *)args)->o.profile,
+				 e);
+}
+
+#define T struct apply_args
+static const struct opt opts[] = {
+	OPT_SEC("Events:"),
+	OPT_CALL_("event", "EVENT", opt_event,
+		  "repeatable, applied in order: add-memory:RANGE\n"
+		  "(a \"System RAM\" resource appears and goes\n"
+		  "online), remove-memory:RANGE (it goes away),\n"
+		  "add-cpu:N, remove-cpu:N (CPU N onlined/offlined)"),
+	OPT_SEC("Inputs:"),
+	OPT_STR_(T, "sysroot", "DIR", sysroot,
+		 "the system before the events (a capture, or '/')"),
+	OPT_CONST_(T, "from-system", sysroot, "/",
+		   "the running system (same as --sysroot /)"),
+	OPT_STR_(T, "elfcorehdr", "FILE", elfcorehdr,
+		 "the segment's bytes before the events (default:\n"
+		 "the header the loader builds from the sysroot);\n"
+		 "alone, the header itself describes the system"),
+	OPT_STR_(T, "iomem", "FILE", iomem, "use FILE as /proc/iomem"),
+	OPT_CALL_("exclude", "RANGE", opt_exclude,
+		  "also cut this range out (repeatable)"),
+	OPT_FLAG_(T, "allow-missing", b.allow_missing,
+		  "build what can be built when inputs are missing"),
+	OPT_SEC("Model:"),
+	OPT_CALL_("loader", "NAME", opt_loader,
+		  "kexec-file (default) or kexec-tools: who loaded"),
+	OPT_CALL_("profile", "NAME", opt_profile,
+		  "who regenerates: kexec-file (default, the kernel,\n"
+		  "for both loaders) or kexec-tools (its rules)"),
+	OPT_U64_(T, "capacity", "BYTES", o.capacity,
+		 "the segment size (default: the loader's reserve\n"
+		 "from sys/kernel/crash_elfcorehdr_size)"),
+	OPT_SEC("Output:"),
+	OPT_OUTPUT_(T, out, "the segment after the events, capacity bytes"),
+	OPT_FLAG_(T, "json", json, "print a JSON summary on standard output"),
+	{ 0 },
+};
+#undef T
+
+static const struct cmd_spec spec = {
+	.name = CMD,
+	.usage = "vmcorekit hotplug apply (--sysroot DIR | --elfcorehdr FILE "
+		 "[inputs])\n           --event EVENT ... [--capacity BYTES] "
+		 "-o NEW [options]",
+	.about =
+"Regenerate the elfcorehdr after CPU or memory hotplug events, inside the\n"
+"fixed segment the loader reserved, as Linux >= 6.6 does\n"
+"(arch_crash_handle_hotplug_event), and write the segment's new bytes.\n"
+"Each event is applied in turn; one that does not fit fails the run\n"
+"(\"elfsz > memsz\") and nothing is written.  Prints the semantic diff.",
+	.opts = opts,
+	.footer = RANGE_HELP "\n"
+		  "Exit: 0 ok, 1 bad input or an event that does not fit, "
+		  "2 usage, 3 I/O or\na missing system file.",
+};
+
+static int parse_args(int argc, char **argv, struct apply_args *a)
+{
+	int first, rc = opts_parse(&spec, a, argc, argv, &first);
+
+	if (rc)
+		return rc;
+	if (first < argc)
+		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
 	if (!a->out)
 		return usage_error(CMD, "-o FILE is required");
 	if (!a->nr_ev)
@@ -362,7 +351,7 @@ int cmd_hotplug_apply(int argc, char **argv)
 	a.res = calloc(MAX_EVENTS, sizeof(*a.res));
 	if (!a.ev || !a.ev_text || !a.res || vmc_ranges_new(&a.exclude, &e))
 		goto out;
-	rc = parse_args(argc, argv, &a, &e);
+	rc = parse_args(argc, argv, &a);
 	if (rc)
 		goto out;
 	a.b.exclude = a.exclude;

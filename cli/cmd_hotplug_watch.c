@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -25,44 +24,12 @@
 #include <linux/netlink.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "cmd_hotplug.h"
 
 #define CMD "hotplug watch"
 #define REC_MAX 8192		/* > UEVENT_BUFFER_SIZE + header */
 #define KERNEL_GROUP 1		/* lib/kobject_uevent.c: group 1 */
-
-static void help(void)
-{
-	printf("Usage: %s hotplug watch --exec CMD [--settle MS] [--sysroot DIR]\n"
-"           [--uevents FILE|-] [--count N] [--json]\n"
-"\n"
-"Listen to kernel uevents for memory and CPU devices (add, remove, online,\n"
-"offline) and run CMD once per burst: a burst ends after MS milliseconds\n"
-"without such an event, so hot-adding a DIMM (one event per memory block)\n"
-"runs CMD once, not once per block.  A burst whose subsystems all have\n"
-"/sys/devices/system/{memory,cpu}/crash_hotplug = 1 is skipped: the kernel\n"
-"updates the elfcorehdr itself and a reload would only race it.\n"
-"\n"
-"  --exec CMD         run through /bin/sh -c, with VMC_HOTPLUG_EVENTS (the\n"
-"                     burst's event count) and VMC_HOTPLUG_SUBSYSTEMS set\n"
-"  --settle MS        quiet time that ends a burst (default 1000)\n"
-"  --sysroot DIR      read crash_hotplug below DIR (default /)\n"
-"  --uevents FILE|-   read uevent records from FILE ('-': standard input)\n"
-"                     instead of the netlink socket\n"
-"  --count N          exit after N bursts\n"
-"  --json             print the final counts as JSON on standard output\n"
-"  -h, --help         this text\n"
-"\n"
-"A record is the kernel's message, \"ACTION@DEVPATH\" then KEY=VALUE fields\n"
-"(ACTION, DEVPATH, SUBSYSTEM, SEQNUM, ...), each ended by a NUL or a\n"
-"newline; an empty field ends the record.  A record \"+MS\" lets MS\n"
-"milliseconds pass; a field starting with '#' is a comment.  A regular\n"
-"FILE is replayed on that clock alone (no real waiting).\n"
-"\n"
-"Exit: 0 at the end of the input, after --count bursts, or on SIGINT or\n"
-"SIGTERM; 1 a malformed record in --uevents; 2 usage; 3 the netlink socket\n"
-"or the input cannot be opened.\n", prog);
-}
 
 struct watch {
 	const char *cmd, *sysroot, *uevents;
@@ -79,6 +46,50 @@ struct watch {
 	size_t field_start;
 	struct vmc_coalesce co;
 	uint64_t events, ignored, malformed, bursts, runs, skipped, failed;
+};
+
+#define T struct watch
+static const struct opt opts[] = {
+	OPT_STR_(T, "exec", "CMD", cmd,
+		 "run through /bin/sh -c, with VMC_HOTPLUG_EVENTS (the\n"
+		 "burst's event count) and VMC_HOTPLUG_SUBSYSTEMS set"),
+	OPT_U64_(T, "settle", "MS", settle,
+		 "quiet time that ends a burst (default 1000)"),
+	OPT_STR_(T, "sysroot", "DIR", sysroot,
+		 "read crash_hotplug below DIR (default /)"),
+	OPT_STR_(T, "uevents", "FILE|-", uevents,
+		 "read uevent records from FILE ('-': standard input)\n"
+		 "instead of the netlink socket"),
+	OPT_U64_(T, "count", "N", max_bursts, "exit after N bursts"),
+	OPT_FLAG_(T, "json", json,
+		  "print the final counts as JSON on standard output"),
+	{ 0 },
+};
+#undef T
+
+static const struct cmd_spec spec = {
+	.name = CMD,
+	.usage = "vmcorekit hotplug watch --exec CMD [--settle MS] "
+		 "[--sysroot DIR]\n           [--uevents FILE|-] [--count N] "
+		 "[--json]",
+	.about =
+"Listen to kernel uevents for memory and CPU devices (add, remove, online,\n"
+"offline) and run CMD once per burst: a burst ends after MS milliseconds\n"
+"without such an event, so hot-adding a DIMM (one event per memory block)\n"
+"runs CMD once, not once per block.  A burst whose subsystems all have\n"
+"/sys/devices/system/{memory,cpu}/crash_hotplug = 1 is skipped: the kernel\n"
+"updates the elfcorehdr itself and a reload would only race it.",
+	.opts = opts,
+	.footer =
+"A record is the kernel's message, \"ACTION@DEVPATH\" then KEY=VALUE fields\n"
+"(ACTION, DEVPATH, SUBSYSTEM, SEQNUM, ...), each ended by a NUL or a\n"
+"newline; an empty field ends the record.  A record \"+MS\" lets MS\n"
+"milliseconds pass; a field starting with '#' is a comment.  A regular\n"
+"FILE is replayed on that clock alone (no real waiting).\n"
+"\n"
+"Exit: 0 at the end of the input, after --count bursts, or on SIGINT or\n"
+"SIGTERM; 1 a malformed record in --uevents; 2 usage; 3 the netlink socket\n"
+"or the input cannot be opened.",
 };
 
 static volatile sig_atomic_t stop;
@@ -417,48 +428,23 @@ static void summary(const struct watch *w)
 
 int cmd_hotplug_watch(int argc, char **argv)
 {
-	enum { O_EXEC = 256, O_SETTLE, O_SYSROOT, O_UEVENTS, O_COUNT, O_JSON };
-	static const struct option longopts[] = {
-		{ "exec", required_argument, NULL, O_EXEC },
-		{ "settle", required_argument, NULL, O_SETTLE },
-		{ "sysroot", required_argument, NULL, O_SYSROOT },
-		{ "uevents", required_argument, NULL, O_UEVENTS },
-		{ "count", required_argument, NULL, O_COUNT },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct watch *w = calloc(1, sizeof(*w));
 	vmc_error e = { 0 };
-	int opt, rc = EXIT_OK;
+	int first, rc = EXIT_OK;
 
 	if (!w)
 		return EXIT_ENV;
 	w->settle = 1000;
 	w->sysroot = "";
 	w->fd = -1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		vmc_status st = VMC_OK;
-
-		switch (opt) {
-		case O_EXEC: w->cmd = optarg; break;
-		case O_SETTLE: st = vmc_parse_u64(optarg, &w->settle, &e); break;
-		case O_SYSROOT: w->sysroot = optarg; break;
-		case O_UEVENTS: w->uevents = optarg; break;
-		case O_COUNT: st = vmc_parse_u64(optarg, &w->max_bursts, &e); break;
-		case O_JSON: w->json = true; break;
-		case 'h': help(); goto out;
-		default: rc = EXIT_USAGE; goto out;
-		}
-		if (st) {
-			rc = usage_error(CMD, "%s", e.msg);
-			goto out;
-		}
+	rc = opts_parse(&spec, w, argc, argv, &first);
+	if (rc) {
+		rc = rc < 0 ? EXIT_OK : rc;
+		goto out;
 	}
-	if (optind < argc || !w->cmd) {
-		rc = usage_error(CMD, optind < argc ? "unexpected argument" :
+	if (first < argc || !w->cmd) {
+		rc = usage_error(CMD, first < argc ? "unexpected argument" :
 				 "--exec CMD is required");
 		goto out;
 	}

@@ -1,31 +1,52 @@
 // SPDX-License-Identifier: MIT
 /* vmcorekit show: describe an elfcorehdr or a vmcore. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 
 #define CMD "show"
 
-static void help(void)
+struct show_args {
+	bool json, strict;
+	uint64_t page;
+};
+
+static vmc_status opt_page(void *args, const char *arg, vmc_error *e)
 {
-	printf("Usage: %s show FILE [--json] [--page-size N]\n"
-"\n"
+	struct show_args *a = args;
+
+	if (vmc_parse_u64(arg, &a->page, e) || a->page == 0)
+		return vmc_error_set(e, VMC_ERR_INVALID, "bad --page-size '%s'",
+				     arg);
+	return VMC_OK;
+}
+
+static const struct opt opts[] = {
+	OPT_FLAG_(struct show_args, "json", json,
+		  "machine-readable output (docs/json.md)"),
+	OPT_CALL_("page-size", "N", opt_page,
+		  "page size for the alignment check (default 4096)"),
+	OPT_FLAG_(struct show_args, "strict", strict,
+		  "exit 1 when there are lint warnings"),
+	{ 0 },
+};
+
+static const struct cmd_spec spec = {
+	.name = CMD,
+	.usage = "vmcorekit show FILE [--json] [--page-size N]",
+	.about =
 "Describe an ELF core: an elfcorehdr, a vmcore, a QEMU dump-guest-memory\n"
 "file or makedumpfile -E output.  Prints the ELF header, the program headers\n"
 "(p_offset of an elfcorehdr is a physical address), the decoded notes, a\n"
-"memory summary and lint warnings.\n"
-"\n"
-"  --json          machine-readable output (addresses as \"0x...\" strings)\n"
-"  --page-size N   page size for the alignment check (default 4096)\n"
-"  --strict        exit 1 when there are lint warnings\n"
-"  -h, --help      this text\n"
-"\n"
+"memory summary and lint warnings.",
+	.opts = opts,
+	.footer =
 "Exit: 0 ok, 1 malformed input (or warnings with --strict), 2 usage,\n"
-"3 I/O.\n", prog);
-}
+"3 I/O.",
+};
 
 static const char *type_name(uint32_t t)
 {
@@ -222,16 +243,20 @@ static void show_summary(struct out *o, const vmc_report *r)
 		json_u64(&o->j, "mappings", s->nr_mappings);
 		json_u64(&o->j, "holes", s->nr_holes);
 		json_u64(&o->j, "hole_bytes", s->hole_bytes);
-		json_hex(&o->j, "lowest", s->lowest);
-		json_hex(&o->j, "highest", s->highest);
+		json_obj_begin(&o->j, "span");	/* lowest to highest RAM */
+		json_range(&o->j, s->lowest, s->highest);
+		json_obj_end(&o->j);
 		json_hex(&o->j, "direct_map_offset", s->direct_map_offset);
 		json_obj_end(&o->j);
 		json_arr_begin(&o->j, "lint");
 	} else {
+		char span[64];
+
 		printf("Memory: %" PRIu64 " bytes (%" PRIu64 " MiB) of RAM in %zu "
-		       "loads, 0x%" PRIx64 "-0x%" PRIx64 ", %zu holes (%" PRIu64
-		       " bytes), %zu duplicate mapping(s)\n", s->ram_bytes,
-		       s->ram_bytes >> 20, s->nr_ram, s->lowest, s->highest,
+		       "loads, %s, %zu holes (%" PRIu64 " bytes), %zu duplicate "
+		       "mapping(s)\n", s->ram_bytes, s->ram_bytes >> 20,
+		       s->nr_ram, range_text(span, sizeof(span), s->lowest,
+					     s->highest),
 		       s->nr_holes, s->hole_bytes, s->nr_mappings);
 	}
 	for (size_t i = 0; i < vmc_report_nr_lints(r); i++) {
@@ -257,9 +282,8 @@ static void show_ehdr(struct out *o, const vmc_elfcore *c, const char *kind)
 
 	if (o->json) {
 		json_str(&o->j, "kind", kind);
-		json_u64(&o->j, "class", eh->id.cls == VMC_CLASS_64 ? 64 : 32);
-		json_str(&o->j, "byte_order", eh->id.order == VMC_LE ? "little"
-								     : "big");
+		json_elf_class(&o->j, eh->id.cls);
+		json_endian(&o->j, eh->id.order);
 		json_u64(&o->j, "machine", eh->id.machine);
 		json_str(&o->j, "arch", m);
 		json_u64(&o->j, "osabi", eh->osabi);
@@ -281,45 +305,27 @@ static void show_ehdr(struct out *o, const vmc_elfcore *c, const char *kind)
 
 int cmd_show(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "page-size", required_argument, NULL, 'p' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct out o = { 0 };
-	uint64_t page = 4096;
-	bool strict = false;
+	struct show_args args = { .page = 4096 };
 	vmc_error e = { 0 };
 	vmc_source *src = NULL;
 	vmc_elfcore *c = NULL;
 	vmc_report *r = NULL;
 	const char *kind;
-	int opt, rc;
+	int first, rc;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j': o.json = true; break;
-		case 'p':
-			if (vmc_parse_u64(optarg, &page, &e) || page == 0)
-				return usage_error(CMD, "bad --page-size '%s'",
-						   optarg);
-			break;
-		case 's': strict = true; break;
-		case 'h': help(); return EXIT_OK;
-		default: return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
+	rc = opts_parse(&spec, &args, argc, argv, &first);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	o.json = args.json;
+	if (first != argc - 1)
 		return usage_error(CMD, "expected exactly one FILE");
-	if (vmc_source_open_file(&src, argv[optind], &e)) {
+	if (vmc_source_open_file(&src, argv[first], &e)) {
 		rc = fail(CMD, &e);
 		goto out;
 	}
-	if (vmc_elfcore_parse(&c, src, &e) || vmc_inspect(&r, c, page, &e)) {
-		vmc_error_prefix(&e, "%s", argv[optind]);
+	if (vmc_elfcore_parse(&c, src, &e) || vmc_inspect(&r, c, args.page, &e)) {
+		vmc_error_prefix(&e, "%s", argv[first]);
 		rc = fail(CMD, &e);
 		goto out;
 	}
@@ -331,7 +337,7 @@ int cmd_show(int argc, char **argv)
 	if (o.json) {
 		json_init(&o.j, stdout);
 		json_obj_begin(&o.j, NULL);
-		json_str(&o.j, "file", argv[optind]);
+		json_str(&o.j, "file", argv[first]);
 	}
 	show_ehdr(&o, c, kind);
 	show_phdrs(&o, c, r, vmc_elfcore_kind(c) == VMC_KIND_ELFCOREHDR);
@@ -340,7 +346,7 @@ int cmd_show(int argc, char **argv)
 		json_obj_end(&o.j);
 		json_done(&o.j);
 	}
-	rc = strict && vmc_report_nr_lints(r) ? EXIT_DATA : EXIT_OK;
+	rc = args.strict && vmc_report_nr_lints(r) ? EXIT_DATA : EXIT_OK;
 out:
 	vmc_report_free(r);
 	vmc_elfcore_free(c);

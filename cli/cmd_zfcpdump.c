@@ -7,82 +7,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 
 #define CMD "zfcpdump"
-
-static void help(void)
-{
-	printf("Usage: %s zfcpdump build    [inputs] -o ELFCOREHDR [--json]\n"
-"       %s zfcpdump assemble [inputs] -o VMCORE [output options]\n"
-"\n"
-"The s390 stand-alone dump (zfcpdump, NVMe dump) kernel builds the ELF core\n"
-"header itself, in its own memory (arch/s390/kernel/crash_dump.c\n"
-"elfcorehdr_alloc): a PT_NOTE with a PRPSINFO note, the register notes of\n"
-"every CPU with a non-zero prefix and VMCOREINFO (found through os_info or\n"
-"the lowcore in old memory), an optional kernel text PT_LOAD and one\n"
-"PT_LOAD per memory range.  Physical memory below the HSA size comes from\n"
-"the hypervisor save area (HSA), the rest from memory.  'build' writes that\n"
-"header; 'assemble' serves /proc/vmcore with it, byte for byte.\n"
-"\n"
-"Inputs:\n"
-"  --save-areas DIR        CPU save areas: DIR/cpuN (512-byte store-status\n"
-"                          save area, or an 8 KiB lowcore), DIR/cpuN.vx\n"
-"                          (512 bytes, vector registers 0-31), N = 0, 1, ..\n"
-"                          in the kernel's order; cpu0 is the boot CPU, and\n"
-"                          without DIR/cpu0 its save area is read from old\n"
-"                          memory at 0x1200 (the absolute lowcore)\n"
-"  --hsa FILE              the HSA image: physical [0, hsa-size)\n"
-"  --hsa-size N            bytes the HSA holds (default: FILE's size)\n"
-"  --memory FILE@PADDR[,offset=N][,size=N]   a raw memory image (repeatable)\n"
-"  --memory-map FILE       one --memory spec per line\n"
-"  --memory-elf FILE       an ELF core's PT_LOADs as memory\n"
-"  --zero START-END        physical range of zeros\n"
-"  --allow-holes           memory no source covers reads as zeros\n"
-"  --ranges FILE           the old system's memory ranges, one per line\n"
-"                          (START-END inclusive, or START+SIZE); default:\n"
-"                          what the memory options and the HSA cover, merged\n"
-"\n"
-"Output:\n"
-"  -o, --output FILE       write here ('-' for standard output)\n"
-"  --json                  print a JSON summary\n"
-"  --fsync                 fsync before renaming into place\n"
-"  (assemble) --progress, --no-progress, --no-copy-range, --no-sparse\n"
-"  -h, --help              this text\n"
-"\n"
-"Numbers take 0x hex, decimal, or K/M/G/T suffixes.  Exit: 0 ok, 1 bad\n"
-"input (a save area, an overlap, uncovered memory), 2 usage, 3 I/O.  A\n"
-"failure leaves no output file.\n", prog, prog);
-}
-
-enum { Z_SA = 256, Z_HSA, Z_HSA_SIZE, Z_MEMORY, Z_MEMORY_MAP, Z_MEMORY_ELF,
-       Z_ZERO, Z_ALLOW_HOLES, Z_RANGES, Z_JSON, Z_FSYNC, Z_PROGRESS,
-       Z_NO_PROGRESS, Z_NO_CFR, Z_NO_SPARSE };
-
-static const struct option longopts[] = {
-	{ "save-areas", required_argument, NULL, Z_SA },
-	{ "hsa", required_argument, NULL, Z_HSA },
-	{ "hsa-size", required_argument, NULL, Z_HSA_SIZE },
-	{ "memory", required_argument, NULL, Z_MEMORY },
-	{ "memory-map", required_argument, NULL, Z_MEMORY_MAP },
-	{ "memory-elf", required_argument, NULL, Z_MEMORY_ELF },
-	{ "zero", required_argument, NULL, Z_ZERO },
-	{ "allow-holes", no_argument, NULL, Z_ALLOW_HOLES },
-	{ "ranges", required_argument, NULL, Z_RANGES },
-	{ "json", no_argument, NULL, Z_JSON },
-	{ "fsync", no_argument, NULL, Z_FSYNC },
-	{ "progress", no_argument, NULL, Z_PROGRESS },
-	{ "no-progress", no_argument, NULL, Z_NO_PROGRESS },
-	{ "no-copy-range", no_argument, NULL, Z_NO_CFR },
-	{ "no-sparse", no_argument, NULL, Z_NO_SPARSE },
-	{ "output", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
-};
 
 /* One CPU: its save area and where it came from. */
 struct cpu {
@@ -97,7 +28,7 @@ struct zargs {
 	bool assemble;
 	const char *sa_dir, *hsa, *ranges_file;
 	uint64_t hsa_size;
-	bool have_hsa_size, dump_only;
+	bool have_hsa_size;
 	struct dump_out w;
 	vmc_physmem *pm;
 	struct cpu *cpus;
@@ -107,49 +38,72 @@ struct zargs {
 	struct vmc_zfcpdump_oldmem om;
 };
 
-static int parse_args(int argc, char **argv, struct zargs *a, vmc_error *e)
+static vmc_status opt_hsa_size(void *args, const char *arg, vmc_error *e)
 {
-	int c;
+	struct zargs *a = args;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		vmc_status st = VMC_OK;
+	a->have_hsa_size = true;
+	return vmc_parse_u64(arg, &a->hsa_size, e);
+}
 
-		switch (c) {
-		case Z_SA: a->sa_dir = optarg; break;
-		case Z_HSA: a->hsa = optarg; break;
-		case Z_HSA_SIZE:
-			st = vmc_parse_u64(optarg, &a->hsa_size, e);
-			a->have_hsa_size = true;
-			break;
-		case Z_MEMORY: st = mem_add_image(a->pm, optarg, e); break;
-		case Z_MEMORY_MAP: st = mem_add_map_file(a->pm, optarg, e); break;
-		case Z_MEMORY_ELF: st = mem_add_elf(a->pm, optarg, e); break;
-		case Z_ZERO: st = mem_add_range(a->pm, optarg, true, e); break;
-		case Z_ALLOW_HOLES:
-			vmc_physmem_set_allow_holes(a->pm, true);
-			break;
-		case Z_RANGES: a->ranges_file = optarg; break;
-		case Z_JSON: a->w.json = true; break;
-		case Z_FSYNC: a->w.fsync = true; break;
-		case Z_PROGRESS: a->w.progress = 1; a->dump_only = true; break;
-		case Z_NO_PROGRESS: a->w.progress = 0; a->dump_only = true; break;
-		case Z_NO_CFR: a->w.nocfr = true; a->dump_only = true; break;
-		case Z_NO_SPARSE: a->w.nosparse = true; a->dump_only = true; break;
-		case 'o': a->w.path = optarg; break;
-		case 'h': help(); return -1;
-		default: return EXIT_USAGE;
-		}
-		if (st == VMC_ERR_INVALID || (st && c == Z_HSA_SIZE))
-			return usage_error(CMD, "%s", e->msg);
-		if (st)
-			return fail(CMD, e);
-	}
-	if (optind < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+#define T struct zargs
+static const struct opt opts[] = {
+	OPT_SEC("Inputs:"),
+	OPT_STR_(T, "save-areas", "DIR", sa_dir,
+		 "CPU save areas: DIR/cpuN (512-byte store-status\n"
+		 "save area, or an 8 KiB lowcore), DIR/cpuN.vx\n"
+		 "(512 bytes, vector registers 0-31), N = 0, 1, ..\n"
+		 "in the kernel's order; cpu0 is the boot CPU, and\n"
+		 "without DIR/cpu0 its save area is read from old\n"
+		 "memory at 0x1200 (the absolute lowcore)"),
+	OPT_STR_(T, "hsa", "FILE", hsa, "the HSA image: physical [0, hsa-size)"),
+	OPT_CALL_("hsa-size", "N", opt_hsa_size,
+		  "bytes the HSA holds (default: FILE's size)"),
+	OPT_INCLUDE_(T, pm, memory_opts),
+	OPT_STR_(T, "ranges", "FILE", ranges_file,
+		 "the old system's memory ranges, one RANGE per\n"
+		 "line; default: what the memory options and the\n"
+		 "HSA cover, merged"),
+	OPT_SEC("Output:"),
+	OPT_OUTPUT_(T, w.path, "write here ('-' for standard output)"),
+	OPT_INCLUDE_(T, w, dump_out_opts),
+	{ 0 },
+};
+#undef T
+
+static const struct cmd_spec spec = {
+	.name = CMD,
+	.usage = "vmcorekit zfcpdump build    [inputs] -o ELFCOREHDR [--json]\n"
+		 "       vmcorekit zfcpdump assemble [inputs] -o VMCORE "
+		 "[output options]",
+	.about =
+"The s390 stand-alone dump (zfcpdump, NVMe dump) kernel builds the ELF core\n"
+"header itself, in its own memory (arch/s390/kernel/crash_dump.c\n"
+"elfcorehdr_alloc): a PT_NOTE with a PRPSINFO note, the register notes of\n"
+"every CPU with a non-zero prefix and VMCOREINFO (found through os_info or\n"
+"the lowcore in old memory), an optional kernel text PT_LOAD and one\n"
+"PT_LOAD per memory range.  Physical memory below the HSA size comes from\n"
+"the hypervisor save area (HSA), the rest from memory.  'build' writes that\n"
+"header; 'assemble' serves /proc/vmcore with it, byte for byte.",
+	.opts = opts,
+	.footer = RANGE_HELP "\n" NUMBER_HELP "\n"
+"--progress, --no-progress, --no-copy-range and --no-sparse are assemble\n"
+"options.  Exit: 0 ok, 1 bad input (a save area, an overlap, uncovered\n"
+"memory), 2 usage, 3 I/O.  A failure leaves no output file.",
+};
+
+static int parse_args(int argc, char **argv, struct zargs *a)
+{
+	int first, rc = opts_parse(&spec, a, argc, argv, &first);
+
+	if (rc)
+		return rc;
+	if (first < argc)
+		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
 	if (!a->w.path)
 		return usage_error(CMD, "-o FILE is required");
-	if (a->dump_only && !a->assemble)
+	if (!a->assemble && (a->w.progress >= 0 || a->w.nocfr ||
+			     a->w.nosparse))
 		return usage_error(CMD, "--progress, --no-progress, "
 				   "--no-copy-range and --no-sparse are "
 				   "assemble options");
@@ -569,7 +523,7 @@ int cmd_zfcpdump(int argc, char **argv)
 	if (argc < 2)
 		return usage_error(CMD, "give a subcommand: build or assemble");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		help();
+		opts_help(&spec, stdout);
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "assemble"))
@@ -579,7 +533,7 @@ int cmd_zfcpdump(int argc, char **argv)
 				   "assemble)", argv[1]);
 	if (vmc_physmem_new(&a.pm, &e))
 		return fail(CMD, &e);
-	rc = parse_args(argc - 1, argv + 1, &a, &e);
+	rc = parse_args(argc - 1, argv + 1, &a);
 	if (!rc)
 		rc = run(&a, &e);
 	vmc_zfcpdump_oldmem_clear(&a.om);

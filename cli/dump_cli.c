@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 
 vmc_status mem_open_image(vmc_physmem *pm, const char *path,
 			     vmc_source **src, int *fd, vmc_error *e)
@@ -216,9 +217,8 @@ static void summary(const char *cmd, const struct dump_out *a,
 		json_obj_begin(&j, NULL);
 		json_str(&j, "output", a->path);
 		json_u64(&j, "size", vmc_dump_size(d));
-		json_str(&j, "class", in.id.cls == VMC_CLASS_64 ? "ELF64"
-								: "ELF32");
-		json_str(&j, "endian", in.id.order == VMC_LE ? "little" : "big");
+		json_elf_class(&j, in.id.cls);
+		json_endian(&j, in.id.order);
 		json_str(&j, "arch", vmc_machine_name(in.id.machine));
 		json_u64(&j, "page_size", in.page_size);
 		json_hex(&j, "elfcorehdr_addr", in.elfcorehdr_addr);
@@ -324,3 +324,86 @@ int dump_write_out(const char *cmd, const struct dump_out *a, vmc_dump *d,
 	return EXIT_OK;
 }
 
+
+/* ---- the option rows assemble, zfcpdump and devdump share ---- */
+
+/* A bad spec is a usage error; what is wrong in a file it names is bad
+ * data (exit 1), whatever its status (a truncated image is RANGE). */
+static vmc_status data_status(vmc_status st, vmc_error *e)
+{
+	if (st == VMC_ERR_RANGE)
+		e->status = st = VMC_ERR_CORRUPT;
+	return st;
+}
+
+static vmc_status o_memory(void *pm, const char *arg, vmc_error *e)
+{
+	return data_status(mem_add_image(*(vmc_physmem **)pm, arg, e), e);
+}
+
+/* A bad line of a map file is bad data, as in a --ranges file. */
+static vmc_status o_memory_map(void *pm, const char *arg, vmc_error *e)
+{
+	vmc_status st = mem_add_map_file(*(vmc_physmem **)pm, arg, e);
+
+	if (st == VMC_ERR_INVALID)
+		e->status = st = VMC_ERR_CORRUPT;
+	return data_status(st, e);
+}
+
+static vmc_status o_memory_elf(void *pm, const char *arg, vmc_error *e)
+{
+	return data_status(mem_add_elf(*(vmc_physmem **)pm, arg, e), e);
+}
+
+static vmc_status o_zero(void *pm, const char *arg, vmc_error *e)
+{
+	return data_status(mem_add_range(*(vmc_physmem **)pm, arg, true, e),
+			   e);
+}
+
+static vmc_status o_not_ram(void *pm, const char *arg, vmc_error *e)
+{
+	return data_status(mem_add_range(*(vmc_physmem **)pm, arg, false, e),
+			   e);
+}
+
+static vmc_status o_allow_holes(void *pm, const char *arg, vmc_error *e)
+{
+	(void)arg;
+	(void)e;
+	vmc_physmem_set_allow_holes(*(vmc_physmem **)pm, true);
+	return VMC_OK;
+}
+
+const struct opt memory_opts[] = {
+	OPT_CALL_("memory", "FILE@PADDR[,offset=N][,size=N]", o_memory,
+		  "a raw image mapped at physical PADDR, from file\n"
+		  "offset N (default 0), N bytes (default: the rest)"),
+	OPT_CALL_("memory-map", "FILE", o_memory_map,
+		  "one --memory spec per line ('#' comments)"),
+	OPT_CALL_("memory-elf", "FILE", o_memory_elf,
+		  "an ELF core as memory (QEMU dump-guest-memory,\n"
+		  "makedumpfile -E, a vmcore): PT_LOAD paddr -> file"),
+	OPT_CALL_("zero", "RANGE", o_zero, "physical range of zeros"),
+	OPT_CALL_("not-ram", "RANGE", o_not_ram,
+		  "reads as zeros like pages pfn_is_ram() rejects"),
+	{ .kind = OPT_CALL, .name = "allow-holes", .fn = o_allow_holes,
+	  .help = "memory no source covers reads as zeros (counted)" },
+	{ 0 },
+};
+
+#define T struct dump_out
+const struct opt dump_out_opts[] = {
+	OPT_FLAG_(T, "fsync", fsync, "fsync the output before it is committed"),
+	OPT_INT_(T, "progress", progress, 1,
+		 "show progress even when stderr is no terminal"),
+	OPT_INT_(T, "no-progress", progress, 0, "never show progress"),
+	OPT_FLAG_(T, "no-copy-range", nocfr,
+		  "do not use copy_file_range (nor splice to a pipe)"),
+	OPT_FLAG_(T, "no-sparse", nosparse,
+		  "write zeros instead of leaving holes"),
+	OPT_FLAG_(T, "json", json, "print a JSON summary"),
+	{ 0 },
+};
+#undef T

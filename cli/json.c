@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * JSON output.  Stable conventions (docs/man/vmcorekit.1): addresses and
- * offsets are strings "0x..." (64-bit values do not survive IEEE doubles),
- * sizes and counts are numbers.
+ * JSON output.  Stable conventions (docs/json.md): addresses and offsets
+ * are strings "0x..." (64-bit values do not survive IEEE doubles), sizes
+ * and counts are numbers, a range is "start" + "size" + its text form
+ * "range" (START-END, END inclusive), an ELF class is "ELF32"/"ELF64".
  */
 #include <inttypes.h>
 #include <string.h>
@@ -133,6 +134,35 @@ void json_done(struct json *j)
 	fflush(j->f);
 }
 
+void json_range(struct json *j, uint64_t start, uint64_t end)
+{
+	char text[64];
+
+	json_hex(j, "start", start);
+	json_u64(j, "size", end - start);
+	range_text(text, sizeof(text), start, end);
+	json_str(j, "range", text);
+}
+
+void json_elf_class(struct json *j, enum vmc_class cls)
+{
+	json_str(j, "class", cls == VMC_CLASS_64 ? "ELF64" : "ELF32");
+}
+
+void json_endian(struct json *j, enum vmc_order order)
+{
+	json_str(j, "endian", order == VMC_LE ? "little" : "big");
+}
+
+char *range_text(char *buf, size_t len, uint64_t start, uint64_t end)
+{
+	if (end > start)
+		snprintf(buf, len, "0x%" PRIx64 "-0x%" PRIx64, start, end - 1);
+	else
+		snprintf(buf, len, "0x%" PRIx64 "+0", start);
+	return buf;
+}
+
 void json_diff_items(struct json *j, const vmc_diff *d)
 {
 	json_arr_begin(j, "differences");
@@ -141,10 +171,8 @@ void json_diff_items(struct json *j, const vmc_diff *d)
 
 		json_obj_begin(j, NULL);
 		json_str(j, "kind", vmc_diff_kind_name(it->kind));
-		if (it->end) {
-			json_hex(j, "start", it->start);
-			json_hex(j, "end", it->end);
-		}
+		if (it->end)
+			json_range(j, it->start, it->end);
 		json_str(j, "text", it->text);
 		json_obj_end(j);
 	}

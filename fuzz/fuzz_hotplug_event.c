@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The crash hotplug command-line syntaxes: events (vmc_hp_event_parse:
- * add-memory:START-END with END exclusive, START+SIZE, add-cpu:N, ...),
+ * add-memory:START-END with END inclusive, START+SIZE, add-cpu:N, ...),
  * kexec segment descriptions (vmc_kexec_segment_parse: MEM:MEMSZ[:ROLE]),
  * loader and digest-policy names.  A parsed event must format back to
  * text that parses to the same event.

@@ -195,13 +195,15 @@ struct vmc_hp_event {
 };
 
 /*
- * "add-memory:START-END", "remove-memory:START-END" (END exclusive, or
- * START+SIZE), "add-cpu:N", "remove-cpu:N".  Errors: VMC_ERR_INVALID with
- * the reason (an unaligned END says END is exclusive), VMC_ERR_RANGE.
+ * "add-memory:RANGE", "remove-memory:RANGE" (a range as vmc_parse_range
+ * takes it: START-END with END inclusive, or START+SIZE), "add-cpu:N",
+ * "remove-cpu:N".  Errors: VMC_ERR_INVALID with the reason (a page-aligned
+ * END says END is inclusive), VMC_ERR_RANGE.
  */
 vmc_status vmc_hp_event_parse(const char *s, struct vmc_hp_event *out,
 			      vmc_error *e);
-/* The event in the syntax above (snprintf semantics). */
+/* The event in the syntax above, START-END inclusive (snprintf
+ * semantics). */
 int vmc_hp_event_format(const struct vmc_hp_event *ev, char *buf,
 			size_t len);
 

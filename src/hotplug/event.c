@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Hotplug events as the command line writes them.  The kernel reports
- * memory as a pfn range (struct memory_notify start_pfn, nr_pages), so an
- * event's memory range is half-open [START, END) -- unlike the START-END
- * of --exclude and ranges files, which follow /proc/iomem's inclusive end.
- * Memory comes and goes in whole pages (sections, in fact), so an
- * unaligned END is refused with a hint rather than silently taken.
+ * Hotplug events as the command line writes them.  An event's memory range
+ * is a range as every option takes it (vmc_parse_range): START-END with END
+ * inclusive, as /proc/iomem prints the resource, or START+SIZE; it is held
+ * half-open [start, end) like the kernel's pfn range (struct memory_notify
+ * start_pfn, nr_pages).  Memory comes and goes in whole pages (sections, in
+ * fact), so an unaligned range is refused with a hint rather than silently
+ * taken.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,33 +31,22 @@ static const struct {
 static vmc_status parse_mem(const char *arg, const char *s,
 			    struct vmc_hp_event *ev, vmc_error *e)
 {
-	const char *sep = strpbrk(arg, "-+");
-	char a[MAX_TEXT];
 	uint64_t x, y;
-	vmc_status st;
+	vmc_status st = vmc_parse_range(arg, &x, &y, e);
 
-	if (!sep || sep == arg)
-		return vmc_error_set(e, VMC_ERR_INVALID,
-				     "event '%s': memory is START-END (END "
-				     "exclusive) or START+SIZE", s);
-	memcpy(a, arg, (size_t)(sep - arg));
-	a[sep - arg] = '\0';
-	st = vmc_parse_u64(a, &x, e);
-	if (!st)
-		st = vmc_parse_u64(sep + 1, &y, e);
 	if (st)
 		return PREFIXED(st, e, "event '%s'", s);
-	if (*sep == '+' && add_overflows_u64(x, y, &y))
-		return vmc_error_set(e, VMC_ERR_RANGE,
-				     "event '%s' passes 2^64", s);
 	if (y <= x)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "event '%s': empty memory range", s);
 	if (x % PAGE_4K || y % PAGE_4K)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "event '%s': memory comes in whole pages%s",
-				     s, (y + 1) % PAGE_4K == 0 ?
-				     " (END is exclusive: write END+1)" : "");
+				     s, (y - 1) % PAGE_4K == 0 &&
+				     strchr(arg, '-') ?
+				     " (END is inclusive, as /proc/iomem "
+				     "prints it: write END-1, or START+SIZE)"
+				     : "");
 	ev->start = x;
 	ev->end = y;
 	return VMC_OK;
@@ -116,5 +106,5 @@ VMC_EXPORT int vmc_hp_event_format(const struct vmc_hp_event *ev, char *buf,
 		return snprintf(buf, len, "%s:%u", name, ev->cpu);
 	return snprintf(buf, len, "%s:0x%llx-0x%llx", name,
 			(unsigned long long)ev->start,
-			(unsigned long long)ev->end);
+			(unsigned long long)ev->end - 1);	/* inclusive */
 }

@@ -112,9 +112,9 @@ static vmc_status summarize(vmc_report *r, const vmc_elfcore *c,
 				      "RAM loads overlap: 0x%llx-0x%llx and "
 				      "0x%llx-0x%llx",
 				      (unsigned long long)v[i - 1].start,
-				      (unsigned long long)v[i - 1].end,
+				      (unsigned long long)v[i - 1].end - 1,
 				      (unsigned long long)v[i].start,
-				      (unsigned long long)v[i].end);
+				      (unsigned long long)v[i].end - 1);
 	}
 	r->sum.nr_ram = n;
 	vmc_ranges_merge(ram);

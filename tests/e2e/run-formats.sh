@@ -97,8 +97,8 @@ for c in "${CASES[@]}"; do
 	# Round trip through our own parser.
 	rc=0
 	"$BIN" show --json "$out" >"$TMP/s.json" 2>"$TMP/s.err" || rc=$?
-	got="$(jget "$TMP/s.json" class)/$(jget "$TMP/s.json" byte_order)/$(jget "$TMP/s.json" machine)/$(jget "$TMP/s.json" phnum)"
-	want="$cls/$endian/$em/$((nranges + 3))"
+	got="$(jget "$TMP/s.json" class)/$(jget "$TMP/s.json" endian)/$(jget "$TMP/s.json" machine)/$(jget "$TMP/s.json" phnum)"
+	want="ELF$cls/$endian/$em/$((nranges + 3))"
 	if [[ $rc == 0 && $got == "$want" ]]; then
 		ok "$label show --json" "$got"
 	else

@@ -63,7 +63,7 @@ if [[ -d $SYS ]]; then
 		bad "apply no-op report" "$(cat "$TMP/out")"
 
 	"$BIN" hotplug apply --sysroot "$SYS" -o "$TMP/dimm.bin" \
-		--event add-memory:0x100000000-0x140000000 >"$TMP/out"
+		--event add-memory:0x100000000-0x13fffffff >"$TMP/out"
 	readelf_check "apply DIMM" "$TMP/dimm.bin" 2 4
 	rc=0
 	"$BIN" diff "$CAP/612-hotplug/elfcorehdr.bin" "$TMP/dimm.bin" >"$TMP/diff" || rc=$?
@@ -80,8 +80,8 @@ if [[ -d $SYS ]]; then
 	# Remove it again: the header is the original one (same size, so the
 	# in-place copy leaves no stale tail).
 	"$BIN" hotplug apply --elfcorehdr "$TMP/dimm.bin" --sysroot "$SYS" \
-		--event add-memory:0x100000000-0x140000000 \
-		--event remove-memory:0x100000000-0x140000000 -o "$TMP/back.bin" >/dev/null
+		--event add-memory:0x100000000-0x13fffffff \
+		--event remove-memory:0x100000000+1G -o "$TMP/back.bin" >/dev/null
 	cmp -s "$TMP/back.bin" "$TMP/same.bin" && ok "apply add then remove = original" ||
 		bad "apply add+remove" "$(cmp "$TMP/back.bin" "$TMP/same.bin" 2>&1)"
 
@@ -100,11 +100,19 @@ if [[ -d $SYS ]]; then
 		bad "apply overflow" "rc $rc, $(ls "$TMP"/over.bin 2>&1): $(cat "$TMP/err")"
 	fi
 	rc=0
-	"$BIN" hotplug apply --sysroot "$SYS" --event add-memory:0x100000000-0x13fffffff \
+	"$BIN" hotplug apply --sysroot "$SYS" --event add-memory:0x100000000-0x140000000 \
 		-o "$TMP/x.bin" 2>"$TMP/err" || rc=$?
-	[[ $rc == 2 ]] && grep -q 'END is exclusive' "$TMP/err" &&
-		ok "apply: an inclusive END is refused with a hint" ||
-		bad "apply inclusive END" "rc $rc: $(cat "$TMP/err")"
+	[[ $rc == 2 ]] && grep -q 'END is inclusive' "$TMP/err" &&
+		ok "apply: an exclusive END is refused with a hint" ||
+		bad "apply exclusive END" "rc $rc: $(cat "$TMP/err")"
+	# One range syntax: START+SIZE and START-END (END inclusive) agree.
+	"$BIN" hotplug apply --sysroot "$SYS" --event add-memory:0x100000000+0x20000000 \
+		-o "$TMP/plus.bin" >/dev/null &&
+	"$BIN" hotplug apply --sysroot "$SYS" --event add-memory:0x100000000-0x11fffffff \
+		-o "$TMP/dash.bin" >/dev/null &&
+	cmp -s "$TMP/plus.bin" "$TMP/dash.bin" &&
+		ok "apply: START+SIZE and START-END (inclusive) give the same header" ||
+		bad "apply range forms" "$(cmp "$TMP/plus.bin" "$TMP/dash.bin" 2>&1)"
 	rc=0
 	"$BIN" hotplug apply --sysroot "$SYS" --event add-memory:0x30000000+256M \
 		-o "$TMP/x.bin" 2>"$TMP/err" || rc=$?
@@ -169,7 +177,7 @@ check_digest "kernel recompute" kexec-file recompute kernel_recompute
 check_digest "kexec-tools exclude (address order)" kexec-tools exclude tools_exclude
 check_digest "kexec-tools recompute" kexec-tools recompute tools_recompute
 "$BIN" hotplug digest --loader kexec-tools "${segs[@]}" --json >"$TMP/d.json"
-regions=$(/usr/bin/python3 -c 'import json,sys; print(" ".join("%s+%d" % (r["start"], r["len"]) for r in json.load(open(sys.argv[1]))["regions"]))' "$TMP/d.json")
+regions=$(/usr/bin/python3 -c 'import json,sys; print(" ".join("%s+%d" % (r["start"], r["size"]) for r in json.load(open(sys.argv[1]))["regions"]))' "$TMP/d.json")
 [[ $regions == "0x1000000+4096 0x3000000+8192 0x4000000+4096" ]] &&
 	ok "digest regions (kexec-tools order)" "$regions" || bad "digest regions" "$regions"
 # kexec-tools' own table, where the bench left it: 2.0.25 `kexec -p -c`
@@ -195,7 +203,7 @@ PY
 	found=$(/usr/bin/python3 - "$TMP/kt.json" "tests/kernel/cache/$S/physmem.bin" <<'PY'
 import json, mmap, struct, sys
 t = json.load(open(sys.argv[1]))["regions"]
-enc = b"".join(struct.pack("<QQ", int(r["start"], 16), r["len"]) for r in t)
+enc = b"".join(struct.pack("<QQ", int(r["start"], 16), r["size"]) for r in t)
 enc += bytes(16 * (16 - len(t)))
 with open(sys.argv[2], "rb") as f:
     m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)

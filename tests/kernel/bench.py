@@ -410,7 +410,7 @@ def hotplug_post(a, W, first, OUT):
     if os.path.getsize(dfile) != dimm["size"]:
         raise SystemExit("%s is %d bytes, QEMU says %d" % (dfile, os.path.getsize(dfile), dimm["size"]))
     events = rd("hotplug/events").split()
-    want = "add-memory:%#x-%#x" % (dimm["paddr"], dimm["paddr"] + dimm["size"])
+    want = "add-memory:%#x-%#x" % (dimm["paddr"], dimm["paddr"] + dimm["size"] - 1)  # END inclusive
     if want not in events:
         raise SystemExit("guest events %s lack the DIMM QEMU placed (%s)" % (events, want))
     if events != host["guest_events"]:

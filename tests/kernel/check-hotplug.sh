@@ -157,7 +157,7 @@ for c in "$ROOT"/tests/kernel/captures/*/ "$ROOT"/tests/kernel/manual-captures/*
 	phdrs "$pre/elfcorehdr.bin" >"$TMP/pre.ph" || bad "$s (a) parse" "pre-event/elfcorehdr.bin"
 	dimm=$(printf 'LOAD %#x %#x %#x' "$dstart" "$dsize" "$dsize")
 	if grep -qx "$dimm" "$TMP/post.ph" && ! grep -qx "$dimm" "$TMP/pre.ph"; then
-		ok "$s (a) DIMM PT_LOAD" "$(printf '%#x-%#x' "$dstart" $((dstart + dsize))), only after the events"
+		ok "$s (a) DIMM PT_LOAD" "$(printf '%#x-%#x' "$dstart" $((dstart + dsize - 1))), only after the events"
 	else
 		bad "$s (a) DIMM PT_LOAD" "want '$dimm' in the updated header only"
 	fi

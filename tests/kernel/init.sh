@@ -176,7 +176,7 @@ await_dimm() {
 		[ -z "$hi" ] || [ $((s + bs)) -gt $hi ] && hi=$((s + bs))
 	done
 	[ $((hi - lo)) = $(($1 * 1048576)) ] || fail "DIMM blocks span $lo-$hi, not $1 MiB"
-	printf 'add-memory:0x%x-0x%x\n' $lo $hi >> $H/events
+	printf 'add-memory:0x%x-0x%x\n' $lo $((hi - 1)) >> $H/events	# END inclusive
 }
 
 # hotplug_remove BLOCKS LO HI: offline the DIMM's memory blocks -- each
@@ -192,7 +192,7 @@ hotplug_remove() {
 	for b in $1; do
 		echo offline > $b/state || fail "offline ${b##*/} (state $(cat $b/state))"
 	done
-	printf 'remove-memory:0x%x-0x%x\n' $2 $3 >> $H/events
+	printf 'remove-memory:0x%x-0x%x\n' $2 $(($3 - 1)) >> $H/events	# END inclusive
 	cat /proc/iomem > $H/iomem-offline
 	mark "hotplug-offline-done events=$(tr '\n' ' ' < $H/events)"
 	i=0

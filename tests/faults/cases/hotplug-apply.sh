@@ -8,6 +8,6 @@ setup() {
 }
 run() {
 	"$BIN" hotplug apply --sysroot "$TMP/sysroot" --elfcorehdr "$TMP/hdr" \
-		--event add-memory:0x100000000-0x140000000 --event add-cpu:0 \
+		--event add-memory:0x100000000-0x13fffffff --event add-cpu:0 \
 		--capacity 917680 -o "$OUT"
 }

@@ -186,13 +186,13 @@ static void test_events(void)
 		uint64_t start, end;
 		uint32_t cpu;
 	} cases[] = {
-		{ "add-memory:0x100000000-0x140000000", VMC_OK,
+		{ "add-memory:0x100000000-0x13fffffff", VMC_OK,
 		  VMC_HP_ADD_MEMORY, 0x100000000ull, 0x140000000ull, 0 },
 		{ "remove-memory:4G+1G", VMC_OK, VMC_HP_REMOVE_MEMORY,
 		  0x100000000ull, 0x140000000ull, 0 },
 		{ "add-cpu:3", VMC_OK, VMC_HP_ADD_CPU, 0, 0, 3 },
 		{ "remove-cpu:0x10", VMC_OK, VMC_HP_REMOVE_CPU, 0, 0, 16 },
-		{ "add-memory:0x100000000-0x13fffffff", VMC_ERR_INVALID, 0, 0, 0, 0 },
+		{ "add-memory:0x100000000-0x140000000", VMC_ERR_INVALID, 0, 0, 0, 0 },
 		{ "add-memory:0x2000-0x1000", VMC_ERR_INVALID, 0, 0, 0, 0 },
 		{ "add-memory:0x1000-0x1000", VMC_ERR_INVALID, 0, 0, 0, 0 },
 		{ "add-memory:0x1000", VMC_ERR_INVALID, 0, 0, 0, 0 },
@@ -233,8 +233,8 @@ static void test_events(void)
 		vmc_error e;
 
 		t_case("hint");
-		vmc_hp_event_parse("add-memory:0x100000000-0x13fffffff", &ev, &e);
-		OK(strstr(e.msg, "END is exclusive") != NULL);
+		vmc_hp_event_parse("add-memory:0x100000000-0x140000000", &ev, &e);
+		OK(strstr(e.msg, "END is inclusive") != NULL);
 	}
 }
 
