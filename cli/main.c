@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	  "extract", cmd_devdump },
 	{ "fadump", "powerpc fadump: judge a crash info header, build the "
 	  "capture kernel's elfcorehdr", cmd_fadump },
+	{ "guest", "a vmcore from a guest's RAM and vCPU registers (no kdump in "
+	  "the guest)", cmd_guest },
 };
 
 static void usage(FILE *f)

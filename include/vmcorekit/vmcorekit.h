@@ -23,6 +23,8 @@
 #include "vmcorekit/uevent.h"
 #include "vmcorekit/devdump.h"
 #include "vmcorekit/fadump.h"
+#include "vmcorekit/vcpu.h"
+#include "vmcorekit/guestcore.h"
 
 #define VMCOREKIT_VERSION "0.1.0"
 

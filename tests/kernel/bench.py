@@ -702,6 +702,180 @@ def post(a):
                                            n_note, n_load, vsize, a.wall))
 
 
+# ------------------------------------------------------- panic (no kdump) --
+def qemu_q35_layout(ram):
+    """QEMU 'q35' RAM layout for one memory backend file (hw/i386/pc_q35.c
+    pc_q35_init: lowmem 0x80000000 when RAM >= 0xb0000000, else 0xb0000000;
+    the rest of the backend file is mapped at 4 GiB)."""
+    lowmem = 0x80000000 if ram >= 0xB0000000 else 0xB0000000
+    layout = [dict(file_offset=0, paddr=0, size=min(ram, lowmem))]
+    if ram > lowmem:
+        layout.append(dict(file_offset=lowmem, paddr=1 << 32, size=ram - lowmem))
+    return layout
+
+
+def panic_drive(a):
+    """Host side of a no-kdump panic scenario: once the guest said
+    "panicking", wait for QEMU to pause on pvpanic's event (status
+    guest-panicked), save `info registers -a` verbatim (HMP), run QEMU's own
+    dump-guest-memory of the same guest (timed) and quit. The RAM backend
+    file then holds the guest's memory at the panic."""
+    import time
+    W = a.work
+    deadline = time.time() + a.timeout
+    q = Qmp(os.path.join(W, "qmp.sock"), deadline)
+    m = wait_marker(os.path.join(W, "console.log"), r"BENCH: stage=panicking vmcoreinfo=(\S+)",
+                    deadline, a.qemu_pid)
+    rec = {"guest_vmcoreinfo": m.group(1)}
+    t_panic = None
+    while True:
+        st = q.cmd("query-status")["return"]
+        if st["status"] == "guest-panicked":
+            t_panic = time.time()
+            break
+        if time.time() > deadline:
+            raise SystemExit("QEMU never reached guest-panicked (status %s)" % st["status"])
+        time.sleep(0.2)
+    rec["status"] = st
+    rec["events"] = [e for e in q.events if e.get("event") in ("GUEST_PANICKED", "STOP")]
+    rec["cpus"] = q.cmd("query-cpus-fast")["return"]
+    hmp = lambda c: q.cmd("human-monitor-command", **{"command-line": c})["return"]
+    # The pause comes in pvpanic's panic notifier, a module: its frames
+    # are where the panic CPU stopped.  Keep those registers, then let the
+    # guest run on into panic()'s final loop (core kernel code, after
+    # "---[ end Kernel panic") and stop it again: the registers, the RAM
+    # file and QEMU's dump are all taken at that second stop.
+    with open(os.path.join(W, "registers-pvpanic.txt"), "w") as f:
+        f.write(hmp("info registers -a"))
+    q.cmd("cont")
+    wait_marker(os.path.join(W, "console.log"), r"---\[ end Kernel panic", deadline, a.qemu_pid)
+    time.sleep(1)
+    q.cmd("stop")
+    with open(os.path.join(W, "registers.txt"), "w") as f:
+        f.write(hmp("info registers -a"))
+    dump = os.path.join(W, "qemu-dump.elf")
+    q.sock.settimeout(max(60, deadline - time.time()))
+    t0 = time.time()
+    r = q.cmd("dump-guest-memory", paging=False, protocol="file:" + dump)
+    t1 = time.time()
+    if "error" in r:
+        raise SystemExit("dump-guest-memory: %s" % r["error"])
+    rec["dump_guest_memory"] = {"file": "qemu-dump.elf", "paging": False, "time_s": round(t1 - t0, 3),
+                                "size": os.path.getsize(dump), "reply": r}
+    rec["seconds_paused_before_dump"] = round(t0 - t_panic, 3)
+    with open(os.path.join(W, "panic-host.json"), "w") as f:
+        json.dump(rec, f, indent=1)
+        f.write("\n")
+    q.cmd("quit")
+
+
+def panic_post(a):
+    """Capture of a no-kdump panic scenario: the guest's sysroot (taken
+    before the panic), `info registers -a`, the head of QEMU's dump (ELF
+    header, program headers, notes) and meta.json."""
+    W, OUT = a.work, a.out
+    first = os.path.join(W, "first")
+    shutil.rmtree(first, ignore_errors=True)
+    untar_image(os.path.join(W, "capture.img"), first)
+    rd = lambda n: open(os.path.join(first, n), errors="replace").read()
+    host = json.load(open(os.path.join(W, "panic-host.json")))
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    shutil.copytree(os.path.join(first, "sysroot"), os.path.join(OUT, "sysroot"))
+    for n in ("registers.txt", "registers-pvpanic.txt"):
+        shutil.copy(os.path.join(W, n), os.path.join(OUT, n))
+    ram = a.ram_mib << 20
+    pm = os.path.join(W, "physmem.bin")
+    if os.path.getsize(pm) != ram:
+        raise SystemExit("physmem.bin is %d bytes, expected %d" % (os.path.getsize(pm), ram))
+    layout = qemu_q35_layout(ram) if a.machine == "q35" else qemu_pc_layout(ram)
+    sysram = iomem_ranges(rd("sysroot/proc/iomem"))
+    for s_, e_ in sysram:
+        p2off(layout, s_, e_ + 1 - s_)  # raises if not covered
+    top = max(e_ + 1 for s_, e_ in sysram)
+    lend = layout[-1]["paddr"] + layout[-1]["size"]
+    if not lend - (1 << 20) <= top <= lend:
+        raise SystemExit("System RAM top %#x does not match layout end %#x" % (top, lend))
+    # /sys/kernel/vmcoreinfo: "%lx %x" of paddr_vmcoreinfo_note and its size
+    # (kernel/ksysfs.c vmcoreinfo_show)
+    vi = rd("sysroot/sys/kernel/vmcoreinfo").split()
+    vaddr, vsize = int(vi[0], 16), int(vi[1], 16)
+    # QEMU's dump: keep only its head (no guest memory in git)
+    dump = os.path.join(W, "qemu-dump.elf")
+    with open(dump, "rb") as f:
+        head = f.read(VMCORE_HEAD_MAX)
+    # QEMU 7.2 writes e_ehsize 8 (sizeof a pointer, dump/dump.c
+    # prepare_elf64_header): parse the program headers without that check
+    import struct
+    phoff, = struct.unpack_from("<Q", head, 32)
+    phnum, = struct.unpack_from("<H", head, 56)
+    ehsize, = struct.unpack_from("<H", head, 52)
+    dph = [dict(zip(("type", "flags", "offset", "vaddr", "paddr", "filesz", "memsz", "align"),
+                    struct.unpack_from("<IIQQQQQQ", head, phoff + 56 * i))) for i in range(phnum)]
+    data_start = min(p["offset"] for p in dph if p["type"] == cc.PT_LOAD)
+    head = head[:min(VMCORE_HEAD_MAX, data_start)]
+    with open(os.path.join(OUT, "qemu-dump-head.bin"), "wb") as f:
+        f.write(head)
+    r = subprocess.run(["readelf", "-lnW", dump], capture_output=True, text=True)
+    with open(os.path.join(OUT, "qemu-dump-readelf.txt"), "w") as f:
+        f.write(r.stdout.replace(dump, "qemu-dump.elf"))
+    con = open(os.path.join(W, "console.log"), "rb").read()
+    panic_lines = [l.decode("utf-8", "replace").strip() for l in con.splitlines()
+                   if b"Kernel panic - not syncing" in l]
+    if not panic_lines:
+        raise SystemExit("no panic line on the console")
+    if len(con) > CONSOLE_MAX:
+        con = con[:CONSOLE_MAX // 2] + b"\n[... console trimmed by bench.py ...]\n" + con[-CONSOLE_MAX // 2:]
+    with open(os.path.join(OUT, "console.log"), "wb") as f:
+        f.write(con)
+    regs = open(os.path.join(W, "registers.txt")).read()
+    ncpu = len(re.findall(r"^CPU#\d+", regs, re.M))
+    if ncpu != a.cpus:
+        raise SystemExit("info registers -a shows %d CPUs, expected %d" % (ncpu, a.cpus))
+    meta = {
+        "scenario": a.name,
+        "kind": "panic-no-kdump",
+        "kernel": {"package": os.path.basename(a.kernel_dir.rstrip("/")), "release": a.krel,
+                   "uname_r": rd("uname-r.txt").strip(), "config": read_config(a.kernel_dir)},
+        "accel": a.accel,
+        "qemu_machine": a.machine,
+        "qemu_cmdline": open(os.path.join(W, "qemu-cmd.txt")).read().strip(),
+        "vmcoreinfo_device": bool(a.vmcoreinfo_device),
+        "fw_cfg_etc": rd("fw_cfg-etc.txt").split(),
+        "cpus": a.cpus,
+        "ram_bytes": ram,
+        "physmem": {"file": "tests/kernel/cache/%s/physmem.bin" % a.name, "size": ram,
+                    "layout": layout,
+                    "system_ram": [{"start": s_, "end": e_ + 1} for s_, e_ in sysram],
+                    "layout_verified_against_iomem": True,
+                    "note": "the RAM backend file at the pvpanic pause, read after QEMU quit"},
+        "vmcoreinfo_note": {"paddr": vaddr, "size": vsize,
+                            "source": "sysroot/sys/kernel/vmcoreinfo, read before the panic"},
+        "registers_file": "registers.txt",
+        "registers_note": "registers.txt: `info registers -a` at the second stop, in panic()'s "
+                          "final loop, when the RAM file and QEMU's dump were taken; "
+                          "registers-pvpanic.txt: at the pvpanic pause (QEMU -action panic=pause)",
+        "panic_line": panic_lines[-1],
+        "qemu_dump": {"file": "tests/kernel/cache/%s/qemu-dump.elf" % a.name,
+                      "size": os.path.getsize(dump), "sha256": sha256_file(dump),
+                      "head_file": "qemu-dump-head.bin", "head_len": len(head),
+                      "pt_load": sum(1 for p in dph if p["type"] == cc.PT_LOAD),
+                      "has_vmcoreinfo_note": b"VMCOREINFO\0" in head,
+                      "e_ehsize": ehsize,
+                      "dump_guest_memory_s": host["dump_guest_memory"]["time_s"],
+                      "paging": False},
+        "qmp": {"status": host["status"], "events": host["events"], "cpus": host["cpus"]},
+        "wall_time_s": a.wall,
+        "generated_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    with open(os.path.join(OUT, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+        f.write("\n")
+    print("%s %s %s %d %dM %s vmcoreinfo-device=%d qemu-dump %.2fs %.1fs" % (
+        a.name, a.krel, a.accel, a.cpus, a.ram_mib, a.machine, a.vmcoreinfo_device,
+        host["dump_guest_memory"]["time_s"], a.wall))
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -724,8 +898,19 @@ def main():
     p.add_argument("--cpu-hotadd", type=int, default=0)
     p.add_argument("--qemu-pid", type=int, default=0)
     p.add_argument("--remove", type=int, default=0)
+    p = sub.add_parser("panic-drive")
+    p.add_argument("--work", required=True)
+    p.add_argument("--timeout", type=float, required=True)
+    p.add_argument("--qemu-pid", type=int, default=0)
+    p = sub.add_parser("panic-post")
+    for o in ("--name", "--work", "--out", "--kernel-dir", "--krel", "--accel", "--machine"):
+        p.add_argument(o, required=True)
+    p.add_argument("--cpus", type=int, required=True)
+    p.add_argument("--ram-mib", type=int, required=True)
+    p.add_argument("--vmcoreinfo-device", type=int, required=True)
+    p.add_argument("--wall", type=float, required=True)
     a = ap.parse_args()
-    {"post": post, "drive": drive}[a.cmd](a)
+    {"post": post, "drive": drive, "panic-drive": panic_drive, "panic-post": panic_post}[a.cmd](a)
 
 
 if __name__ == "__main__":

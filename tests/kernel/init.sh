@@ -213,6 +213,28 @@ hotplug_remove() {
 	cat /proc/iomem > $H/iomem-after
 }
 
+# bench.panic=1: no kdump kernel; the host (bench.py panic-drive) takes the
+# registers and memory once QEMU paused on pvpanic's panic event.
+if [ $ROLE = first ] && [ "$(getarg bench.panic)" = 1 ]; then
+	for m in $(cat /lib/bench-mods/order-panic); do
+		insmod "/lib/bench-mods/$m" || say "BENCH: insmod $m failed"
+	done
+	mkdir -p /capture
+	echo 0 > /proc/sys/kernel/kptr_restrict
+	snapshot_sysroot /capture/sysroot /capture/missing.txt
+	ls /sys/firmware/qemu_fw_cfg/by_name/etc/ > /capture/fw_cfg-etc.txt 2>&1
+	uname -r > /capture/uname-r.txt
+	dmesg > /capture/dmesg-first.txt
+	grep -m1 '^flags' /proc/cpuinfo > /capture/cpuflags.txt
+	tar -cf /capture.tar -C /capture . || fail "tar"
+	dd if=/capture.tar of=/dev/vda bs=64k conv=fsync 2>/dev/null || fail "write /dev/vda"
+	sync
+	# /sys/kernel/vmcoreinfo: "PADDR SIZE" of the VMCOREINFO note
+	mark "panicking vmcoreinfo=$(tr ' ' , < /sys/kernel/vmcoreinfo)"
+	echo c > /proc/sysrq-trigger
+	fail "still alive after sysrq-c"
+fi
+
 if [ $ROLE = first ]; then
 	METHOD=$(getarg bench.method || echo file)
 	EXTRA=$(getarg bench.kdump_extra | tr ',' ' ')

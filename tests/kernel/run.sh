@@ -58,6 +58,11 @@ SCENARIOS=(
 # Run only when named: kexec_load --hotplug needs kexec-tools >= 2.0.28
 # (BENCH_KEXEC=/path/to/kexec; Debian 12 has 2.0.25). See README.md.
 MANUAL_SCENARIOS=(
+	"612-panic 612 none 1 1024 panic"
+	"612-panic-novmci 612 none 1 1024 panic-novmci"
+	"61-panic 61 none 1 1024 panic"
+	"61-panic-novmci 61 none 1 1024 panic-novmci"
+	"612-panic-q35 612 none 1 2816 panic-q35"
 	"612-load-hotplug-event 612 load 2 1024 hotplug-event"
 	"612-hotplug-remove 612 file 2 1024 hotplug-remove"
 	"612-hotplug-readd 612 file 2 1024 hotplug-readd"
@@ -171,6 +176,13 @@ build_initramfs() {
 	addmod virtio_pci
 	addmod virtio_blk
 	printf '%s\n' "${order[@]}" > "$root/lib/bench-mods/order"
+	# the no-kdump panic scenarios also load pvpanic-pci (QEMU pauses on
+	# the panic notifier) and qemu_fw_cfg (writes VMCOREINFO to
+	# -device vmcoreinfo); /init loads these only with bench.panic=1
+	order=()
+	addmod pvpanic_pci
+	addmod qemu_fw_cfg
+	printf '%s\n' "${order[@]}" > "$root/lib/bench-mods/order-panic"
 	log "modules in initramfs: ${order[*]:-none}"
 	[ "$(id -u)" = 0 ] && mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
 	(cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --quiet | gzip -9) > "$out/kdump-initrd.gz"
@@ -211,8 +223,64 @@ probe_accel() {
 	log "using TCG"
 }
 
+# ------------------------------------------------------- panic (no kdump) --
+# The guest has no kdump kernel: it panics (sysrq-c), the panic notifier of
+# pvpanic-pci tells QEMU, which pauses (-action panic=pause, QEMU >= 6.0);
+# bench.py panic then takes over QMP: `info registers -a` (HMP), QEMU's own
+# dump-guest-memory (timed) and quit. The RAM file is the guest's memory at
+# the panic. opts: panic (-device vmcoreinfo) | panic-novmci (without) |
+# panic-q35 (q35, RAM above 4 GiB, -device vmcoreinfo).
+PANIC_CAPS=${BENCH_PANIC_CAPTURES:-$HERE/panic-captures}
+run_panic_scenario() { # name kernel method cpus ram opts
+	local name=$1 kkey=$2 cpus=$4 ram=$5 opts=$6
+	local W=$CACHE/$name OUT=$PANIC_CAPS/$name t0 t1 rc=0 tmo machine=pc vmci=1
+	get_kernel "$kkey"; build_initramfs
+	rm -rf "$W"; mkdir -p "$W"
+	truncate -s 64M "$W/capture.img"
+	case $opts in
+	panic-novmci) vmci=0 ;;
+	panic-q35) machine=q35 ;;
+	esac
+	local accel_opt=tcg cpu_opt="max,la57=off"
+	[ "$ACCEL" = kvm ] && { accel_opt=kvm; cpu_opt=host; }
+	[ "$ACCEL" = tcg ] && [ "$cpus" -gt 1 ] && accel_opt="tcg,thread=multi"
+	tmo=${BENCH_TIMEOUT:-300}
+	local qemu=(qemu-system-x86_64 -machine "$machine,memory-backend=ram0" -accel "$accel_opt" -cpu "$cpu_opt"
+		-m "${ram}M" -smp "$cpus"
+		-object "memory-backend-file,id=ram0,size=${ram}M,mem-path=$W/physmem.bin,share=on"
+		-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$INITRD/kdump-initrd.gz"
+		-append "console=ttyS0 panic=0 bench.panic=1"
+		-display none -vga none -monitor none -serial "file:$W/console.log" -no-reboot
+		-drive "file=$W/capture.img,format=raw,if=virtio"
+		-device pvpanic-pci -action panic=pause
+		-qmp "unix:$W/qmp.sock,server=on,wait=off")
+	[ $vmci = 1 ] && qemu+=(-device vmcoreinfo)
+	# shellcheck disable=SC2206
+	[ -n "${BENCH_QEMU_EXTRA:-}" ] && qemu+=($BENCH_QEMU_EXTRA)
+	printf '%q ' "${qemu[@]}" > "$W/qemu-cmd.txt"
+	log "$name: booting $KREL ($ACCEL, $machine, $cpus CPU, ${ram} MiB, no kdump, pvpanic)"
+	t0=$(date +%s.%N)
+	local qpid drc=0
+	timeout -k 10 "$tmo" "${qemu[@]}" > "$W/qemu.log" 2>&1 &
+	qpid=$!
+	"$PY" "$HERE/bench.py" panic-drive --work "$W" --timeout "$tmo" --qemu-pid "$qpid" || drc=$?
+	wait "$qpid" || rc=$?
+	t1=$(date +%s.%N)
+	if [ $drc != 0 ] || [ $rc != 0 ]; then
+		log "$name: panic driver $drc, qemu $rc; see $W/console.log $W/qemu.log"
+		grep -a 'BENCH:' "$W/console.log" | tr -d '\r' | sed 's/^/    /' >&2 || true
+		tail -n 15 "$W/console.log" | tr -d '\r' | sed 's/^/    /' >&2
+		return 1
+	fi
+	"$PY" "$HERE/bench.py" panic-post --name "$name" --work "$W" --out "$OUT" \
+		--kernel-dir "$KDIR" --krel "$KREL" --accel "$ACCEL" --cpus "$cpus" --ram-mib "$ram" \
+		--machine "$machine" --vmcoreinfo-device $vmci \
+		--wall "$("$PY" -c "print(round($t1-$t0,1))")"
+}
+
 # --------------------------------------------------------------- scenario --
 run_scenario() { # name kernel method cpus ram opts
+	case $6 in panic*) run_panic_scenario "$@"; return;; esac
 	local name=$1 kkey=$2 method=$3 cpus=$4 ram=$5 opts=$6
 	local W=$CACHE/$name OUT=$CAPS/$name t0 t1 rc=0 tmo
 	get_kernel "$kkey"; build_initramfs
@@ -304,7 +372,7 @@ run_scenario() { # name kernel method cpus ram opts
 
 main() {
 	local want=("$@") s fields failed=0 todo=()
-	mkdir -p "$CACHE" "$CAPS"
+	mkdir -p "$CACHE" "$CAPS" "$PANIC_CAPS"
 	ensure_pkgs
 	for s in "${SCENARIOS[@]}"; do
 		read -r -a fields <<< "$s"
