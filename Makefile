@@ -94,6 +94,7 @@ bench: build
 	bench/random-reads.sh
 	bench/assemble.sh
 	bench/devdump-add.sh
+	bench/guest.sh
 
 # libFuzzer: the library and fuzz/fuzz_*.c built with clang,
 # -fsanitize=fuzzer,address,undefined (every UB report is a crash).
