@@ -839,7 +839,10 @@ def panic_post(a):
                    "uname_r": rd("uname-r.txt").strip(), "config": read_config(a.kernel_dir)},
         "accel": a.accel,
         "qemu_machine": a.machine,
-        "qemu_cmdline": open(os.path.join(W, "qemu-cmd.txt")).read().strip(),
+        # no paths of the machine that ran it: the cache dir becomes
+        # tests/kernel/cache, as the physmem file names below
+        "qemu_cmdline": open(os.path.join(W, "qemu-cmd.txt")).read().strip().replace(
+            os.path.dirname(os.path.abspath(W)), "tests/kernel/cache"),
         "vmcoreinfo_device": bool(a.vmcoreinfo_device),
         "fw_cfg_etc": rd("fw_cfg-etc.txt").split(),
         "cpus": a.cpus,
