@@ -31,7 +31,8 @@ static void help(void)
 "\n"
 "Guest state:\n"
 "  --cpu-state FILE        vCPU registers: QEMU's HMP 'info registers -a'\n"
-"                          output, verbatim (replaces --memory-elf's)\n"
+"                          output, verbatim, or the JSON of docs/formats.md\n"
+"                          18.2 ({\"vcpus\": [...]}); replaces --memory-elf's\n"
 "  --vmcoreinfo-addr ADDR  physical address of the kernel's VMCOREINFO\n"
 "                          note (/sys/kernel/vmcoreinfo's first field)\n"
 "  --no-direct-map         PT_LOAD p_vaddr 0 instead of the kernel's direct\n"
@@ -198,7 +199,15 @@ static vmc_status load_state(struct guest_args *a, vmc_error *e)
 
 		if (!t)
 			return e->status;
-		st = vmc_vcpus_parse_qemu(&a->cpus, t, len, e);
+		size_t i = 0;
+
+		while (i < len && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t'))
+			i++;
+		/* JSON (docs/formats.md 18.2) or QEMU's HMP text */
+		if (i < len && t[i] == '{')
+			st = vmc_vcpus_parse_json(&a->cpus, t, len, e);
+		else
+			st = vmc_vcpus_parse_qemu(&a->cpus, t, len, e);
 		free(t);
 		if (st)
 			return PREFIXED(st, e, "--cpu-state %s", a->cpu_state);

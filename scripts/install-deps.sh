@@ -11,8 +11,9 @@ pkgs=(build-essential meson ninja-build pkg-config python3 binutils elfutils
       clang makedumpfile)
 # make fuzz: clang 14 with its sanitizer and libFuzzer runtimes.
 pkgs+=(clang-14 libclang-rt-14-dev)
-# SHA-256 of the kexec purgatory digest (src/hotplug/kexec_digest.c).
-pkgs+=(nettle-dev)
+# SHA-256 of the kexec purgatory digest (src/hotplug/kexec_digest.c);
+# json-c for vmcorekit guest's JSON vCPU state (src/guest/vcpu_json.c).
+pkgs+=(nettle-dev libjson-c-dev)
 # The e2e consumers: drgn reads every assembled vmcore (Debian's
 # /usr/bin/python3 only; tests/e2e/run-assemble.sh).
 pkgs+=(python3-drgn)

@@ -57,6 +57,17 @@ vmc_status vmc_vcpus_parse_qemu(vmc_vcpus **out, const char *text,
 				size_t len, vmc_error *e);
 
 /*
+ * Parse the documented JSON vCPU state (docs/formats.md 18.2; src/guest/
+ * vcpu_json.c): {"vcpus": [{"rip": "0x...", "rsp": ..., ...}, ...]}, one
+ * object per vCPU in vCPU order, keys the x86_64 user_regs_struct names
+ * plus "cr3", values integers or "0x" strings; rip, rsp, cs and ss
+ * required, unknown keys refused.  Errors: VMC_ERR_CORRUPT, VMC_ERR_NOMEM,
+ * VMC_ERR_UNSUPPORTED (the library was built without json-c).
+ */
+vmc_status vmc_vcpus_parse_json(vmc_vcpus **out, const char *text,
+				size_t len, vmc_error *e);
+
+/*
  * The vCPUs of the x86_64 NT_PRSTATUS notes in @notes (a PT_NOTE segment of
  * @len bytes, little-endian), in note order: vCPU i is the i-th NT_PRSTATUS
  * whatever its pr_pid (QEMU writes cpu + 1, cloud-hypervisor cpu).

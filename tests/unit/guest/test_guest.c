@@ -153,6 +153,73 @@ static void test_parse_refusals(void)
 	expect_refusal("RAX twice", text, n + 22, VMC_ERR_CORRUPT, "twice");
 }
 
+/* ---- the JSON vCPU state ---- */
+
+static const char *const jnames[VMC_X86_NR_REGS] = {
+	"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",
+	"rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip", "cs", "eflags",
+	"rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs", "gs",
+};
+
+static void test_json(void)
+{
+	static char text[1 << 15];
+	uint64_t want[4][VMC_X86_NR_REGS];
+	vmc_vcpus *v = NULL;
+	vmc_error e = { 0 };
+	size_t n = 0;
+	vmc_status st;
+
+	t_case("json round trip");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "{\"vcpus\": [");
+	for (int c = 0; c < 4; c++) {
+		for (int r = 0; r < VMC_X86_NR_REGS; r++) {
+			/* half as hex strings, half as small integers */
+			want[c][r] = (r & 1) ? rnd() : rnd() % 1000000;
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+					      (r & 1) ? "%s\"%s\": \"0x%" PRIx64
+					      "\"" : "%s\"%s\": %" PRIu64,
+					      r ? ", " : "{", jnames[r],
+					      want[c][r]);
+		}
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      ", \"cr3\": \"0x1000\"}%s",
+				      c < 3 ? ", " : "");
+	}
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "]}\n");
+	st = vmc_vcpus_parse_json(&v, text, n, &e);
+	if (st == VMC_ERR_UNSUPPORTED) {
+		printf("SKIP json (built without json-c)\n");
+		return;
+	}
+	CHECK_ST(st, VMC_OK, &e);
+	CHECK_U64(vmc_vcpus_count(v), 4);
+	for (unsigned c = 0; c < 4 && c < vmc_vcpus_count(v); c++) {
+		const struct vmc_vcpu *p = vmc_vcpus_get(v, c);
+
+		CHECK(memcmp(p->regs, want[c], sizeof(want[c])) == 0,
+		      "vCPU %u registers", c);
+		CHECK(p->have_cr3 && p->cr3 == 0x1000, "cr3");
+	}
+	vmc_vcpus_free(v);
+	t_case("json refusals");
+	CHECK_ST(vmc_vcpus_parse_json(&v, "{\"vcpus\": []}", 14, &e),
+		 VMC_ERR_CORRUPT, &e);
+	CHECK_ST(vmc_vcpus_parse_json(&v, "{\"vcpus\": [{\"rip\": 1, "
+				      "\"rsp\": 2, \"cs\": 3, \"ss\": 4, "
+				      "\"rpi\": 5}]}", 61, &e),
+		 VMC_ERR_CORRUPT, &e);
+	CHECK(strstr(e.msg, "unknown register") != NULL, "msg %s", e.msg);
+	CHECK_ST(vmc_vcpus_parse_json(&v, "{\"vcpus\": [{\"rip\": 1, "
+				      "\"rsp\": 2, \"cs\": 3}]}", 42, &e),
+		 VMC_ERR_CORRUPT, &e);
+	CHECK(strstr(e.msg, "no ss") != NULL, "msg %s", e.msg);
+	CHECK_ST(vmc_vcpus_parse_json(&v, "{\"vcpus\": [{\"rip\": -1}]}", 24,
+				      &e), VMC_ERR_CORRUPT, &e);
+	CHECK_ST(vmc_vcpus_parse_json(&v, "{\"vcpus\": [", 11, &e),
+		 VMC_ERR_CORRUPT, &e);
+}
+
 /* ---- the guest core header ---- */
 
 static void test_header(void)
@@ -437,6 +504,7 @@ int main(int argc, char **argv)
 {
 	test_parse_random();
 	test_parse_refusals();
+	test_json();
 	test_header();
 	test_walk();
 	for (int i = 1; i < argc; i++)
