@@ -113,7 +113,7 @@ static vmc_status opt_backup(void *args, const char *arg, vmc_error *e)
 
 static vmc_status opt_profile(void *args, const char *arg, vmc_error *e)
 {
-	return vmc_profile_parse(arg, &((struct build_args *)args)->o.profile,
+	return vmc_loader_parse(arg, &((struct build_args *)args)->o.profile,
 				 e);
 }
 
@@ -261,7 +261,7 @@ static void print_summary(const struct build_args *a, const vmc_header *h,
 
 		json_init(&j, stdout);
 		json_obj_begin(&j, NULL);
-		json_str(&j, "profile", vmc_profile_name(a->o.profile));
+		json_str(&j, "profile", vmc_loader_name(a->o.profile));
 		json_str(&j, "arch", vmc_machine_name(sp->id.machine));
 		json_str(&j, "output", a->out);
 		json_u64(&j, "header_size", size);
@@ -290,7 +290,7 @@ static void print_summary(const struct build_args *a, const vmc_header *h,
 	if (strcmp(a->out, "-") != 0)
 		printf("%s: %zu bytes (%s, %s): %zu PT_NOTE, %zu PT_LOAD; "
 		       "segment %llu bytes\n", a->out, written,
-		       vmc_profile_name(a->o.profile),
+		       vmc_loader_name(a->o.profile),
 		       vmc_machine_name(sp->id.machine), notes, loads,
 		       (unsigned long long)vmc_header_segment_size(h));
 }

@@ -47,6 +47,17 @@ int cmd_hotplug(int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+vmc_status hp_loader_parse(const char *name, enum vmc_loader *out,
+			   vmc_error *e)
+{
+	vmc_status st = vmc_loader_parse(name, out, e);
+
+	if (!st && *out == VMC_LOADER_GENERIC)
+		return vmc_error_set(e, VMC_ERR_INVALID, "unknown loader '%s' "
+				     "(kexec-file, kexec-tools)", name);
+	return st;
+}
+
 /* ---- capacity ---- */
 
 #define CAP "hotplug capacity"
@@ -81,7 +92,7 @@ static vmc_status opt_ranges(void *args, const char *arg, vmc_error *e)
 
 static vmc_status opt_cap_loader(void *args, const char *arg, vmc_error *e)
 {
-	return vmc_loader_parse(arg, &((struct cap_args *)args)->one, e);
+	return hp_loader_parse(arg, &((struct cap_args *)args)->one, e);
 }
 
 static const struct opt cap_opts[] = {
@@ -278,7 +289,7 @@ static vmc_status opt_segment(void *args, const char *arg, vmc_error *e)
 
 static vmc_status opt_dig_loader(void *args, const char *arg, vmc_error *e)
 {
-	return vmc_loader_parse(arg, &((struct dig_args *)args)->loader, e);
+	return hp_loader_parse(arg, &((struct dig_args *)args)->loader, e);
 }
 
 static vmc_status opt_policy(void *args, const char *arg, vmc_error *e)

@@ -51,12 +51,12 @@ static vmc_status opt_event(void *args, const char *arg, vmc_error *e)
 
 static vmc_status opt_loader(void *args, const char *arg, vmc_error *e)
 {
-	return vmc_loader_parse(arg, &((struct apply_args *)args)->o.loader, e);
+	return hp_loader_parse(arg, &((struct apply_args *)args)->o.loader, e);
 }
 
 static vmc_status opt_profile(void *args, const char *arg, vmc_error *e)
 {
-	return vmc_profile_parse(arg, &((struct apply_args *)args)->o.profile,
+	return vmc_loader_parse(arg, &((struct apply_args *)args)->o.profile,
 				 e);
 }
 
@@ -237,7 +237,7 @@ static void report(const struct apply_args *a, const vmc_hotplug *hp,
 		json_init(&j, stdout);
 		json_obj_begin(&j, NULL);
 		json_str(&j, "loader", vmc_loader_name(a->o.loader));
-		json_str(&j, "profile", vmc_profile_name(a->o.profile));
+		json_str(&j, "profile", vmc_loader_name(a->o.profile));
 		json_u64(&j, "capacity", cap);
 		json_u64(&j, "old_header_size", old_size);
 		json_u64(&j, "header_size", vmc_hotplug_header_size(hp));

@@ -536,7 +536,7 @@ int cmd_zfcpdump(int argc, char **argv)
 	rc = parse_args(argc - 1, argv + 1, &a);
 	if (!rc)
 		rc = run(&a, &e);
-	vmc_zfcpdump_oldmem_clear(&a.om);
+	vmc_zfcpdump_oldmem_free(&a.om);
 	vmc_ranges_free(a.ranges);
 	free(a.cpus);
 	vmc_physmem_free(a.pm);

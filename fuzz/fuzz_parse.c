@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t nr;
 	vmc_ranges *r = NULL;
 	struct vmc_elf_id id;
-	enum vmc_profile p;
+	enum vmc_loader p;
 
 	if (!s)
 		return 0;
@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vmc_parse_ranges_text((const char *)data, size, r, NULL);
 	vmc_ranges_free(r);
 	vmc_arch_parse(s, &id, NULL);
-	vmc_profile_parse(s, &p, NULL);
+	vmc_loader_parse(s, &p, NULL);
 	free(s);
 	return 0;
 }

@@ -31,7 +31,7 @@ static const char *const files[] = {
 };
 #define NR_FILES (sizeof(files) / sizeof(files[0]))
 
-static void build(const vmc_system *sys, enum vmc_profile p)
+static void build(const vmc_system *sys, enum vmc_loader p)
 {
 	struct vmc_build_opts o = VMC_BUILD_OPTS_INIT;
 	vmc_header *h = NULL;
@@ -83,8 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in.p += len;
 		in.n -= len;
 	}
-	for (int p = VMC_PROFILE_KEXEC_FILE; p <= VMC_PROFILE_GENERIC; p++)
-		build(sys, (enum vmc_profile)p);
+	for (int p = VMC_LOADER_KEXEC_FILE; p <= VMC_LOADER_GENERIC; p++)
+		build(sys, (enum vmc_loader)p);
 	(void)vmc_system_iomem(sys);
 	vmc_system_free(sys);
 	return 0;

@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						       ? (size_t)(end - off)
 						       : sizeof(buf), &e);
 	}
-	vmc_zfcpdump_oldmem_clear(&om);
+	vmc_zfcpdump_oldmem_free(&om);
 out:
 	vmc_dump_free(d);
 	vmc_hdr_source_close(hsrc);

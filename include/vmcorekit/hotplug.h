@@ -27,22 +27,12 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#include "vmcorekit/build.h"
+#include "vmcorekit/header.h"
+#include "vmcorekit/loader.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Who loaded the crash kernel. */
-enum vmc_loader {
-	VMC_LOADER_KEXEC_FILE = 1,	/* kexec_file_load (kexec -s) */
-	VMC_LOADER_KEXEC_TOOLS,		/* kexec_load by kexec-tools (kexec -c) */
-};
-
-/* "kexec-file", "kexec-tools" <-> enum.  Errors: INVALID. */
-vmc_status vmc_loader_parse(const char *name, enum vmc_loader *out,
-			    vmc_error *e);
-const char *vmc_loader_name(enum vmc_loader l);
 
 /* ---- capacity ---- */
 
@@ -213,18 +203,18 @@ int vmc_hp_event_format(const struct vmc_hp_event *ev, char *buf,
 
 struct vmc_hotplug_opts {
 	unsigned version;		/* VMC_HOTPLUG_OPTS_VERSION */
-	enum vmc_loader loader;
+	enum vmc_loader loader;		/* who loaded: kexec-file or -tools */
 	/*
 	 * Who regenerates, and so the header's format after an event:
-	 * VMC_PROFILE_KEXEC_FILE is the kernel's own update, for both
+	 * VMC_LOADER_KEXEC_FILE is the kernel's own update, for both
 	 * loaders (arch_crash_handle_hotplug_event calls the kernel's
 	 * prepare_elf_headers); CPU events change nothing once every
 	 * possible CPU is described (kexec_file from the start, kexec_load
-	 * after its first update).  VMC_PROFILE_KEXEC_TOOLS regenerates by
+	 * after its first update).  VMC_LOADER_KEXEC_TOOLS regenerates by
 	 * kexec-tools' rules (CPU notes of present CPUs): a user-space
 	 * rebuild into the same reserve.
 	 */
-	enum vmc_profile profile;
+	enum vmc_loader profile;
 	/* Segment bytes; 0 = the reserve the loader made, from the
 	 * system's crash_elfcorehdr_size. */
 	uint64_t capacity;
@@ -237,7 +227,7 @@ struct vmc_hotplug_opts {
 };
 #define VMC_HOTPLUG_OPTS_INIT { .version = VMC_HOTPLUG_OPTS_VERSION, \
 				.loader = VMC_LOADER_KEXEC_FILE, \
-				.profile = VMC_PROFILE_KEXEC_FILE, \
+				.profile = VMC_LOADER_KEXEC_FILE, \
 				.policy = VMC_DIGEST_EXCLUDE }
 
 typedef struct vmc_hotplug vmc_hotplug;

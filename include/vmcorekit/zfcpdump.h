@@ -23,7 +23,7 @@
 #include <stdbool.h>
 
 #include "vmcorekit/error.h"
-#include "vmcorekit/memmap.h"
+#include "vmcorekit/physmem.h"
 #include "vmcorekit/ranges.h"
 
 #ifdef __cplusplus
@@ -154,7 +154,7 @@ struct vmc_zfcpdump_oldmem {
 	char os_info_why[128];	/* why not, when !have_os_info */
 	enum vmc_zfcpdump_vmci vmci_from;
 	uint64_t vmci_addr;	/* physical address of the data */
-	uint8_t *vmci;		/* owned: free with vmc_zfcpdump_oldmem_clear */
+	uint8_t *vmci;		/* owned: free with vmc_zfcpdump_oldmem_free */
 	size_t vmci_len;
 	char vmci_why[160];	/* why the lookups failed */
 };
@@ -165,7 +165,8 @@ struct vmc_zfcpdump_oldmem {
  */
 vmc_status vmc_zfcpdump_read_oldmem(struct vmc_zfcpdump_oldmem *out,
 				    const vmc_physmem *oldmem, vmc_error *e);
-void vmc_zfcpdump_oldmem_clear(struct vmc_zfcpdump_oldmem *om);
+/* Free what @om owns (vmci); @om itself is the caller's.  NULL-safe. */
+void vmc_zfcpdump_oldmem_free(struct vmc_zfcpdump_oldmem *om);
 
 #define VMC_ZFCPDUMP_OPTS_VERSION 1
 

@@ -28,28 +28,6 @@
 #define PAGE_4K 4096ull
 #define KT_ALIGN 1024ull
 
-VMC_EXPORT vmc_status vmc_loader_parse(const char *name, enum vmc_loader *out,
-				       vmc_error *e)
-{
-	if (strcmp(name, "kexec-file") == 0)
-		*out = VMC_LOADER_KEXEC_FILE;
-	else if (strcmp(name, "kexec-tools") == 0)
-		*out = VMC_LOADER_KEXEC_TOOLS;
-	else
-		return vmc_error_set(e, VMC_ERR_INVALID, "unknown loader '%s' "
-				     "(kexec-file, kexec-tools)", name);
-	return VMC_OK;
-}
-
-VMC_EXPORT const char *vmc_loader_name(enum vmc_loader l)
-{
-	switch (l) {
-	case VMC_LOADER_KEXEC_FILE: return "kexec-file";
-	case VMC_LOADER_KEXEC_TOOLS: return "kexec-tools";
-	}
-	return "unknown";
-}
-
 static void finish(struct vmc_hp_capacity *c, uint64_t memsz)
 {
 	c->memsz = memsz;

@@ -104,7 +104,7 @@ VMC_EXPORT vmc_status vmc_hotplug_new_from_header(vmc_hotplug **out,
 
 	if (st)
 		return st;
-	if (o->profile != VMC_PROFILE_KEXEC_FILE)
+	if (o->profile != VMC_LOADER_KEXEC_FILE)
 		st = vmc_error_set(e, VMC_ERR_UNSUPPORTED,
 				   "from a header alone only the kernel's "
 				   "regeneration (kexec-file) is possible: "

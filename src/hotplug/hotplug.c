@@ -49,8 +49,8 @@ vmc_status vmc__hp_alloc(struct vmc_hotplug **out, const struct vmc_hotplug_opts
 	if (o->loader != VMC_LOADER_KEXEC_FILE &&
 	    o->loader != VMC_LOADER_KEXEC_TOOLS)
 		return vmc_error_set(e, VMC_ERR_INVALID, "unknown loader");
-	if (o->profile != VMC_PROFILE_KEXEC_FILE &&
-	    o->profile != VMC_PROFILE_KEXEC_TOOLS)
+	if (o->profile != VMC_LOADER_KEXEC_FILE &&
+	    o->profile != VMC_LOADER_KEXEC_TOOLS)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "hotplug regenerates with the kexec-file "
 				     "(the kernel) or kexec-tools profile");
@@ -95,7 +95,7 @@ VMC_EXPORT void vmc_hotplug_free(vmc_hotplug *hp)
 }
 
 vmc_status vmc__hp_regen(const struct vmc_hotplug *hp, const vmc_iomem *iomem,
-		    const uint64_t *hidden, enum vmc_profile profile,
+		    const uint64_t *hidden, enum vmc_loader profile,
 		    uint8_t **hdr, size_t *len, vmc_error *e)
 {
 	/* The profiles read a vmc_system; a shallow copy with the edited
@@ -115,7 +115,7 @@ vmc_status vmc__hp_regen(const struct vmc_hotplug *hp, const vmc_iomem *iomem,
 		s->iomem = (vmc_iomem *)iomem;
 	/* The kernel describes every possible CPU; kexec-tools those with
 	 * crash notes (get_crash_notes_per_cpu). */
-	for (size_t cpu = 0; profile == VMC_PROFILE_KEXEC_TOOLS &&
+	for (size_t cpu = 0; profile == VMC_LOADER_KEXEC_TOOLS &&
 	     cpu < VMC_MAX_CPUS; cpu++)
 		if (cpu_in(hidden, cpu))
 			s->cpu[cpu].paddr.set = false;
@@ -206,8 +206,7 @@ VMC_EXPORT vmc_status vmc_hotplug_new(vmc_hotplug **out, const vmc_system *sys,
 		return st;
 	hp->base = sys;
 	b = hp->build;
-	b.profile = hp->loader == VMC_LOADER_KEXEC_TOOLS ?
-		    VMC_PROFILE_KEXEC_TOOLS : VMC_PROFILE_KEXEC_FILE;
+	b.profile = hp->loader;	/* the load-time header is the loader's */
 	st = vmc_header_build(&h, sys, &b, e);
 	if (!st)
 		st = vmc_elfcore_size(vmc_header_spec(h), &len, e);
@@ -388,7 +387,7 @@ static vmc_status check_known_notes(const struct vmc_hotplug *hp,
 	const struct cpu_note_info *c;
 
 	if (ev->action != VMC_HP_ADD_CPU || hp->own_sys ||
-	    hp->profile != VMC_PROFILE_KEXEC_TOOLS || hp->build.nr_cpu_notes)
+	    hp->profile != VMC_LOADER_KEXEC_TOOLS || hp->build.nr_cpu_notes)
 		return VMC_OK;
 	c = &hp->base->cpu[ev->cpu];
 	if (!c->paddr.set)
@@ -434,7 +433,7 @@ VMC_EXPORT vmc_status vmc_hotplug_prepare(vmc_hp_update **out,
 	st = model_event(hp, ev, u, e);
 	if (!st)
 		st = check_known_notes(hp, ev, e);
-	if (!st && u->cpu_event && hp->profile == VMC_PROFILE_KEXEC_FILE &&
+	if (!st && u->cpu_event && hp->profile == VMC_LOADER_KEXEC_FILE &&
 	    (hp->loader == VMC_LOADER_KEXEC_FILE || hp->updated)) {
 		/* every possible CPU is described already */
 		*out = u;

@@ -16,7 +16,7 @@ struct vmc_hotplug {
 	struct vmc_build_opts build;	/* copy; profile set per build */
 	struct vmc_span *own_notes;	/* header mode */
 	enum vmc_loader loader;
-	enum vmc_profile profile;
+	enum vmc_loader profile;
 	enum vmc_digest_policy policy;
 	uint8_t *seg;			/* cap bytes */
 	size_t cap, hdr_size;
@@ -34,7 +34,7 @@ vmc_status vmc__hp_alloc(struct vmc_hotplug **out, const struct vmc_hotplug_opts
  * of its exact size (*@hdr, *@len): under the capacity or VMC_ERR_NOSPACE
  * as the kernel words it. */
 vmc_status vmc__hp_regen(const struct vmc_hotplug *hp, const vmc_iomem *iomem,
-		    const uint64_t *hidden, enum vmc_profile profile,
+		    const uint64_t *hidden, enum vmc_loader profile,
 		    uint8_t **hdr, size_t *len, vmc_error *e);
 /* Allocate the segment, put @hdr (@len <= cap) at its start. */
 vmc_status vmc__hp_set_initial(struct vmc_hotplug *hp, const void *hdr, size_t len,

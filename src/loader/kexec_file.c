@@ -14,32 +14,6 @@
 #define ELF_CORE_HEADER_ALIGN 4096	/* include/linux/crash_core.h */
 #define KCORE_NO_PADDR UINT64_MAX	/* fs/proc/kcore.c: (elf_addr_t)-1 */
 
-VMC_EXPORT vmc_status vmc_profile_parse(const char *name,
-					enum vmc_profile *out, vmc_error *e)
-{
-	if (strcmp(name, "kexec-file") == 0)
-		*out = VMC_PROFILE_KEXEC_FILE;
-	else if (strcmp(name, "kexec-tools") == 0)
-		*out = VMC_PROFILE_KEXEC_TOOLS;
-	else if (strcmp(name, "generic") == 0)
-		*out = VMC_PROFILE_GENERIC;
-	else
-		return vmc_error_set(e, VMC_ERR_INVALID,
-				     "unknown profile '%s' (kexec-file, "
-				     "kexec-tools, generic)", name);
-	return VMC_OK;
-}
-
-VMC_EXPORT const char *vmc_profile_name(enum vmc_profile p)
-{
-	switch (p) {
-	case VMC_PROFILE_KEXEC_FILE: return "kexec-file";
-	case VMC_PROFILE_KEXEC_TOOLS: return "kexec-tools";
-	case VMC_PROFILE_GENERIC: return "generic";
-	}
-	return "unknown";
-}
-
 vmc_status vmc__hdr_push(struct vmc_header *h, const struct vmc_phdr *ph,
 		    vmc_error *e)
 {
@@ -477,13 +451,13 @@ VMC_EXPORT vmc_status vmc_header_build(vmc_header **out, const vmc_system *s,
 		h->spec.id = (struct vmc_elf_id){ VMC_CLASS_64, VMC_LE,
 						  VMC_EM_X86_64 };
 	switch (o->profile) {
-	case VMC_PROFILE_KEXEC_FILE:
+	case VMC_LOADER_KEXEC_FILE:
 		st = profile_kexec_file(h, s, o, e);
 		break;
-	case VMC_PROFILE_KEXEC_TOOLS:
+	case VMC_LOADER_KEXEC_TOOLS:
 		st = vmc__profile_kexec_tools(h, s, o, e);
 		break;
-	case VMC_PROFILE_GENERIC:
+	case VMC_LOADER_GENERIC:
 		st = profile_generic(h, s, o, e);
 		break;
 	default:
@@ -491,7 +465,7 @@ VMC_EXPORT vmc_status vmc_header_build(vmc_header **out, const vmc_system *s,
 	}
 	if (st) {
 		vmc_header_free(h);
-		return PREFIXED(st, e, "%s", vmc_profile_name(o->profile));
+		return PREFIXED(st, e, "%s", vmc_loader_name(o->profile));
 	}
 	h->spec.phdrs = h->ph;
 	h->spec.nr_phdrs = h->nr;

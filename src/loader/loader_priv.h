@@ -3,7 +3,7 @@
 #ifndef VMC_CORE_HEADER_H
 #define VMC_CORE_HEADER_H
 
-#include "vmcorekit/build.h"
+#include "vmcorekit/header.h"
 #include "base/strlist.h"
 #include "system/system_priv.h"
 

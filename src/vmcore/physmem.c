@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "vmcorekit/memmap.h"
+#include "vmcorekit/physmem.h"
 #include "vmcorekit/sys/source.h"
 #include "base/compiler.h"
 

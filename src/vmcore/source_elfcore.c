@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "vmcorekit/elfcore.h"
-#include "vmcorekit/memmap.h"
+#include "vmcorekit/physmem.h"
 #include "base/compiler.h"
 
 struct seg {

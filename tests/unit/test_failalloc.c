@@ -229,7 +229,7 @@ static vmc_status zfcpdump(struct result *res, vmc_error *e)
 	vmc_dump_free(d);
 	vmc_hdr_source_close(hsrc);
 	vmc_buf_free(h);
-	vmc_zfcpdump_oldmem_clear(&om);
+	vmc_zfcpdump_oldmem_free(&om);
 	vmc_physmem_free(pm);
 	return st;
 }
@@ -513,7 +513,7 @@ static vmc_status workload(struct result *res, vmc_error *e)
 		res->hdr_phdrs = vmc_header_spec(h)->nr_phdrs;
 		res->hdr_slots = vmc_header_spec(h)->nr_slots;
 		res->warnings = vmc_header_nr_warnings(h);
-		og.profile = VMC_PROFILE_GENERIC;
+		og.profile = VMC_LOADER_GENERIC;
 		og.exclude = crash;
 		stage("generic header");
 		st = vmc_header_build(&g, s, &og, e);

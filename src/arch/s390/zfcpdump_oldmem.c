@@ -216,12 +216,14 @@ VMC_EXPORT vmc_status vmc_zfcpdump_read_oldmem(struct vmc_zfcpdump_oldmem *out,
 	if (!st && out->vmci_from == VMC_ZFCPDUMP_VMCI_NONE)
 		st = from_lowcore(out, oldmem, e);
 	if (st)
-		vmc_zfcpdump_oldmem_clear(out);
+		vmc_zfcpdump_oldmem_free(out);
 	return st;
 }
 
-VMC_EXPORT void vmc_zfcpdump_oldmem_clear(struct vmc_zfcpdump_oldmem *om)
+VMC_EXPORT void vmc_zfcpdump_oldmem_free(struct vmc_zfcpdump_oldmem *om)
 {
+	if (!om)
+		return;
 	vmc__free(om->vmci);
 	om->vmci = NULL;
 	om->vmci_len = 0;

@@ -429,7 +429,7 @@ static void test_kexec_load(void)
 	(void)len;
 	vmc_hotplug_free(hp);
 	/* kexec-tools' own rules: the CPU note goes and comes back. */
-	ho.profile = VMC_PROFILE_KEXEC_TOOLS;
+	ho.profile = VMC_LOADER_KEXEC_TOOLS;
 	if (OK(vmc_hotplug_new(&hp, s, &ho, &e) == VMC_OK)) {
 		size_t n0 = vmc_hotplug_header_size(hp);
 		const uint8_t *seg;

@@ -9,7 +9,7 @@
  * minus the low 1 MiB and the crash kernel regions, p_vaddr = __va(paddr).
  */
 #include "unit.h"
-#include "vmcorekit/build.h"
+#include "vmcorekit/header.h"
 #include "vmcorekit/elfcore.h"
 #include "system/system_priv.h"
 
@@ -399,7 +399,7 @@ static void test_generic(void)
 	vmc_error e;
 	vmc_status st;
 
-	o.profile = VMC_PROFILE_GENERIC;
+	o.profile = VMC_LOADER_GENERIC;
 	t_case("generic");
 	st = vmc_header_build(&h, s, &o, &e);
 	CHECK_ST(st, VMC_OK, &e);

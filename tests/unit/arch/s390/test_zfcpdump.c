@@ -373,7 +373,7 @@ static void om_expect(const char *name, uint64_t len, bool os_info,
 		CHECK(strstr(om.vmci_why, why) || strstr(om.os_info_why, why),
 		      "reason '%s' / '%s' lacks '%s'", om.os_info_why,
 		      om.vmci_why, why);
-	vmc_zfcpdump_oldmem_clear(&om);
+	vmc_zfcpdump_oldmem_free(&om);
 	vmc_physmem_free(pm);
 }
 
@@ -581,7 +581,7 @@ static void test_build(void)
 	CHECK(in.has_text && in.identity_base == 0x1000000000ull &&
 	      in.nr_cpu_notes == 2, "info");
 	vmc_buf_free(h);
-	vmc_zfcpdump_oldmem_clear(&om);
+	vmc_zfcpdump_oldmem_free(&om);
 	vmc_physmem_free(pm);
 
 	t_case("bad options");
@@ -668,7 +668,7 @@ static void test_assembled(void)
 	}
 out:
 	vmc_dump_free(d);
-	vmc_zfcpdump_oldmem_clear(&om);
+	vmc_zfcpdump_oldmem_free(&om);
 	vmc_physmem_free(pm);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Building the elfcorehdr of a system exactly as a real loader would:
- * profiles turn a vmc_system (and explicit overrides) into a header spec.
+ * Building the elfcorehdr of a system exactly as a real loader would: a
+ * loader's rules (the "profile", see vmcorekit/loader.h) turn a vmc_system
+ * (and explicit overrides) into a header spec.
  *
  *   kexec-file   Linux 6.x kexec_file_load: kernel/crash_core.c
  *                crash_prepare_elf64_headers driven by arch/x86/kernel/crash.c
@@ -13,27 +14,17 @@
  *   generic      every field given explicitly (or taken from the system
  *                files when present); no exclusions but the ones asked for.
  */
-#ifndef VMCOREKIT_BUILD_H
-#define VMCOREKIT_BUILD_H
+#ifndef VMCOREKIT_HEADER_H
+#define VMCOREKIT_HEADER_H
 
 #include "vmcorekit/elfcore.h"
+#include "vmcorekit/loader.h"
 #include "vmcorekit/ranges.h"
 #include "vmcorekit/system.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-enum vmc_profile {
-	VMC_PROFILE_KEXEC_FILE = 1,
-	VMC_PROFILE_KEXEC_TOOLS,
-	VMC_PROFILE_GENERIC,
-};
-
-/* "kexec-file", "kexec-tools", "generic" <-> enum.  Errors: INVALID. */
-vmc_status vmc_profile_parse(const char *name, enum vmc_profile *out,
-			     vmc_error *e);
-const char *vmc_profile_name(enum vmc_profile p);
 
 struct vmc_span {
 	uint64_t addr;
@@ -44,7 +35,7 @@ struct vmc_span {
 
 struct vmc_build_opts {
 	unsigned version;			/* VMC_BUILD_OPTS_VERSION */
-	enum vmc_profile profile;
+	enum vmc_loader profile;		/* whose rules build it */
 	/* Architecture, class and byte order (default: from /proc/kcore,
 	 * else x86_64). */
 	bool have_id;
@@ -67,7 +58,7 @@ struct vmc_build_opts {
 	bool allow_missing;
 };
 #define VMC_BUILD_OPTS_INIT { .version = VMC_BUILD_OPTS_VERSION, \
-			      .profile = VMC_PROFILE_KEXEC_FILE }
+			      .profile = VMC_LOADER_KEXEC_FILE }
 
 typedef struct vmc_header vmc_header;
 
