@@ -62,12 +62,6 @@ vmc_status hp_loader_parse(const char *name, enum vmc_loader *out,
 
 #define CAP "hotplug capacity"
 
-static const char *const cap_source[] = {
-	[VMC_LOADER_KEXEC_FILE] = "arch/x86/kernel/crash.c crash_load_segments",
-	[VMC_LOADER_KEXEC_TOOLS] = "kexec-tools kexec/arch/i386/crashdump-x86.c "
-				   "load_crashdump_segments",
-};
-
 struct cap_args {
 	uint64_t cpus, ranges, size;
 	bool have_cpus, have_ranges, json;
@@ -133,7 +127,7 @@ static void cap_print(struct json *j, enum vmc_loader l,
 		json_u64(j, "memsz", c->memsz);
 		json_u64(j, "segment", c->segment);
 		json_u64(j, "max_phdrs", c->max_phdrs);
-		json_str(j, "source", cap_source[l]);
+		json_str(j, "source", c->source);
 		json_obj_end(j);
 		return;
 	}
@@ -141,7 +135,7 @@ static void cap_print(struct json *j, enum vmc_loader l,
 	       "bytes (%llu program headers) [%s]\n", vmc_loader_name(l),
 	       (unsigned long long)c->elfcorehdr_size,
 	       (unsigned long long)c->memsz, (unsigned long long)c->segment,
-	       (unsigned long long)c->max_phdrs, cap_source[l]);
+	       (unsigned long long)c->max_phdrs, c->source);
 }
 
 int cmd_hotplug_capacity(int argc, char **argv)

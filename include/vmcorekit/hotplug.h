@@ -49,6 +49,8 @@ struct vmc_hp_capacity {
 	uint64_t segment;
 	/* Program headers that fit: (segment - 64) / 56. */
 	uint64_t max_phdrs;
+	/* The loader function this mirrors (static string). */
+	const char *source;
 };
 
 /*

@@ -21,12 +21,12 @@
 
 #include "vmcorekit/hotplug.h"
 #include "base/compiler.h"
+#include "loader/loader_priv.h"
 
 #define EHDR64 64ull
 #define PHDR64 56ull
 #define PN_XNUM 0xffffull
 #define PAGE_4K 4096ull
-#define KT_ALIGN 1024ull
 
 static void finish(struct vmc_hp_capacity *c, uint64_t memsz)
 {
@@ -41,7 +41,12 @@ VMC_EXPORT vmc_status vmc_hp_capacity_from_sysfs(enum vmc_loader loader,
 						 vmc_error *e)
 {
 	struct vmc_hp_capacity c = { .elfcorehdr_size = size };
+	const struct vmc__loader_ops *ops;
+	uint64_t memsz;
+	vmc_status st = vmc__loader_reserving(loader, &ops, e);
 
+	if (st)
+		return st;
 	if (size == 0)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "crash_elfcorehdr_size is 0 (kexec-tools: "
@@ -51,24 +56,11 @@ VMC_EXPORT vmc_status vmc_hp_capacity_from_sysfs(enum vmc_loader loader,
 				     "crash_elfcorehdr_size %llu does not fit "
 				     "the kernel's unsigned int",
 				     (unsigned long long)size);
-	switch (loader) {
-	case VMC_LOADER_KEXEC_FILE:
-		if (size % PHDR64 || size / PHDR64 >= PN_XNUM)
-			return vmc_error_set(e, VMC_ERR_RANGE,
-					     "crash_elfcorehdr_size %llu is not "
-					     "56 x (fewer than 65535) program "
-					     "headers: crash_load_segments "
-					     "reserves nothing (\"number of "
-					     "Phdrs exceeds max\")",
-					     (unsigned long long)size);
-		finish(&c, EHDR64 + size);
-		break;
-	case VMC_LOADER_KEXEC_TOOLS:
-		finish(&c, align_up_u64(size, KT_ALIGN));
-		break;
-	default:
-		return vmc_error_set(e, VMC_ERR_INVALID, "unknown loader");
-	}
+	st = ops->reserve(size, &memsz, e);
+	if (st)
+		return st;
+	finish(&c, memsz);
+	c.source = ops->reserve_source;
 	*out = c;
 	return VMC_OK;
 }
@@ -78,8 +70,12 @@ VMC_EXPORT vmc_status vmc_hp_capacity(enum vmc_loader loader,
 				      struct vmc_hp_capacity *out,
 				      vmc_error *e)
 {
+	const struct vmc__loader_ops *ops;
 	uint64_t pnum;
+	vmc_status st = vmc__loader_reserving(loader, &ops, e);
 
+	if (st)
+		return st;
 	if (max_cpus == 0)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "at least one CPU is needed");
@@ -92,7 +88,7 @@ VMC_EXPORT vmc_status vmc_hp_capacity(enum vmc_loader loader,
 				     "arch_crash_get_elfcorehdr_size",
 				     (unsigned long long)max_cpus,
 				     (unsigned long long)max_ranges);
-	if (loader == VMC_LOADER_KEXEC_FILE && pnum >= PN_XNUM)
+	if (ops->refuses_pn_xnum && pnum >= PN_XNUM)
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "2 + %llu CPUs + %llu ranges = %llu "
 				     "program headers >= PN_XNUM: "

@@ -100,11 +100,12 @@ VMC_EXPORT vmc_status vmc_hotplug_new_from_header(vmc_hotplug **out,
 	vmc_source *src = NULL;
 	vmc_elfcore *c = NULL;
 	const struct vmc_ehdr *eh;
+	const struct vmc__loader_arch *arch;
 	vmc_status st = vmc__hp_alloc(&hp, o, e);
 
 	if (st)
 		return st;
-	if (o->profile != VMC_LOADER_KEXEC_FILE)
+	if (!hp->profile->regen_from_header)
 		st = vmc_error_set(e, VMC_ERR_UNSUPPORTED,
 				   "from a header alone only the kernel's "
 				   "regeneration (kexec-file) is possible: "
@@ -120,9 +121,7 @@ VMC_EXPORT vmc_status vmc_hotplug_new_from_header(vmc_hotplug **out,
 		st = vmc_elfcore_parse(&c, src, e);
 	if (!st) {
 		eh = vmc_elfcore_ehdr(c);
-		if (eh->id.cls != VMC_CLASS_64 || eh->id.order != VMC_LE ||
-		    (eh->id.machine != VMC_EM_X86_64 &&
-		     eh->id.machine != VMC_EM_AARCH64))
+		if (vmc__loader_arch(hp->profile, &eh->id, &arch, NULL))
 			st = vmc_error_set(e, VMC_ERR_UNSUPPORTED,
 					   "the kernel regenerates ELF64 "
 					   "little-endian headers on x86_64 "

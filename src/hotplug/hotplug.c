@@ -42,15 +42,14 @@ vmc_status vmc__hp_alloc(struct vmc_hotplug **out, const struct vmc_hotplug_opts
 		    vmc_error *e)
 {
 	struct vmc_hotplug *hp;
+	const struct vmc__loader_ops *loader, *profile;
 
 	if (!o || o->version != VMC_HOTPLUG_OPTS_VERSION)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "hotplug options of an unknown version");
-	if (o->loader != VMC_LOADER_KEXEC_FILE &&
-	    o->loader != VMC_LOADER_KEXEC_TOOLS)
+	if (vmc__loader_reserving(o->loader, &loader, NULL))
 		return vmc_error_set(e, VMC_ERR_INVALID, "unknown loader");
-	if (o->profile != VMC_LOADER_KEXEC_FILE &&
-	    o->profile != VMC_LOADER_KEXEC_TOOLS)
+	if (vmc__loader_reserving(o->profile, &profile, NULL))
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "hotplug regenerates with the kexec-file "
 				     "(the kernel) or kexec-tools profile");
@@ -74,8 +73,8 @@ vmc_status vmc__hp_alloc(struct vmc_hotplug **out, const struct vmc_hotplug_opts
 		hp->build = *o->build;
 	else
 		hp->build = (struct vmc_build_opts)VMC_BUILD_OPTS_INIT;
-	hp->loader = o->loader;
-	hp->profile = o->profile;
+	hp->loader = loader;
+	hp->profile = profile;
 	hp->policy = o->policy;
 	hp->cap = (size_t)o->capacity;
 	*out = hp;
@@ -95,7 +94,8 @@ VMC_EXPORT void vmc_hotplug_free(vmc_hotplug *hp)
 }
 
 vmc_status vmc__hp_regen(const struct vmc_hotplug *hp, const vmc_iomem *iomem,
-		    const uint64_t *hidden, enum vmc_loader profile,
+		    const uint64_t *hidden,
+		    const struct vmc__loader_ops *profile,
 		    uint8_t **hdr, size_t *len, vmc_error *e)
 {
 	/* The profiles read a vmc_system; a shallow copy with the edited
@@ -115,11 +115,11 @@ vmc_status vmc__hp_regen(const struct vmc_hotplug *hp, const vmc_iomem *iomem,
 		s->iomem = (vmc_iomem *)iomem;
 	/* The kernel describes every possible CPU; kexec-tools those with
 	 * crash notes (get_crash_notes_per_cpu). */
-	for (size_t cpu = 0; profile == VMC_LOADER_KEXEC_TOOLS &&
+	for (size_t cpu = 0; !profile->all_possible_cpus &&
 	     cpu < VMC_MAX_CPUS; cpu++)
 		if (cpu_in(hidden, cpu))
 			s->cpu[cpu].paddr.set = false;
-	o.profile = profile;
+	o.profile = profile->id;
 	st = vmc_header_build(&h, s, &o, e);
 	if (!st) {
 		sp = vmc_header_spec(h);
@@ -180,12 +180,13 @@ static vmc_status loader_capacity(const struct vmc_hotplug *hp,
 				     "sys/kernel/crash_elfcorehdr_size is "
 				     "missing (no CONFIG_CRASH_HOTPLUG?): give "
 				     "the segment capacity");
-	if (hp->loader == VMC_LOADER_KEXEC_FILE) {
+	if (hp->loader->reserve_from_build) {
 		/* crash_load_segments, with or without MEMORY_HOTPLUG */
 		*cap = (size_t)vmc_header_segment_size(h);
 		return VMC_OK;
 	}
-	st = vmc_hp_capacity_from_sysfs(hp->loader, s->elfcorehdr_size.v, &c, e);
+	st = vmc_hp_capacity_from_sysfs(hp->loader->id, s->elfcorehdr_size.v,
+					&c, e);
 	if (!st)
 		*cap = (size_t)c.segment;
 	return st;
@@ -206,7 +207,7 @@ VMC_EXPORT vmc_status vmc_hotplug_new(vmc_hotplug **out, const vmc_system *sys,
 		return st;
 	hp->base = sys;
 	b = hp->build;
-	b.profile = hp->loader;	/* the load-time header is the loader's */
+	b.profile = hp->loader->id;	/* the load-time header is the loader's */
 	st = vmc_header_build(&h, sys, &b, e);
 	if (!st)
 		st = vmc_elfcore_size(vmc_header_spec(h), &len, e);
@@ -275,7 +276,8 @@ static vmc_status digest_with(const struct vmc_hotplug *hp, const uint8_t *seg,
 	memcpy(v, hp->segs, hp->nr_segs * sizeof(v[0]));
 	v[hp->hdr_seg].buf = seg;
 	v[hp->hdr_seg].bufsz = hp->cap;
-	return vmc_kexec_digest(v, hp->nr_segs, hp->loader, hp->policy, t, e);
+	return vmc_kexec_digest(v, hp->nr_segs, hp->loader->id, hp->policy, t,
+				e);
 }
 
 VMC_EXPORT vmc_status vmc_hotplug_set_segments(vmc_hotplug *hp,
@@ -387,7 +389,7 @@ static vmc_status check_known_notes(const struct vmc_hotplug *hp,
 	const struct cpu_note_info *c;
 
 	if (ev->action != VMC_HP_ADD_CPU || hp->own_sys ||
-	    hp->profile != VMC_LOADER_KEXEC_TOOLS || hp->build.nr_cpu_notes)
+	    hp->profile->all_possible_cpus || hp->build.nr_cpu_notes)
 		return VMC_OK;
 	c = &hp->base->cpu[ev->cpu];
 	if (!c->paddr.set)
@@ -433,8 +435,8 @@ VMC_EXPORT vmc_status vmc_hotplug_prepare(vmc_hp_update **out,
 	st = model_event(hp, ev, u, e);
 	if (!st)
 		st = check_known_notes(hp, ev, e);
-	if (!st && u->cpu_event && hp->profile == VMC_LOADER_KEXEC_FILE &&
-	    (hp->loader == VMC_LOADER_KEXEC_FILE || hp->updated)) {
+	if (!st && u->cpu_event && hp->profile->all_possible_cpus &&
+	    (hp->loader->all_possible_cpus || hp->updated)) {
 		/* every possible CPU is described already */
 		*out = u;
 		return VMC_OK;

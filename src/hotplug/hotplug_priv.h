@@ -6,6 +6,7 @@
 #include "vmcorekit/hotplug.h"
 #include "vmcorekit/iomem.h"
 #include "system/system_priv.h"
+#include "loader/loader_priv.h"
 
 struct vmc_hotplug {
 	const vmc_system *base;		/* the caller's, or own_sys */
@@ -15,8 +16,8 @@ struct vmc_hotplug {
 	size_t nr_header_cpus;		/* header mode: CPUs described */
 	struct vmc_build_opts build;	/* copy; profile set per build */
 	struct vmc_span *own_notes;	/* header mode */
-	enum vmc_loader loader;
-	enum vmc_loader profile;
+	const struct vmc__loader_ops *loader;	/* who loaded */
+	const struct vmc__loader_ops *profile;	/* who regenerates */
 	enum vmc_digest_policy policy;
 	uint8_t *seg;			/* cap bytes */
 	size_t cap, hdr_size;
@@ -34,7 +35,8 @@ vmc_status vmc__hp_alloc(struct vmc_hotplug **out, const struct vmc_hotplug_opts
  * of its exact size (*@hdr, *@len): under the capacity or VMC_ERR_NOSPACE
  * as the kernel words it. */
 vmc_status vmc__hp_regen(const struct vmc_hotplug *hp, const vmc_iomem *iomem,
-		    const uint64_t *hidden, enum vmc_loader profile,
+		    const uint64_t *hidden,
+		    const struct vmc__loader_ops *profile,
 		    uint8_t **hdr, size_t *len, vmc_error *e);
 /* Allocate the segment, put @hdr (@len <= cap) at its start. */
 vmc_status vmc__hp_set_initial(struct vmc_hotplug *hp, const void *hdr, size_t len,

@@ -23,6 +23,7 @@
 #include "vmcorekit/hotplug.h"
 #include "vmcorekit/parse.h"
 #include "base/compiler.h"
+#include "loader/loader_priv.h"
 
 #define ZERO_CHUNK 4096
 
@@ -111,11 +112,11 @@ static vmc_status check_set(const struct vmc_kexec_segment *seg, size_t n,
 /* Load order, or kexec-tools' address order (a selection sort, as its
  * sort_segments; addresses are distinct once overlaps are refused). */
 static void walk_order(const struct vmc_kexec_segment *seg, size_t n,
-		       enum vmc_loader loader, size_t *idx)
+		       const struct vmc__loader_ops *ops, size_t *idx)
 {
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
-	if (loader != VMC_LOADER_KEXEC_TOOLS)
+	if (!ops->digest_address_order)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		size_t m = i;
@@ -130,7 +131,8 @@ static void walk_order(const struct vmc_kexec_segment *seg, size_t n,
 	}
 }
 
-static bool digested(const struct vmc_kexec_segment *s, enum vmc_loader loader,
+static bool digested(const struct vmc_kexec_segment *s,
+		     const struct vmc__loader_ops *ops,
 		     enum vmc_digest_policy policy)
 {
 	if (s->role == VMC_SEG_PURGATORY)
@@ -138,7 +140,7 @@ static bool digested(const struct vmc_kexec_segment *s, enum vmc_loader loader,
 	if (s->role == VMC_SEG_ELFCOREHDR && policy == VMC_DIGEST_EXCLUDE)
 		return false;
 	/* check_ima_segment_index: the kernel only */
-	return !(s->role == VMC_SEG_IMA && loader == VMC_LOADER_KEXEC_FILE);
+	return !(s->role == VMC_SEG_IMA && ops->digest_skips_ima);
 }
 
 VMC_EXPORT vmc_status vmc_kexec_digest(const struct vmc_kexec_segment *seg,
@@ -150,23 +152,25 @@ VMC_EXPORT vmc_status vmc_kexec_digest(const struct vmc_kexec_segment *seg,
 	struct vmc_digest_table t;
 	struct sha256_ctx ctx;
 	size_t idx[VMC_SHA_REGIONS];
+	const struct vmc__loader_ops *ops;
 	vmc_status st = check_set(seg, n, e);
 
 	if (st)
 		return st;
 	if (policy != VMC_DIGEST_EXCLUDE && policy != VMC_DIGEST_RECOMPUTE)
 		return vmc_error_set(e, VMC_ERR_INVALID, "unknown digest policy");
-	if (loader != VMC_LOADER_KEXEC_FILE && loader != VMC_LOADER_KEXEC_TOOLS)
-		return vmc_error_set(e, VMC_ERR_INVALID, "unknown loader");
+	st = vmc__loader_reserving(loader, &ops, e);
+	if (st)
+		return st;
 	memset(&t, 0, sizeof(t));
-	walk_order(seg, n, loader, idx);
+	walk_order(seg, n, ops, idx);
 	sha256_init(&ctx);
 	for (size_t k = 0; k < n; k++) {
 		const struct vmc_kexec_segment *s = &seg[idx[k]];
 		const uint8_t *p = s->buf;
 		uint64_t left = s->bufsz;
 
-		if (!digested(s, loader, policy))
+		if (!digested(s, ops, policy))
 			continue;
 		while (left) {
 			size_t c = left > (1u << 30) ? (1u << 30) : (size_t)left;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * kexec-tools 2.0.25, `kexec -p` through kexec_load on x86_64
- * (kexec/arch/i386/crashdump-x86.c load_crashdump_segments,
- *  kexec/crashdump-elf.c crash_create_elf64_headers,
- *  kexec/crashdump.c get_crash_notes_per_cpu).
+ * The kexec-tools loader: 2.0.25, `kexec -p` through kexec_load
+ * (kexec/crashdump-elf.c crash_create_elf64_headers, kexec/crashdump.c
+ * get_crash_notes_per_cpu, and per architecture
+ * kexec/arch/<arch>/crashdump-<arch>.c load_crashdump_segments).  What
+ * differs between architectures is a row of kt_arches[] (x86_64 today:
+ * kexec/arch/i386/crashdump-x86.c); the rules below are x86_64's where a
+ * row does not say otherwise.
  *
  * Its rules differ from the kernel's on purpose and in detail; each one is
  * mirrored here, quirks included, because the goal is the same bytes:
@@ -33,10 +36,7 @@
 #define KT_ALIGN 1024			/* ELF_CORE_HEADER_ALIGN */
 #define KT_MAX_RANGES 32768		/* CRASH_MAX_MEMORY_RANGES */
 #define KT_MAX_CRASH 8			/* CRASH_RESERVED_MEM_NR */
-#define BACKUP_SRC_END 0x9ffffull
 #define KT_MIN_SEGMENT (16u << 10)
-#define X86_64_PAGE_OFFSET 0xffff888000000000ull
-#define X86_64_START_KERNEL_MAP 0xffffffff80000000ull
 #define PAGE_4K 4096ull
 
 enum kt_type { RANGE_RAM, RANGE_RESERVED, RANGE_ACPI, RANGE_ACPI_NVS,
@@ -51,6 +51,45 @@ struct kt_list {
 	struct kt_range v[KT_MAX_RANGES];
 	size_t n;
 	uint64_t crash_end;	/* inclusive end of the last crash region */
+};
+
+struct kt_arch {
+	struct vmc__loader_arch id;	/* first: the ops point here */
+	/* get_crash_memory_ranges: the memory ranges, the crash regions
+	 * excluded, l->crash_end set. */
+	vmc_status (*ranges)(struct kt_list *l, const vmc_system *s,
+			     const struct vmc_build_opts *o, vmc_error *e);
+	/* The direct map: kcore vaddrs rounded down to page_offset_align,
+	 * the lowest; page_offset when kcore shows none. */
+	uint64_t page_offset, page_offset_align;
+	/* get_kernel_vaddr_and_size: the kcore segment holding _stext, its
+	 * start rounded down to kernel_align; without _stext the one inside
+	 * [kernel_map, kernel_map + kernel_map_size). */
+	uint64_t kernel_map, kernel_map_size, kernel_align;
+	/* get_backup_area: the first RAM range ending at or below
+	 * backup_src_end + 1 is copied to a backup segment; 0 = none. */
+	uint64_t backup_src_end;
+};
+
+static vmc_status kt_ranges_x86(struct kt_list *l, const vmc_system *s,
+				const struct vmc_build_opts *o, vmc_error *e);
+
+/* kexec/arch/i386/crashdump-x86.c (x86_64: X86_64_PAGE_OFFSET,
+ * X86_64__START_KERNEL_map, the 512 MiB kernel image window of
+ * get_kernel_vaddr_and_size, BACKUP_SRC_END) */
+static const struct kt_arch kt_x86_64 = {
+	{ "x86_64", VMC_EM_X86_64, VMC_CLASS_64, VMC_LE },
+	.ranges = kt_ranges_x86,
+	.page_offset = 0xffff888000000000ull,
+	.page_offset_align = 1ull << 30,
+	.kernel_map = 0xffffffff80000000ull,
+	.kernel_map_size = 512ull << 20,
+	.kernel_align = 1u << 20,
+	.backup_src_end = 0x9ffffull,
+};
+
+static const struct vmc__loader_arch *const kt_arches[] = {
+	&kt_x86_64.id,
 };
 
 /* get_crash_memory_ranges' classification of one iomem name. */
@@ -114,8 +153,10 @@ static vmc_status kt_exclude(struct kt_list *l, uint64_t start, uint64_t end,
 	return VMC_OK;
 }
 
-static vmc_status kt_collect(struct kt_list *l, const vmc_system *s,
-			     const struct vmc_build_opts *o, vmc_error *e)
+/* get_crash_memory_ranges (crashdump-x86.c): every classified iomem line,
+ * minus the crash regions and the GART aperture. */
+static vmc_status kt_ranges_x86(struct kt_list *l, const vmc_system *s,
+				const struct vmc_build_opts *o, vmc_error *e)
 {
 	const vmc_iomem *m = s->iomem;
 	struct vmc_range crash[KT_MAX_CRASH];
@@ -174,10 +215,9 @@ static vmc_status kt_collect(struct kt_list *l, const vmc_system *s,
 }
 
 /* get_kernel_vaddr_and_size: the kcore PT_LOAD that holds _stext. */
-static bool kt_text(const vmc_system *s, uint64_t *vaddr, uint64_t *size)
+static bool kt_text(const vmc_system *s, const struct kt_arch *a,
+		    uint64_t *vaddr, uint64_t *size)
 {
-	const uint64_t win = 512ull << 20;
-
 	if (!s->have_kcore)
 		return false;
 	for (int pass = 0; pass < 2; pass++) {
@@ -192,12 +232,12 @@ static bool kt_text(const vmc_system *s, uint64_t *vaddr, uint64_t *size)
 				      p->vaddr <= s->sym_stext.v &&
 				      s->sym_stext.v < p->vaddr + p->memsz;
 			else
-				hit = p->vaddr >= X86_64_START_KERNEL_MAP &&
+				hit = p->vaddr >= a->kernel_map &&
 				      p->vaddr + p->memsz <=
-				      X86_64_START_KERNEL_MAP + win;
+				      a->kernel_map + a->kernel_map_size;
 			if (!hit)
 				continue;
-			*vaddr = align_down_u64(p->vaddr, 1u << 20);
+			*vaddr = align_down_u64(p->vaddr, a->kernel_align);
 			*size = align_up_u64(p->vaddr + p->memsz - *vaddr,
 					     PAGE_4K);
 			return true;
@@ -208,19 +248,20 @@ static bool kt_text(const vmc_system *s, uint64_t *vaddr, uint64_t *size)
 	return false;
 }
 
-static uint64_t kt_page_offset(const vmc_system *s)
+static uint64_t kt_page_offset(const vmc_system *s, const struct kt_arch *a)
 {
 	uint64_t lowest = 0;
 
 	for (size_t i = 0; s->have_kcore && i < s->nr_kcore; i++) {
-		uint64_t v = s->kcore[i].vaddr & 0xffffffffc0000000ull;
+		uint64_t v = align_down_u64(s->kcore[i].vaddr,
+					    a->page_offset_align);
 
 		if (s->kcore[i].type != VMC_PT_LOAD)
 			continue;
 		if (lowest == 0 || lowest > v)
 			lowest = v;
 	}
-	return lowest ? lowest : X86_64_PAGE_OFFSET;
+	return lowest ? lowest : a->page_offset;
 }
 
 static vmc_status kt_kernel_code(const vmc_system *s, uint64_t *paddr,
@@ -272,13 +313,14 @@ static vmc_status kt_cpu_notes(struct vmc_header *h, const vmc_system *s,
 }
 
 /* get_backup_area: the first RAM range ending at or below 0xa0000. */
-static void kt_backup_src(const struct kt_list *l, uint64_t *start,
-			  uint64_t *size)
+static void kt_backup_src(const struct kt_list *l, const struct kt_arch *a,
+			  uint64_t *start, uint64_t *size)
 {
 	*start = 0;
-	*size = BACKUP_SRC_END + 1;
-	for (size_t i = 0; i < l->n; i++) {
-		if (l->v[i].type == RANGE_RAM && l->v[i].end <= 0xa0000) {
+	*size = a->backup_src_end ? a->backup_src_end + 1 : 0;
+	for (size_t i = 0; a->backup_src_end && i < l->n; i++) {
+		if (l->v[i].type == RANGE_RAM &&
+		    l->v[i].end <= a->backup_src_end + 1) {
 			*start = l->v[i].start;
 			*size = l->v[i].end - l->v[i].start + 1;
 			return;
@@ -288,15 +330,15 @@ static void kt_backup_src(const struct kt_list *l, uint64_t *start,
 
 static vmc_status kt_loads(struct vmc_header *h, const vmc_system *s,
 			   const struct vmc_build_opts *o,
-			   const struct kt_list *l, uint64_t backup_start,
-			   vmc_error *e)
+			   const struct kt_arch *a, const struct kt_list *l,
+			   uint64_t backup_start, vmc_error *e)
 {
 	uint64_t page_offset = o->have_page_offset ? o->page_offset
-						   : kt_page_offset(s);
+						   : kt_page_offset(s, a);
 	uint64_t bsrc, bsize;
 	vmc_status st = VMC_OK;
 
-	kt_backup_src(l, &bsrc, &bsize);
+	kt_backup_src(l, a, &bsrc, &bsize);
 	for (size_t i = 0; !st && i < l->n; i++) {
 		const struct kt_range *r = &l->v[i];
 		struct vmc_phdr ph = { .type = VMC_PT_LOAD,
@@ -305,7 +347,7 @@ static vmc_status kt_loads(struct vmc_header *h, const vmc_system *s,
 		if (r->type != RANGE_RAM || (r->start == 0 && r->end == 0))
 			continue;
 		ph.offset = ph.paddr = r->start;
-		if (r->start == bsrc && r->end - r->start + 1 == bsize)
+		if (bsize && r->start == bsrc && r->end - r->start + 1 == bsize)
 			ph.offset = backup_start;
 		ph.vaddr = r->start + page_offset;
 		ph.filesz = ph.memsz = r->end - r->start + 1;
@@ -314,9 +356,11 @@ static vmc_status kt_loads(struct vmc_header *h, const vmc_system *s,
 	return st;
 }
 
-vmc_status vmc__profile_kexec_tools(struct vmc_header *h, const vmc_system *s,
-			       const struct vmc_build_opts *o, vmc_error *e)
+static vmc_status kt_build(struct vmc_header *h, const vmc_system *s,
+			   const struct vmc_build_opts *o,
+			   const struct vmc__loader_arch *arch, vmc_error *e)
 {
+	const struct kt_arch *a = (const struct kt_arch *)arch;
 	struct kt_list *l;
 	uint64_t text_paddr = 0, text_vaddr = 0, text_size = 0;
 	uint64_t backup_start = 0, bsrc, bsize;
@@ -324,17 +368,10 @@ vmc_status vmc__profile_kexec_tools(struct vmc_header *h, const vmc_system *s,
 	bool text = false;
 	vmc_status st;
 
-	if (h->spec.id.machine != VMC_EM_X86_64)
-		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
-				     "the kexec-tools profile covers x86_64");
-	if (h->spec.id.cls != VMC_CLASS_64 || h->spec.id.order != VMC_LE)
-		return vmc_error_set(e, VMC_ERR_INVALID,
-				     "kexec-tools builds ELF64 little-endian "
-				     "headers on x86_64");
 	l = vmc__calloc(1, sizeof(*l));
 	if (!l)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	st = kt_collect(l, s, o, e);
+	st = a->ranges(l, s, o, e);
 	if (!st)
 		st = kt_cpu_notes(h, s, o, &nr_cpus, e);
 	if (!st && (o->have_vmcoreinfo || s->vmcoreinfo_paddr.set))
@@ -348,7 +385,7 @@ vmc_status vmc__profile_kexec_tools(struct vmc_header *h, const vmc_system *s,
 		text_size = o->text_len;
 	} else if (!st && !o->no_text) {
 		st = kt_kernel_code(s, &text_paddr, e);
-		if (!st && !kt_text(s, &text_vaddr, &text_size))
+		if (!st && !kt_text(s, a, &text_vaddr, &text_size))
 			st = vmc_error_set(e, VMC_ERR_NOTFOUND,
 					   "can't find the kernel text map area "
 					   "in proc/kcore");
@@ -371,12 +408,12 @@ vmc_status vmc__profile_kexec_tools(struct vmc_header *h, const vmc_system *s,
 		if (o->have_backup) {
 			backup_start = o->backup_addr;
 		} else {
-			kt_backup_src(l, &bsrc, &bsize);
+			kt_backup_src(l, a, &bsrc, &bsize);
 			backup_start = align_down_u64(l->crash_end + 1 -
 				align_up_u64(align_up_u64(bsize, 1024), PAGE_4K),
 				PAGE_4K);
 		}
-		st = kt_loads(h, s, o, l, backup_start, e);
+		st = kt_loads(h, s, o, a, l, backup_start, e);
 	}
 	if (!st) {
 		h->spec.nr_slots = nr_cpus + (o->have_vmcoreinfo ||
@@ -393,3 +430,36 @@ vmc_status vmc__profile_kexec_tools(struct vmc_header *h, const vmc_system *s,
 	vmc__free(l);
 	return st;
 }
+
+/*
+ * kexec-tools >= 2.0.28 --hotplug (kexec/kexec.c reads
+ * /sys/kernel/crash_elfcorehdr_size; crashdump-x86.c
+ * load_crashdump_segments): memsz = _ALIGN(size, align = 1024), no room
+ * added for the ELF header.
+ */
+static vmc_status kt_reserve(uint64_t size, uint64_t *memsz, vmc_error *e)
+{
+	*memsz = align_up_u64(size, KT_ALIGN);
+	return VMC_OK;
+}
+
+const struct vmc__loader_ops vmc__loader_kexec_tools = {
+	.id = VMC_LOADER_KEXEC_TOOLS,
+	.name = "kexec-tools",
+	.builder = "kexec-tools",
+	.arch = kt_arches,
+	.nr_arch = ARRAY_SIZE(kt_arches),
+	.build = kt_build,
+	.reserve = kt_reserve,
+	.reserve_source = "kexec-tools kexec/arch/i386/crashdump-x86.c "
+			  "load_crashdump_segments",
+	.refuses_pn_xnum = false,
+	.reserve_from_build = false,
+	/* get_crash_notes_per_cpu: CPUs whose crash_notes it can read */
+	.all_possible_cpus = false,
+	/* it counts /proc/iomem lines a header does not show */
+	.regen_from_header = false,
+	/* sort_segments before update_purgatory; the IMA buffer counts */
+	.digest_address_order = true,
+	.digest_skips_ima = false,
+};
