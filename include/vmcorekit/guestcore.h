@@ -14,7 +14,7 @@
 #include <stdbool.h>
 
 #include "vmcorekit/error.h"
-#include "vmcorekit/memmap.h"
+#include "vmcorekit/physmem.h"
 #include "vmcorekit/vcpu.h"
 
 #ifdef __cplusplus
