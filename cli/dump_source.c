@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The options that say which vmcore to assemble (header, memory, format,
- * device dumps) and opening it: one table shared by `assemble`, which
- * writes the dump, and `mount`, which serves it.  A command appends its
- * own options (output, mount options) with dump_src_longopts.
+ * The options that say which vmcore to serve (header, memory, format,
+ * device dumps, --vmcore) and opening it, for `mount`: assemble's options
+ * and behaviour, as a getopt table (assemble's own rows are in cli/opts.c
+ * form; folding these into shared opts.c rows is the next step).  A
+ * command appends its own options with dump_src_longopts.
  */
 #include <getopt.h>
 #include <stdlib.h>
