@@ -40,9 +40,6 @@
 #define EHDR_SIZE	64u
 #define PHDR_SIZE	56u
 #define PAGE_OFFSET	0xc000000000000000ull	/* ppc64 __va() */
-#define PRSTATUS_REG	112u	/* offsetof(struct elf_prstatus, pr_reg) */
-/* One NT_PRSTATUS: header, "CORE\0" padded to 8, the prstatus. */
-#define CPU_NOTE_SIZE	(12u + 8u + VMC_FADUMP_PRSTATUS_SIZE)
 #define RWX		(VMC_PF_R | VMC_PF_W | VMC_PF_X)
 
 /* Pass 1 counts (buf NULL), pass 2 writes. */
@@ -306,18 +303,29 @@ static vmc_status nr_cpu_notes(const struct vmc_fadump_build_opts *o,
 	return VMC_OK;
 }
 
+static const struct vmc_prstatus_layout *prstatus(void)
+{
+	return vmc_prstatus_layout(VMC_EM_PPC64, VMC_CLASS_64);
+}
+
 /* fadump_regs_to_elf_notes: a zero prstatus but pr_reg (ELF_CORE_COPY_REGS
  * copies min(sizeof(pt_regs) / 8, ELF_NGREG) longs, zeroes the rest). */
 static vmc_status put_note(uint8_t *notes, size_t cap, size_t *used,
 			   enum vmc_order order, const uint64_t *regs,
 			   unsigned nr_regs, vmc_error *e)
 {
-	uint8_t desc[VMC_FADUMP_PRSTATUS_SIZE] = { 0 };
+	const struct vmc_prstatus_layout *l = prstatus();
+	uint8_t desc[VMC_PRSTATUS_MAX_SIZE];
+	struct vmc_prstatus p = { .nr_regs = nr_regs };
+	vmc_status st;
 
 	for (unsigned i = 0; i < nr_regs && i < VMC_FADUMP_NR_REGS; i++)
-		vmc_put64(order, desc + PRSTATUS_REG + 8 * i, regs[i]);
+		p.regs[i] = regs[i];
+	st = vmc_prstatus_encode(l, order, &p, desc, sizeof(desc), e);
+	if (st)
+		return st;
 	return vmc_note_append(notes, cap, used, order, "CORE",
-			       VMC_NT_PRSTATUS, desc, sizeof(desc), e);
+			       VMC_NT_PRSTATUS, desc, l->size, e);
 }
 
 static vmc_status write_notes(const struct vmc_fadump_build_opts *o,
@@ -362,7 +370,9 @@ static vmc_status plan(const struct vmc_fadump_build_opts *o,
 	in->nr_phdrs = x.nr;
 	in->nr_cpu_notes = ncpu;
 	in->notes_offset = EHDR_SIZE + (uint64_t)x.nr * PHDR_SIZE;
-	in->notes_size = (uint64_t)ncpu * CPU_NOTE_SIZE + VMC_ELF_NHDR_SIZE;
+	/* One NT_PRSTATUS per CPU ("CORE" as in vmc_note_size), a terminator. */
+	in->notes_size = (uint64_t)ncpu * vmc_note_size(5, prstatus()->size) +
+			  VMC_ELF_NHDR_SIZE;
 	in->size = (size_t)(in->notes_offset + in->notes_size);
 	in->kernel_phdr_slots = 2 + o->nr_boot_mem +
 				vmc_ranges_count(o->memory);
