@@ -38,7 +38,7 @@ static uint8_t *phdr_at(const vmc_dump *d, size_t i)
  */
 static void kernel_update_phdrs(vmc_dump *d)
 {
-	const struct dump_cls *c = d->cls;
+	const struct elf_class *c = d->cls;
 	uint64_t page = d->info.page_size;
 	uint64_t off = d->info.header_len + d->info.notes_len +
 		       d->info.devdump_len;
@@ -51,15 +51,15 @@ static void kernel_update_phdrs(vmc_dump *d)
 			uint64_t sz = d->info.notes_real_len +
 				      d->info.devdump_len;
 
-			vmc__dump_put_w(c, d->order, ph + c->p_memsz, sz);
-			vmc__dump_put_w(c, d->order, ph + c->p_filesz, sz);
+			vmc__elf_put_w(c, d->order, ph + c->p_memsz, sz);
+			vmc__elf_put_w(c, d->order, ph + c->p_filesz, sz);
 			continue;
 		}
-		o = vmc__dump_get_w(c, d->order, ph + c->p_offset);
+		o = vmc__elf_get_w(c, d->order, ph + c->p_offset);
 		start = align_down_u64(o, page);
-		end = align_up_u64(o + vmc__dump_get_w(c, d->order, ph + c->p_memsz),
+		end = align_up_u64(o + vmc__elf_get_w(c, d->order, ph + c->p_memsz),
 				   page);
-		vmc__dump_put_w(c, d->order, ph + c->p_offset, off + (o - start));
+		vmc__elf_put_w(c, d->order, ph + c->p_offset, off + (o - start));
 		off += end - start;
 	}
 }
@@ -72,7 +72,7 @@ static void kernel_update_phdrs(vmc_dump *d)
 static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 			      bool apply, vmc_error *e)
 {
-	const struct dump_cls *c = d->cls;
+	const struct elf_class *c = d->cls;
 	uint64_t lim = c->awidth == 8 ? UINT64_MAX : UINT32_MAX;
 
 	for (uint32_t i = 0; i < d->phnum; i++) {
@@ -82,13 +82,13 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 		uint64_t v;
 
 		if (i != d->note_phdr) {
-			if (vmc__dump_get_w(c, d->order, ph + c->p_offset) < at)
+			if (vmc__elf_get_w(c, d->order, ph + c->p_offset) < at)
 				continue;
 			f[0] = c->p_offset;
 			nf = 1;
 		}
 		for (size_t k = 0; k < nf; k++) {
-			v = vmc__dump_get_w(c, d->order, ph + f[k]);
+			v = vmc__elf_get_w(c, d->order, ph + f[k]);
 			if (v > lim - len)
 				return vmc_error_set(e, VMC_ERR_RANGE,
 					"program header %u: 0x%llx + 0x%llx "
@@ -97,7 +97,7 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 					(unsigned long long)len,
 					c->awidth == 8 ? 64 : 32);
 			if (apply)
-				vmc__dump_put_w(c, d->order, ph + f[k], v + len);
+				vmc__elf_put_w(c, d->order, ph + f[k], v + len);
 		}
 	}
 	if (d->shoff >= at) {
@@ -109,7 +109,7 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 		if (apply) {
 			d->shoff += len;
 			/* e_shoff: 40 in Elf64_Ehdr, 32 in Elf32_Ehdr */
-			vmc__dump_put_w(c, d->order,
+			vmc__elf_put_w(c, d->order,
 				   d->hdr + (c->awidth == 8 ? 40 : 32),
 				   d->shoff);
 		}

@@ -36,11 +36,16 @@
 #include "vmcorekit/fadump.h"
 #include "vmcorekit/notes.h"
 #include "base/compiler.h"
+#include "elf/elf_class.h"
 
-#define EHDR_SIZE	64u
-#define PHDR_SIZE	56u
 #define PAGE_OFFSET	0xc000000000000000ull	/* ppc64 __va() */
 #define RWX		(VMC_PF_R | VMC_PF_W | VMC_PF_X)
+
+/* fadump_init_elfcore_header writes an ELF64 header. */
+static const struct elf_class *elf64(void)
+{
+	return vmc__elf_class(VMC_CLASS_64);
+}
 
 /* Pass 1 counts (buf NULL), pass 2 writes. */
 struct emit {
@@ -71,10 +76,12 @@ static void warn(struct vmc_fadump_build_info *in, const char *fmt, ...)
 
 static vmc_status emit(struct emit *x, const struct vmc_phdr *ph, vmc_error *e)
 {
+	const struct elf_class *c = elf64();
+
 	if (x->buf) {
 		vmc_status st = vmc_elf_encode_phdr(&x->id, ph, x->buf +
-						    EHDR_SIZE + x->nr *
-						    PHDR_SIZE, PHDR_SIZE, e);
+						    c->ehsz + x->nr * c->phsz,
+						    c->phsz, e);
 		if (st)
 			return PREFIXED(st, e, "program header %zu", x->nr);
 	}
@@ -369,7 +376,7 @@ static vmc_status plan(const struct vmc_fadump_build_opts *o,
 		return st;
 	in->nr_phdrs = x.nr;
 	in->nr_cpu_notes = ncpu;
-	in->notes_offset = EHDR_SIZE + (uint64_t)x.nr * PHDR_SIZE;
+	in->notes_offset = elf64()->ehsz + (uint64_t)x.nr * elf64()->phsz;
 	/* One NT_PRSTATUS per CPU ("CORE" as in vmc_note_size), a terminator. */
 	in->notes_size = (uint64_t)ncpu * vmc_note_size(5, prstatus()->size) +
 			  VMC_ELF_NHDR_SIZE;
@@ -416,10 +423,10 @@ VMC_EXPORT vmc_status vmc_fadump_build(const struct vmc_fadump_build_opts *o,
 	eh.id = x.id;
 	eh.type = VMC_ET_CORE;
 	eh.version = VMC_EV_CURRENT;
-	eh.phoff = EHDR_SIZE;
+	eh.phoff = elf64()->ehsz;
 	eh.flags = in.e_flags;
-	eh.ehsize = EHDR_SIZE;
-	eh.phentsize = PHDR_SIZE;
+	eh.ehsize = elf64()->ehsz;
+	eh.phentsize = elf64()->phsz;
 	eh.phnum = (uint32_t)in.nr_phdrs;
 	st = vmc_elf_encode_ehdr(&eh, buf, cap, e);
 	if (!st)
