@@ -89,7 +89,7 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 		}
 		for (size_t k = 0; k < nf; k++) {
 			v = vmc__elf_get_w(c, d->order, ph + f[k]);
-			if (v > lim - len)
+			if (!vmc__in_bounds(v, len, lim))
 				return vmc_error_set(e, VMC_ERR_RANGE,
 					"program header %u: 0x%llx + 0x%llx "
 					"does not fit ELFCLASS%d", i,
@@ -101,7 +101,7 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 		}
 	}
 	if (d->shoff >= at) {
-		if (d->shoff > lim - len)
+		if (!vmc__in_bounds(d->shoff, len, lim))
 			return vmc_error_set(e, VMC_ERR_RANGE,
 					     "e_shoff 0x%llx + 0x%llx does not "
 					     "fit", (unsigned long long)d->shoff,
@@ -121,24 +121,9 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
  * before the collector runs so nothing can fail after it. */
 static vmc_status reserve(vmc_dump *d, vmc_error *e)
 {
-	if (d->nr_ext + 2 > d->cap_ext) {
-		size_t ncap = d->cap_ext * 2 + 2;
-		void *p = vmc__reallocarray(d->ext, ncap, sizeof(*d->ext));
-
-		if (!p)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		d->ext = p;
-		d->cap_ext = ncap;
-	}
-	if (d->nr_dd == d->cap_dd) {
-		size_t ncap = d->cap_dd ? d->cap_dd * 2 : 4;
-		void *p = vmc__reallocarray(d->dd, ncap, sizeof(*d->dd));
-
-		if (!p)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		d->dd = p;
-		d->cap_dd = ncap;
-	}
+	if (!VMC_GROW(d->ext, d->cap_ext, d->nr_ext + 2, 16) ||
+	    !VMC_GROW(d->dd, d->cap_dd, d->nr_dd + 1, 4))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	return VMC_OK;
 }
 

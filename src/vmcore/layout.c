@@ -349,15 +349,8 @@ vmc_status vmc__dump_add_extent(vmc_dump *d, const struct vmc_dump_extent *x,
 {
 	if (x->len == 0)
 		return VMC_OK;
-	if (d->nr_ext == d->cap_ext) {
-		size_t ncap = d->cap_ext ? d->cap_ext * 2 : 16;
-		void *p = vmc__reallocarray(d->ext, ncap, sizeof(*d->ext));
-
-		if (!p)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		d->ext = p;
-		d->cap_ext = ncap;
-	}
+	if (!VMC_GROW(d->ext, d->cap_ext, d->nr_ext + 1, 16))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	d->ext[d->nr_ext++] = *x;
 	return VMC_OK;
 }
