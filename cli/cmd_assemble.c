@@ -69,9 +69,9 @@ static const struct opt opts[] = {
 	OPT_CALL_("elfcorehdr-addr", "ADDR", opt_hdr_addr,
 		  "the header in old memory at ADDR, as elfcorehdr=\n"
 		  "gives it: 0x2f000000, 1031540K, [SIZE@]ADDR"),
-	OPT_STR_(T, "elfcorehdr", "FILE", hdr_file,
+	OPT_IN_(T, "elfcorehdr", "FILE", hdr_file,
 		 "the header in a file (notes still from memory)"),
-	OPT_STR_(T, "elfcorehdr-newmem", "FILE", hdr_newmem,
+	OPT_IN_(T, "elfcorehdr-newmem", "FILE", hdr_newmem,
 		 "a header built in the capture kernel ('vmcorekit\n"
 		 "fadump build'): notes inside the file are read\n"
 		 "from it, the others from memory"),

@@ -39,7 +39,8 @@ static vmc_status parse_tuple(const char *s, uint64_t *v, int n, vmc_error *e)
 }
 
 struct build_args {
-	const char *sysroot, *iomem, *ranges, *out;
+	const char *sysroot, *iomem, *ranges;
+	struct dump_out w;	/* -o, --force, --no-clobber, --fsync */
 	struct vmc_build_opts o;
 	struct vmc_span *notes;
 	vmc_ranges *exclude;
@@ -156,8 +157,8 @@ static const struct opt opts[] = {
 		 "read /proc and /sys files below DIR (a capture)"),
 	OPT_CONST_(T, "from-system", sysroot, "/",
 		   "read the running system (same as --sysroot /)"),
-	OPT_STR_(T, "iomem", "FILE", iomem, "use FILE as /proc/iomem"),
-	OPT_STR_(T, "ranges", "FILE", ranges,
+	OPT_IN_(T, "iomem", "FILE", iomem, "use FILE as /proc/iomem"),
+	OPT_IN_(T, "ranges", "FILE", ranges,
 		 "RAM ranges, one RANGE per line; replaces System\n"
 		 "RAM from iomem"),
 	OPT_CALL_("exclude", "RANGE", opt_exclude,
@@ -191,7 +192,8 @@ static const struct opt opts[] = {
 	OPT_FLAG_(T, "segment", segment,
 		  "pad to the segment size the loader reserves"),
 	OPT_SEC("Output:"),
-	OPT_OUTPUT_(T, out, "write here ('-' for standard output)"),
+	OPT_OUTPUT_(T, w.path, "write here ('-' for standard output)"),
+	OPT_INCLUDE_(T, w, output_opts),
 	OPT_FLAG_(T, "json", json, "print a JSON summary on standard output"),
 	{ 0 },
 };
@@ -217,7 +219,7 @@ static int parse_args(int argc, char **argv, struct build_args *a)
 		return rc;
 	if (first < argc)
 		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
-	if (!a->out)
+	if (!a->w.path)
 		return usage_error(CMD, "-o FILE is required");
 	if (!a->sysroot && !a->iomem && !a->ranges)
 		return usage_error(CMD, "give --sysroot DIR, --from-system, "
@@ -263,7 +265,7 @@ static void print_summary(const struct build_args *a, const vmc_header *h,
 		json_obj_begin(&j, NULL);
 		json_str(&j, "profile", vmc_loader_name(a->o.profile));
 		json_str(&j, "arch", vmc_machine_name(sp->id.machine));
-		json_str(&j, "output", a->out);
+		json_str(&j, "output", a->w.path);
 		json_u64(&j, "header_size", size);
 		json_u64(&j, "written", written);
 		json_u64(&j, "segment_size", vmc_header_segment_size(h));
@@ -287,9 +289,9 @@ static void print_summary(const struct build_args *a, const vmc_header *h,
 	for (size_t i = 0; i < vmc_header_nr_warnings(h); i++)
 		fprintf(stderr, "%s build: warning: %s\n", prog,
 			vmc_header_warning(h, i));
-	if (strcmp(a->out, "-") != 0)
+	if (strcmp(a->w.path, "-") != 0)
 		printf("%s: %zu bytes (%s, %s): %zu PT_NOTE, %zu PT_LOAD; "
-		       "segment %llu bytes\n", a->out, written,
+		       "segment %llu bytes\n", a->w.path, written,
 		       vmc_loader_name(a->o.profile),
 		       vmc_machine_name(sp->id.machine), notes, loads,
 		       (unsigned long long)vmc_header_segment_size(h));
@@ -300,8 +302,8 @@ static int emit(struct build_args *a, const vmc_header *h,
 {
 	const struct vmc_elfcore_spec *sp = vmc_header_spec(h);
 	size_t size, used, cap;
-	vmc_outfile *out;
 	uint8_t *buf;
+	int rc;
 	vmc_status st = vmc_elfcore_size(sp, &size, e);
 
 	if (st)
@@ -325,20 +327,11 @@ static int emit(struct build_args *a, const vmc_header *h,
 		return fail(CMD, e);
 	}
 	st = vmc_elfcore_write(sp, buf, cap, &used, e);
-	if (!st)
-		st = vmc_outfile_open(&out, a->out, e);
-	if (!st) {
-		st = vmc_outfile_write(out, buf, cap, e);
-		if (st)
-			vmc_outfile_abort(out);
-		else
-			st = vmc_outfile_commit(out, false, e);
-	}
+	rc = st ? fail(CMD, e) : out_write_all(CMD, &a->w, buf, cap);
 	free(buf);
-	if (st)
-		return fail(CMD, e);
-	print_summary(a, h, sys, size, cap);
-	return EXIT_OK;
+	if (!rc)
+		print_summary(a, h, sys, size, cap);
+	return rc;
 }
 
 int cmd_build(int argc, char **argv)

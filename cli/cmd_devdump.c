@@ -74,6 +74,10 @@ static int parse(int argc, char **argv, struct args *a)
 		return rc;
 	a->pos = argv + first;
 	a->nr_pos = argc - first;
+	if (a->nr_pos)
+		out_input(a->pos[0]);	/* VMCORE */
+	if (a->w.path && (rc = out_check(a->cmd, a->w.path)))
+		return rc;
 	return EXIT_OK;
 }
 
@@ -275,19 +279,17 @@ static int do_extract(struct args *a)
 	if (rc)
 		goto out;
 	x = vmc_devdump_list_get(l, idx);
-	if (vmc_outfile_open(&o, a->w.path, &e)) {
-		rc = fail(a->cmd, &e);
+	rc = out_open(a->cmd, &a->w, &o);
+	if (rc)
 		goto out;
-	}
 	if (copy_out(src, x, o, &e)) {
-		vmc_outfile_abort(o);
-		rc = fail(a->cmd, &e);
+		out_abort(o);
+		rc = out_fail(a->cmd, &e);
 		goto out;
 	}
-	if (vmc_outfile_commit(o, a->w.fsync, &e)) {
-		rc = fail(a->cmd, &e);
+	rc = out_commit(a->cmd, &a->w, o);
+	if (rc)
 		goto out;
-	}
 	if (a->w.json) {
 		struct json j;
 
@@ -309,15 +311,6 @@ out:
 
 /* ---- add ---- */
 
-/* -o must not name the input: the original stays untouched. */
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 static int do_add(struct args *a)
 {
 	struct vmc_dump_opts o = VMC_DUMP_OPTS_INIT;
@@ -331,9 +324,6 @@ static int do_add(struct args *a)
 		return usage_error(a->cmd, "want VMCORE and NAME=FILE...");
 	if (!a->w.path)
 		return usage_error(a->cmd, "-o NEW is required");
-	if (same_file(a->pos[0], a->w.path))
-		return usage_error(a->cmd, "-o %s is the input: write a new "
-				   "file", a->w.path);
 	specs = calloc((size_t)a->nr_pos, sizeof(*specs));
 	if (!specs)
 		return fail(a->cmd, &(vmc_error){ VMC_ERR_NOMEM, 0,

@@ -16,7 +16,8 @@
 #define MAX_RANGES (256u << 20)
 
 struct fa_args {
-	const char *sub, *header, *ranges, *sysroot, *cpu_state, *out;
+	const char *sub, *header, *ranges, *sysroot, *cpu_state;
+	struct dump_out w;	/* build: -o, --force, --no-clobber, --fsync */
 	const char *input;		/* check, cpu-state */
 	struct vmc_fadump_capture cap;
 	struct vmc_fadump_boot_mem boot[VMC_FADUMP_MAX_BOOT_MEM];
@@ -153,19 +154,19 @@ static const struct opt opts[] = {
 	OPT_STR_(T, "crashed-release", "R", cap.crashed_release,
 		 "the crashed kernel's; a difference warns"),
 	OPT_SEC("Build inputs:"),
-	OPT_STR_(T, "header", "FILE", header, "the crash info header"),
+	OPT_IN_(T, "header", "FILE", header, "the crash info header"),
 	OPT_CALL_("boot-mem", "START:SIZE[:DEST]", add_boot_mem,
 		  "a boot memory region and where firmware\n"
 		  "copied it (repeatable, in order, the first at\n"
 		  "0 with DEST; later copies follow the earlier)"),
 	OPT_CALL_("reserved", "START:SIZE", opt_reserved,
 		  "the reserved dump area"),
-	OPT_STR_(T, "ranges", "FILE", ranges,
+	OPT_IN_(T, "ranges", "FILE", ranges,
 		 "memory ranges (memblock), one RANGE per line"),
 	OPT_STR_(T, "sysroot", "DIR", sysroot,
 		 "memory from DIR/proc/device-tree memory nodes,\n"
 		 "else DIR/proc/iomem System RAM (merged)"),
-	OPT_STR_(T, "cpu-state", "FILE", cpu_state,
+	OPT_IN_(T, "cpu-state", "FILE", cpu_state,
 		 "the register save area (default: only the\n"
 		 "crashing CPU, from the header)"),
 	OPT_CALL_("elf-abi", "v1|v2|none", opt_abi,
@@ -174,7 +175,8 @@ static const struct opt opts[] = {
 	OPT_U64_(T, "page-offset", "ADDR", page_offset,
 		 "p_vaddr = p_paddr + ADDR (0xc000000000000000)"),
 	OPT_SEC("Output:"),
-	OPT_OUTPUT_(T, out, "build: write here ('-' for standard output)"),
+	OPT_OUTPUT_(T, w.path, "build: write here ('-' for standard output)"),
+	OPT_INCLUDE_(T, w, output_opts),
 	OPT_FLAG_(T, "json", json, "print a JSON report"),
 	{ 0 },
 };
@@ -239,15 +241,20 @@ static void cpulist(const struct vmc_fadump_header *h, char *out, size_t cap)
 	}
 }
 
+static const char *const reg_names[VMC_FADUMP_NR_REGS] = {
+	"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
+	"r11", "r12", "r13", "r14", "r15", "r16", "r17", "r18", "r19", "r20",
+	"r21", "r22", "r23", "r24", "r25", "r26", "r27", "r28", "r29", "r30",
+	"r31", "nip", "msr", "orig_gpr3", "ctr", "link", "xer", "ccr", "softe",
+	"trap", "dar", "dsisr", "result", "ppr", "exit_result", "kuap", "iamr",
+};
+
 static void json_regs(struct json *j, const char *key, const uint64_t *r,
 		      unsigned n)
 {
-	const struct vmc_prstatus_layout *l =
-		vmc_prstatus_layout(VMC_EM_PPC64, VMC_CLASS_64);
-
 	json_obj_begin(j, key);
-	for (unsigned i = 0; i < n && i < l->nr_regs; i++)
-		json_hex(j, l->names[i], r[i]);
+	for (unsigned i = 0; i < n && i < VMC_FADUMP_NR_REGS; i++)
+		json_hex(j, reg_names[i], r[i]);
 	json_obj_end(j);
 }
 
@@ -556,7 +563,7 @@ static int boot_dest(const struct fa_args *a, uint64_t *dest)
 static void build_report(const struct fa_args *a, const struct build_in *b,
 			 const struct vmc_fadump_build_info *in)
 {
-	FILE *f = strcmp(a->out, "-") ? stdout : stderr;
+	FILE *f = strcmp(a->w.path, "-") ? stdout : stderr;
 	const char *arch = b->chk.hdr.order == VMC_LE ? "ppc64le" : "ppc64";
 	struct json j;
 
@@ -567,7 +574,7 @@ static void build_report(const struct fa_args *a, const struct build_in *b,
 		if (f == stdout)
 			printf("%s: %zu bytes (fadump, %s): 2 PT_NOTE, %zu "
 			       "PT_LOAD%s; %zu CPU notes; e_flags %u\n",
-			       a->out, in->size, arch, in->nr_loads,
+			       a->w.path, in->size, arch, in->nr_loads,
 			       in->nr_null ? ", PT_NULL for ranges inside "
 					     "the reserved area" : "",
 			       in->nr_cpu_notes, in->e_flags);
@@ -575,7 +582,7 @@ static void build_report(const struct fa_args *a, const struct build_in *b,
 	}
 	json_init(&j, f);
 	json_obj_begin(&j, NULL);
-	json_str(&j, "output", a->out);
+	json_str(&j, "output", a->w.path);
 	json_u64(&j, "size", in->size);
 	json_str(&j, "arch", arch);
 	json_str(&j, "endian", order_name(b->chk.hdr.order));
@@ -604,9 +611,9 @@ static int write_build(struct fa_args *a, struct build_in *b,
 		       const struct vmc_fadump_build_opts *o, vmc_error *e)
 {
 	struct vmc_fadump_build_info in;
-	vmc_outfile *out = NULL;
 	size_t size;
 	uint8_t *buf;
+	int rc;
 
 	if (vmc_fadump_build_size(o, &size, e))
 		return fail(CMD, e);
@@ -615,18 +622,12 @@ static int write_build(struct fa_args *a, struct build_in *b,
 		vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 		return fail(CMD, e);
 	}
-	if (vmc_fadump_build(o, buf, size, &in, e) ||
-	    vmc_outfile_open(&out, a->out, e) ||
-	    vmc_outfile_write(out, buf, size, e)) {
-		vmc_outfile_abort(out);
-		free(buf);
-		return fail(CMD, e);
-	}
+	rc = vmc_fadump_build(o, buf, size, &in, e) ? fail(CMD, e)
+		: out_write_all(CMD, &a->w, buf, size);
 	free(buf);
-	if (vmc_outfile_commit(out, false, e))	/* frees @out either way */
-		return fail(CMD, e);
-	build_report(a, b, &in);
-	return EXIT_OK;
+	if (!rc)
+		build_report(a, b, &in);
+	return rc;
 }
 
 static int run_build(struct fa_args *a, vmc_error *e)
@@ -637,7 +638,7 @@ static int run_build(struct fa_args *a, vmc_error *e)
 
 	if (a->input)
 		return usage_error(CMD, "unexpected argument '%s'", a->input);
-	if (!a->header || !a->nr_boot || !a->have_rsv || !a->out)
+	if (!a->header || !a->nr_boot || !a->have_rsv || !a->w.path)
 		return usage_error(CMD, "build needs --header, --boot-mem, "
 				   "--reserved and -o");
 	if (!a->ranges == !a->sysroot)

@@ -18,7 +18,8 @@ struct event_result {
 };
 
 struct apply_args {
-	const char *sysroot, *elfcorehdr, *iomem, *out;
+	const char *sysroot, *elfcorehdr, *iomem;
+	struct dump_out w;	/* -o, --force, --no-clobber, --fsync */
 	struct vmc_build_opts b;
 	struct vmc_hotplug_opts o;
 	vmc_ranges *exclude;
@@ -73,11 +74,11 @@ static const struct opt opts[] = {
 		 "the system before the events (a capture, or '/')"),
 	OPT_CONST_(T, "from-system", sysroot, "/",
 		   "the running system (same as --sysroot /)"),
-	OPT_STR_(T, "elfcorehdr", "FILE", elfcorehdr,
+	OPT_IN_(T, "elfcorehdr", "FILE", elfcorehdr,
 		 "the segment's bytes before the events (default:\n"
 		 "the header the loader builds from the sysroot);\n"
 		 "alone, the header itself describes the system"),
-	OPT_STR_(T, "iomem", "FILE", iomem, "use FILE as /proc/iomem"),
+	OPT_IN_(T, "iomem", "FILE", iomem, "use FILE as /proc/iomem"),
 	OPT_CALL_("exclude", "RANGE", opt_exclude,
 		  "also cut this range out (repeatable)"),
 	OPT_FLAG_(T, "allow-missing", b.allow_missing,
@@ -92,7 +93,8 @@ static const struct opt opts[] = {
 		 "the segment size (default: the loader's reserve\n"
 		 "from sys/kernel/crash_elfcorehdr_size)"),
 	OPT_SEC("Output:"),
-	OPT_OUTPUT_(T, out, "the segment after the events, capacity bytes"),
+	OPT_OUTPUT_(T, w.path, "the segment after the events, capacity bytes"),
+	OPT_INCLUDE_(T, w, output_opts),
 	OPT_FLAG_(T, "json", json, "print a JSON summary on standard output"),
 	{ 0 },
 };
@@ -123,11 +125,11 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		return rc;
 	if (first < argc)
 		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
-	if (!a->out)
+	if (!a->w.path)
 		return usage_error(CMD, "-o FILE is required");
 	if (!a->nr_ev)
 		return usage_error(CMD, "give at least one --event");
-	if (a->json && strcmp(a->out, "-") == 0)
+	if (a->json && strcmp(a->w.path, "-") == 0)
 		return usage_error(CMD, "--json and -o - both use standard "
 				   "output");
 	if (!a->sysroot && !a->elfcorehdr && !a->iomem)
@@ -208,22 +210,6 @@ static vmc_status run_events(struct apply_args *a, vmc_hotplug *hp,
 	return VMC_OK;
 }
 
-static vmc_status write_out(const char *path, const uint8_t *seg, size_t len,
-			    vmc_error *e)
-{
-	vmc_outfile *out;
-	vmc_status st = vmc_outfile_open(&out, path, e);
-
-	if (st)
-		return st;
-	st = vmc_outfile_write(out, seg, len, e);
-	if (st) {
-		vmc_outfile_abort(out);
-		return st;
-	}
-	return vmc_outfile_commit(out, false, e);
-}
-
 static void report(const struct apply_args *a, const vmc_hotplug *hp,
 		   size_t old_size, const vmc_diff *d)
 {
@@ -241,7 +227,7 @@ static void report(const struct apply_args *a, const vmc_hotplug *hp,
 		json_u64(&j, "capacity", cap);
 		json_u64(&j, "old_header_size", old_size);
 		json_u64(&j, "header_size", vmc_hotplug_header_size(hp));
-		json_str(&j, "output", a->out);
+		json_str(&j, "output", a->w.path);
 		json_arr_begin(&j, "events");
 		for (size_t i = 0; i < a->nr_ev; i++) {
 			json_obj_begin(&j, NULL);
@@ -258,7 +244,7 @@ static void report(const struct apply_args *a, const vmc_hotplug *hp,
 		return;
 	}
 	/* With the segment on standard output, the report goes to stderr. */
-	f = strcmp(a->out, "-") ? stdout : stderr;
+	f = strcmp(a->w.path, "-") ? stdout : stderr;
 	for (size_t i = 0; i < a->nr_ev; i++) {
 		if (a->res[i].changed)
 			fprintf(f, "%s: header %zu bytes, %zu program headers\n",
@@ -271,7 +257,7 @@ static void report(const struct apply_args *a, const vmc_hotplug *hp,
 	if (d && vmc_diff_count(d) == 0)
 		fprintf(f, "same: no semantic difference\n");
 	if (f == stdout)
-		printf("%s: %zu bytes (%s segment, header %zu bytes)\n", a->out,
+		printf("%s: %zu bytes (%s segment, header %zu bytes)\n", a->w.path,
 		       cap, vmc_loader_name(a->o.loader),
 		       vmc_hotplug_header_size(hp));
 }
@@ -308,6 +294,7 @@ static int apply(struct apply_args *a, vmc_error *e)
 	const uint8_t *seg;
 	size_t len, old_size = 0;
 	vmc_status st = vmc_system_new(&sys, e);
+	int rc;
 
 	if (!st)
 		st = open_model(a, sys, &hp, e);
@@ -326,15 +313,14 @@ static int apply(struct apply_args *a, vmc_error *e)
 		seg = vmc_hotplug_segment(hp, &len);
 		st = diff_segments(old, seg, len, &d, e);
 	}
-	if (!st)
-		st = write_out(a->out, seg, len, e);
-	if (!st)
+	rc = st ? fail(CMD, e) : out_write_all(CMD, &a->w, seg, len);
+	if (!rc)
 		report(a, hp, old_size, d);
 	vmc_diff_free(d);
 	free(old);
 	vmc_hotplug_free(hp);
 	vmc_system_free(sys);
-	return st ? fail(CMD, e) : EXIT_OK;
+	return rc;
 }
 
 int cmd_hotplug_apply(int argc, char **argv)

@@ -60,7 +60,7 @@ static const struct opt opts[] = {
 	OPT_CALL_("hsa-size", "N", opt_hsa_size,
 		  "bytes the HSA holds (default: FILE's size)"),
 	OPT_INCLUDE_(T, pm, memory_opts),
-	OPT_STR_(T, "ranges", "FILE", ranges_file,
+	OPT_IN_(T, "ranges", "FILE", ranges_file,
 		 "the old system's memory ranges, one RANGE per\n"
 		 "line; default: what the memory options and the\n"
 		 "HSA cover, merged"),
@@ -432,17 +432,8 @@ static void build_text(const struct zargs *a, size_t len,
 static int write_header(const struct zargs *a, const uint8_t *buf,
 			size_t len, vmc_error *e)
 {
-	vmc_outfile *out;
-	vmc_status st = vmc_outfile_open(&out, a->w.path, e);
-
-	if (!st) {
-		st = vmc_outfile_write(out, buf, len, e);
-		if (st)
-			vmc_outfile_abort(out);
-		else
-			st = vmc_outfile_commit(out, a->w.fsync, e);
-	}
-	return st ? fail(CMD, e) : EXIT_OK;
+	(void)e;
+	return out_write_all(CMD, &a->w, buf, len);
 }
 
 static int assemble(const struct zargs *a, const uint8_t *hdr, size_t len,

@@ -41,6 +41,7 @@ int collect_parse(const char *arg, struct collect_spec *out, vmc_error *e)
 		out->cmd = eq + 6;
 	else
 		out->file = eq + 1;
+	out_input(out->file);
 	if (out->cmd && !*out->cmd) {
 		vmc_error_set(e, VMC_ERR_INVALID, "'%s': empty command", arg);
 		return -1;

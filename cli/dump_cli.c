@@ -18,8 +18,10 @@
 vmc_status mem_open_image(vmc_physmem *pm, const char *path,
 			     vmc_source **src, int *fd, vmc_error *e)
 {
-	vmc_status st = vmc_source_open_file(src, path, e);
+	vmc_status st;
 
+	out_input(path);
+	st = vmc_source_open_file(src, path, e);
 	if (st)
 		return st;
 	*fd = vmc_source_fd(*src);
@@ -149,14 +151,6 @@ vmc_status mem_add_elf(vmc_physmem *pm, const char *path, vmc_error *e)
 	return st;
 }
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 struct progress {
 	struct timespec t0;
 	double last;
@@ -199,48 +193,6 @@ static const char *extent_kind(enum vmc_extent_kind k)
 	     : k == VMC_EXTENT_FILE ? "file" : "memory";
 }
 
-void json_dump_fields(struct json *j, const vmc_dump *d)
-{
-	struct vmc_dump_info in;
-
-	vmc_dump_get_info(d, &in);
-	json_u64(j, "size", vmc_dump_size(d));
-	json_elf_class(j, in.id.cls);
-	json_endian(j, in.id.order);
-	json_str(j, "arch", vmc_machine_name(in.id.machine));
-	json_u64(j, "page_size", in.page_size);
-	json_hex(j, "elfcorehdr_addr", in.elfcorehdr_addr);
-	json_u64(j, "phnum_in", in.phnum_in);
-	json_u64(j, "phnum_out", in.phnum_out);
-	json_u64(j, "pt_note_in", in.nr_ptnote);
-	json_u64(j, "pt_load", in.nr_ptload);
-	json_u64(j, "header_size", in.header_len);
-	json_u64(j, "notes_size", in.notes_real_len);
-	json_u64(j, "memory_size", in.memory_len);
-	json_u64(j, "device_dumps", in.nr_devdumps);
-	json_u64(j, "device_dumps_size", in.devdump_len);
-	json_arr_begin(j, "extents");
-	for (size_t i = 0; i < vmc_dump_nr_extents(d); i++) {
-		const struct vmc_dump_extent *x = vmc_dump_extent(d, i);
-
-		json_obj_begin(j, NULL);
-		json_str(j, "kind", extent_kind(x->kind));
-		json_hex(j, "offset", x->off);
-		json_u64(j, "size", x->len);
-		if (x->kind == VMC_EXTENT_MEMORY)
-			json_hex(j, "paddr", x->paddr);
-		if (x->kind == VMC_EXTENT_FILE)
-			json_hex(j, "source_offset", x->src_off);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-	json_u64(j, "not_ram", in.not_ram_len);
-	json_arr_begin(j, "warnings");
-	for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
-		json_str(j, NULL, vmc_dump_warning(d, i));
-	json_arr_end(j);
-}
-
 static void summary(const char *cmd, const struct dump_out *a,
 		    const vmc_dump *d, const struct vmc_dump_write_stats *ws,
 		    double secs)
@@ -258,13 +210,45 @@ static void summary(const char *cmd, const struct dump_out *a,
 		json_init(&j, f);
 		json_obj_begin(&j, NULL);
 		json_str(&j, "output", a->path);
-		json_dump_fields(&j, d);
-		json_str(&j, "copy_path", vmc_copy_path_name(ws->path));
-		json_u64(&j, "bytes_cloned", ws->cloned);
+		json_u64(&j, "size", vmc_dump_size(d));
+		json_elf_class(&j, in.id.cls);
+		json_endian(&j, in.id.order);
+		json_str(&j, "arch", vmc_machine_name(in.id.machine));
+		json_u64(&j, "page_size", in.page_size);
+		json_hex(&j, "elfcorehdr_addr", in.elfcorehdr_addr);
+		json_u64(&j, "phnum_in", in.phnum_in);
+		json_u64(&j, "phnum_out", in.phnum_out);
+		json_u64(&j, "pt_note_in", in.nr_ptnote);
+		json_u64(&j, "pt_load", in.nr_ptload);
+		json_u64(&j, "header_size", in.header_len);
+		json_u64(&j, "notes_size", in.notes_real_len);
+		json_u64(&j, "memory_size", in.memory_len);
+		json_u64(&j, "device_dumps", in.nr_devdumps);
+		json_u64(&j, "device_dumps_size", in.devdump_len);
+		json_arr_begin(&j, "extents");
+		for (size_t i = 0; i < vmc_dump_nr_extents(d); i++) {
+			const struct vmc_dump_extent *x = vmc_dump_extent(d, i);
+
+			json_obj_begin(&j, NULL);
+			json_str(&j, "kind", extent_kind(x->kind));
+			json_hex(&j, "offset", x->off);
+			json_u64(&j, "size", x->len);
+			if (x->kind == VMC_EXTENT_MEMORY)
+				json_hex(&j, "paddr", x->paddr);
+			if (x->kind == VMC_EXTENT_FILE)
+				json_hex(&j, "source_offset", x->src_off);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
 		json_u64(&j, "bytes_copied", ws->copied);
 		json_u64(&j, "bytes_written", ws->written);
 		json_u64(&j, "bytes_sparse", ws->sparse);
 		json_u64(&j, "zero_filled", ws->zero_filled);
+		json_u64(&j, "not_ram", in.not_ram_len);
+		json_arr_begin(&j, "warnings");
+		for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
+			json_str(&j, NULL, vmc_dump_warning(d, i));
+		json_arr_end(&j);
 		json_f64(&j, "seconds", secs);
 		json_obj_end(&j);
 		json_done(&j);
@@ -277,12 +261,10 @@ static void summary(const char *cmd, const struct dump_out *a,
 		       "notes\n", a->path, in.nr_devdumps,
 		       in.nr_devdumps == 1 ? "" : "s",
 		       (unsigned long long)in.devdump_len);
-	printf("%s: %llu bytes, %u PT_LOAD, notes %llu bytes; %s: cloned "
-	       "%llu, copied %llu, written %llu, holes %llu, zero-filled %llu; "
-	       "%.2f s\n",
+	printf("%s: %llu bytes, %u PT_LOAD, notes %llu bytes; copied %llu, "
+	       "written %llu, holes %llu, zero-filled %llu; %.2f s\n",
 	       a->path, (unsigned long long)vmc_dump_size(d), in.nr_ptload,
 	       (unsigned long long)in.notes_real_len,
-	       vmc_copy_path_name(ws->path), (unsigned long long)ws->cloned,
 	       (unsigned long long)ws->copied,
 	       (unsigned long long)ws->written,
 	       (unsigned long long)ws->sparse,
@@ -294,20 +276,13 @@ int dump_write_out(const char *cmd, const struct dump_out *a, vmc_dump *d,
 {
 	struct vmc_dump_write_opts wo = VMC_DUMP_WRITE_OPTS_INIT;
 	struct vmc_dump_write_stats ws;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct progress p = { 0 };
 	vmc_outfile *out;
 	double t0 = now_s();
 	vmc_status st;
+	int rc;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	wo.cancel = &interrupted;
 	wo.no_copy_range = a->nocfr;
-	wo.path = a->copy_path;
 	wo.no_sparse = a->nosparse;
 	wo.name = strcmp(a->path, "-") ? a->path : "standard output";
 	if (a->progress == 1 || (a->progress < 0 && isatty(STDERR_FILENO))) {
@@ -315,28 +290,22 @@ int dump_write_out(const char *cmd, const struct dump_out *a, vmc_dump *d,
 		wo.progress = on_progress;
 		wo.arg = &p;
 	}
-	st = vmc_outfile_open(&out, a->path, e);
-	if (st)
-		return fail(cmd, e);
+	rc = out_open(cmd, a, &out);
+	if (rc)
+		return rc;
 	st = vmc_dump_write_fd(d, vmc_outfile_fd(out), &wo, &ws, e);
 	if (p.shown)
 		fputc('\n', stderr);
-	if (st || interrupted) {
-		vmc_outfile_abort(out);
-		if (interrupted && e->status == VMC_OK)
-			vmc_error_set(e, VMC_ERR_IO, "interrupted");
-		if (interrupted)
-			vmc_error_prefix(e, "stopped by a signal, %s removed",
-					 strcmp(a->path, "-") ? a->path : "nothing");
-		return fail(cmd, e);
+	if (st) {
+		out_abort(out);
+		return out_fail(cmd, e);
 	}
-	st = vmc_outfile_commit(out, a->fsync, e);
-	if (st)
-		return fail(cmd, e);
+	rc = out_commit(cmd, a, out);
+	if (rc)
+		return rc;
 	summary(cmd, a, d, &ws, now_s() - t0);
 	return EXIT_OK;
 }
-
 
 /* ---- the option rows assemble, zfcpdump and devdump share ---- */
 
@@ -393,8 +362,9 @@ const struct opt memory_opts[] = {
 	OPT_CALL_("memory", "FILE@PADDR[,offset=N][,size=N]", o_memory,
 		  "a raw image mapped at physical PADDR, from file\n"
 		  "offset N (default 0), N bytes (default: the rest)"),
-	OPT_CALL_("memory-map", "FILE", o_memory_map,
-		  "one --memory spec per line ('#' comments)"),
+	{ .kind = OPT_CALL, .name = "memory-map", .metavar = "FILE",
+	  .fn = o_memory_map, .input = true,
+	  .help = "one --memory spec per line ('#' comments)" },
 	OPT_CALL_("memory-elf", "FILE", o_memory_elf,
 		  "an ELF core as memory (QEMU dump-guest-memory,\n"
 		  "makedumpfile -E, a vmcore): PT_LOAD paddr -> file"),
@@ -406,25 +376,14 @@ const struct opt memory_opts[] = {
 	{ 0 },
 };
 
-static vmc_status o_copy_path(void *w, const char *arg, vmc_error *e)
-{
-	return vmc_copy_path_parse(arg, &((struct dump_out *)w)->copy_path, e);
-}
-
 #define T struct dump_out
 const struct opt dump_out_opts[] = {
-	OPT_FLAG_(T, "fsync", fsync, "fsync the output before it is committed"),
+	{ .kind = OPT_INCLUDE, .sub = output_opts },	/* same struct */
 	OPT_INT_(T, "progress", progress, 1,
 		 "show progress even when stderr is no terminal"),
 	OPT_INT_(T, "no-progress", progress, 0, "never show progress"),
-	OPT_CALL_("copy-path", "PATH", o_copy_path,
-		  "how image data reaches a regular file: auto\n"
-		  "(default: clone on XFS/btrfs, else copy-range),\n"
-		  "read-write (4 MiB pread/pwrite), copy-range\n"
-		  "(copy_file_range), clone (FICLONERANGE per\n"
-		  "aligned extent)"),
 	OPT_FLAG_(T, "no-copy-range", nocfr,
-		  "read-write, and no splice to a pipe"),
+		  "do not use copy_file_range (nor splice to a pipe)"),
 	OPT_FLAG_(T, "no-sparse", nosparse,
 		  "write zeros instead of leaving holes"),
 	OPT_FLAG_(T, "json", json, "print a JSON summary"),

@@ -22,8 +22,6 @@ static const struct command commands[] = {
 	  "capture kernel's elfcorehdr", cmd_fadump },
 	{ "guest", "a vmcore from a guest's RAM and vCPU registers (no kdump in "
 	  "the guest)", cmd_guest },
-	{ "mount", "serve the assembled vmcore as a read-only FUSE file, "
-	  "without writing it", cmd_mount },
 };
 
 static void usage(FILE *f)
@@ -47,7 +45,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return EXIT_OK;
+		return out_finish_stdout("help", EXIT_OK);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("vmcorekit %s\n", VMCOREKIT_VERSION);
@@ -55,7 +53,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+			return out_finish_stdout(argv[1], commands[i].run(
+					argc - 1, argv + 1));
 	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -115,7 +115,7 @@ static int store(const struct cmd_spec *c, const struct row *r, void *args,
 		return 0;
 	case OPT_STR:
 		*(const char **)base = o->metavar ? arg : o->value;
-		return 0;
+		break;
 	case OPT_INT:
 		*(int *)base = o->ival;
 		return 0;
@@ -130,8 +130,11 @@ static int store(const struct cmd_spec *c, const struct row *r, void *args,
 	default:
 		break;
 	}
-	if (!st)
+	if (!st) {
+		if (o->input)
+			out_input(arg);
 		return 0;
+	}
 	if (st == VMC_ERR_INVALID || st == VMC_ERR_RANGE)
 		return usage_error(c->name, "%s",
 				   e.msg[0] ? e.msg : vmc_status_name(st));
@@ -145,6 +148,7 @@ int opts_parse(const struct cmd_spec *c, void *args, int argc, char **argv,
 	char so[2 * MAX_OPTS + 4] = ":";
 	struct row rows[MAX_OPTS];
 	int n = flatten(c->opts, 0, rows, 0, false), ch, rc;
+	const char *output = NULL;
 
 	if (n < 0)
 		abort();	/* a table too long: a programming error */
@@ -195,7 +199,12 @@ int opts_parse(const struct cmd_spec *c, void *args, int argc, char **argv,
 		rc = store(c, r, args, optarg);
 		if (rc)
 			return rc;
+		if (r->o->short_name == 'o')
+			output = optarg;
 	}
+	/* Refuse to overwrite an input before anything else is done. */
+	if (output && (rc = out_check(c->name, output)))
+		return rc;
 	*first = optind;
 	return 0;
 }

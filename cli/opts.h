@@ -43,6 +43,7 @@ struct opt {
 	const char *value;	/* OPT_STR without an argument */
 	int ival;		/* OPT_INT */
 	const struct opt *sub;	/* OPT_INCLUDE */
+	bool input;		/* the argument is a file the command reads */
 };
 
 #define OPT_SEC(title) { .kind = OPT_SECTION, .name = (title) }
@@ -51,6 +52,9 @@ struct opt {
 #define OPT_STR_(T, n, mv, f, h) \
 	{ .kind = OPT_STR, .name = (n), .metavar = (mv), .help = (h), \
 	  .off = offsetof(T, f) }
+#define OPT_IN_(T, n, mv, f, h) \
+	{ .kind = OPT_STR, .name = (n), .metavar = (mv), .help = (h), \
+	  .off = offsetof(T, f), .input = true }
 #define OPT_CONST_(T, n, f, v, h) \
 	{ .kind = OPT_STR, .name = (n), .help = (h), .off = offsetof(T, f), \
 	  .value = (v) }
@@ -72,6 +76,8 @@ struct opt {
 /* Rows several commands share (dump_cli.c): the options of struct
  * dump_out but -o, and the memory options over a vmc_physmem * field. */
 extern const struct opt dump_out_opts[];
+/* --force, --no-clobber, --fsync over struct dump_out (output.c). */
+extern const struct opt output_opts[];
 extern const struct opt memory_opts[];
 
 /* Footer lines the commands share. */

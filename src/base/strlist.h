@@ -10,7 +10,7 @@
 
 struct strlist {
 	char **v;
-	size_t n, cap;
+	size_t n;
 };
 
 /* Append a formatted string (truncated to VMC_ERROR_MSG_MAX).

@@ -14,7 +14,7 @@
 
 struct vmc_diff {
 	struct vmc_diff_item *v;
-	size_t n, cap;
+	size_t n;
 };
 
 static vmc_status item(vmc_diff *d, enum vmc_diff_kind k, uint64_t start,
@@ -24,12 +24,13 @@ static vmc_status item(vmc_diff *d, enum vmc_diff_kind k, uint64_t start,
 static vmc_status item(vmc_diff *d, enum vmc_diff_kind k, uint64_t start,
 		       uint64_t end, vmc_error *e, const char *fmt, ...)
 {
-	struct vmc_diff_item *v;
+	struct vmc_diff_item *v = vmc__reallocarray(d->v, d->n + 1, sizeof(*v));
 	va_list ap;
 
-	if (!VMC_GROW(d->v, d->cap, d->n + 1, 16))
+	if (!v)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	v = &d->v[d->n++];
+	d->v = v;
+	v += d->n++;
 	v->kind = k;
 	v->start = start;
 	v->end = end;

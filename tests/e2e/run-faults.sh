@@ -76,7 +76,8 @@ check() {
 		[[ $kind == eio ]] && want="Input/output error" || want="No space left on device"
 		# The temporary file and the output pipe go by the output's name.
 		case $path in
-		"$OUT".tmp.*|"$OUT") base=${OUT##*/} ;;
+		# (an unnamed O_TMPFILE file reads "DIR/#INODE (deleted)")
+		"$OUT".tmp.*|"$OUT"|"${OUT%/*}/#"*) base=${OUT##*/} ;;
 		pipe:*) base="standard output" ;;
 		*) base=${path##*/} ;;
 		esac

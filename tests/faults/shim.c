@@ -58,6 +58,11 @@ static const char *const kind_names[NR_KINDS] = {
 static const int kind_errno[NR_KINDS] = { 0, EIO, ENOSPC, EINTR, 0 };
 
 static bool counting, with_stdout, fired;
+/* Output-safety tests (tests/e2e/run-output-safety.sh), not faults:
+ * VMC_STALL=1 sleeps before the first write to a descriptor above 2 (and
+ * says "stalled" on stderr), so that a signal finds the output open;
+ * VMC_NO_TMPFILE=1 refuses O_TMPFILE as a filesystem without it does. */
+static bool stall, stalled, no_tmpfile;
 static enum kind mode;
 static unsigned long target, counts[NR_KINDS];
 static char log_path[4096];
@@ -75,6 +80,8 @@ __attribute__((constructor)) static void shim_init(void)
 	const char *s = getenv("VMC_FAULT_STDOUT");
 
 	with_stdout = s && strcmp(s, "1") == 0;
+	stall = getenv("VMC_STALL") != NULL;
+	no_tmpfile = getenv("VMC_NO_TMPFILE") != NULL;
 	if (l)
 		snprintf(log_path, sizeof(log_path), "%s", l);
 	if (!m)
@@ -159,9 +166,26 @@ static int fail_with(enum kind k)
 	return -1;
 }
 
+static int fail_with_errno(int err)
+{
+	errno = err;
+	return -1;
+}
+
 #define XFER (A_EIO | A_EINTR)
 #define XFER_OUT (A_EIO | A_ENOSPC | A_EINTR)
 #define SHORT_IF(n) ((n) >= 2 ? A_SHORT : 0)
+
+static void maybe_stall(int fd)
+{
+	REAL(ssize_t, write, int, const void *, size_t);
+
+	if (!stall || stalled || fd <= 2)
+		return;
+	stalled = true;
+	real_write(2, "stalled\n", 8);
+	sleep(60);
+}
 
 /* ---- reads and writes ---- */
 
@@ -196,6 +220,7 @@ ssize_t write(int fd, const void *buf, size_t n)
 	REAL(ssize_t, write, int, const void *, size_t);
 	enum kind k = fault("write", fd, NULL, XFER_OUT | SHORT_IF(n));
 
+	maybe_stall(fd);
 	if (k == K_SHORT)
 		n /= 2;
 	else if (k)
@@ -208,6 +233,7 @@ ssize_t name(int fd, const void *buf, size_t n, off_t off) \
 { \
 	REAL(ssize_t, name, int, const void *, size_t, off_t); \
 	enum kind k = fault(#name, fd, NULL, XFER_OUT | SHORT_IF(n)); \
+	maybe_stall(fd); \
 	if (k == K_SHORT) \
 		n /= 2; \
 	else if (k) \
@@ -225,6 +251,7 @@ ssize_t copy_file_range(int in, off_t *in_off, int out, off_t *out_off,
 	enum kind k = fault("copy_file_range", out, NULL,
 			    XFER_OUT | SHORT_IF(n));
 
+	maybe_stall(out);
 	if (k == K_SHORT)
 		n /= 2;
 	else if (k)
@@ -298,6 +325,8 @@ int name(const char *path, int flags, ...) \
 	k = fault(#name, -1, path, open_applies(flags)); \
 	if (k) \
 		return fail_with(k); \
+	if (no_tmpfile && (flags & O_TMPFILE) == O_TMPFILE) \
+		return fail_with_errno(EOPNOTSUPP); \
 	return real_##name(path, flags, m); \
 }
 OPEN(open)
@@ -318,6 +347,8 @@ int name(int dirfd, const char *path, int flags, ...) \
 	k = fault(#name, -1, path, open_applies(flags)); \
 	if (k) \
 		return fail_with(k); \
+	if (no_tmpfile && (flags & O_TMPFILE) == O_TMPFILE) \
+		return fail_with_errno(EOPNOTSUPP); \
 	return real_##name(dirfd, path, flags, m); \
 }
 OPENAT(openat)
