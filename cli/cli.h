@@ -170,5 +170,6 @@ int cmd_hotplug(int argc, char **argv);
 int cmd_devdump(int argc, char **argv);
 int cmd_fadump(int argc, char **argv);
 int cmd_guest(int argc, char **argv);
+int cmd_dmesg(int argc, char **argv);
 
 #endif

@@ -65,7 +65,9 @@ static vmc_status opt_note_align(void *args, const char *arg, vmc_error *e)
 
 #define T struct asm_args
 static const struct opt opts[] = {
-	OPT_SEC("Header (one of):"),
+	OPT_SEC("Header (at most one of; with none, memory is searched for the "
+		"header a\nkexec loader placed and the one valid candidate is "
+		"used):"),
 	OPT_CALL_("elfcorehdr-addr", "ADDR", opt_hdr_addr,
 		  "the header in old memory at ADDR, as elfcorehdr=\n"
 		  "gives it: 0x2f000000, 1031540K, [SIZE@]ADDR"),
@@ -106,8 +108,8 @@ static const struct opt opts[] = {
 
 static const struct cmd_spec spec = {
 	.name = CMD,
-	.usage = "vmcorekit assemble (--elfcorehdr-addr ADDR | --elfcorehdr "
-		 "FILE |\n                          --elfcorehdr-newmem FILE)\n"
+	.usage = "vmcorekit assemble [--elfcorehdr-addr ADDR | --elfcorehdr "
+		 "FILE |\n                          --elfcorehdr-newmem FILE]\n"
 		 "                          --memory FILE@PADDR ... -o OUT "
 		 "[options]",
 	.about = "Assemble the kdump kernel's /proc/vmcore, byte for byte as\n"
@@ -131,11 +133,50 @@ static int parse_args(int argc, char **argv, struct asm_args *a)
 		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
 	if (!a->w.path)
 		return usage_error(CMD, "-o FILE is required");
-	if (a->have_addr + !!a->hdr_file + !!a->hdr_newmem != 1)
-		return usage_error(CMD, "give one of --elfcorehdr-addr ADDR, "
+	if (a->have_addr + !!a->hdr_file + !!a->hdr_newmem > 1)
+		return usage_error(CMD, "give at most one of --elfcorehdr-addr ADDR, "
 				   "--elfcorehdr FILE and --elfcorehdr-newmem "
 				   "FILE");
 	return EXIT_OK;
+}
+
+/*
+ * No header option: the header a kexec loader left in memory
+ * (vmc_guest_find_elfcorehdr).  Exactly one valid candidate is used and
+ * named; none, or several, is an error listing them.
+ */
+static int find_header(struct asm_args *a, vmc_error *e)
+{
+	struct vmc_guest_hdr *h;
+	size_t nr, nr_valid = 0;
+
+	if (vmc_guest_find_elfcorehdr(&h, &nr, a->pm, e))
+		return fail(CMD, e);
+	while (nr_valid < nr && h[nr_valid].valid)
+		nr_valid++;
+	if (nr_valid == 1) {
+		a->hdr_addr = h[0].paddr;
+		fprintf(stderr, "%s %s: elfcorehdr found at 0x%llx (%u CPU "
+			"notes, %u PT_LOADs, VMCOREINFO of %s); as "
+			"--elfcorehdr-addr 0x%llx\n", prog, CMD,
+			(unsigned long long)h[0].paddr, h[0].nr_prstatus,
+			h[0].nr_ptload, h[0].osrelease,
+			(unsigned long long)h[0].paddr);
+		vmc_guest_hdrs_free(h);
+		return 0;
+	}
+	fprintf(stderr, "%s %s: %s; give --elfcorehdr-addr. Candidates:\n",
+		prog, CMD, nr_valid ? "several valid elfcorehdr candidates"
+				    : "no valid elfcorehdr in memory");
+	for (size_t i = 0; i < nr && i < 16; i++)
+		fprintf(stderr, "  0x%llx %s%s\n",
+			(unsigned long long)h[i].paddr,
+			h[i].valid ? "valid" : "invalid: ",
+			h[i].valid ? "" : h[i].why);
+	if (nr == 0)
+		fprintf(stderr, "  (no ELF core header at any 1 KiB step)\n");
+	vmc_guest_hdrs_free(h);
+	return EXIT_DATA;
 }
 
 int cmd_assemble(int argc, char **argv)
@@ -155,6 +196,12 @@ int cmd_assemble(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (rc)
 		goto out;
+	if (!a.have_addr && !a.hdr_file && !a.hdr_newmem) {
+		rc = find_header(&a, &e);
+		if (rc)
+			goto out;
+		a.have_addr = true;
+	}
 	if (a.hdr_newmem) {
 		newmem = slurp(a.hdr_newmem, 64 << 20, &newmem_len, &e);
 		if (!newmem ||

@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	  "events, digests, uevent watch", cmd_hotplug },
 	{ "devdump", "device dumps (NT_VMCOREDD) in a vmcore: add, list, "
 	  "extract", cmd_devdump },
+	{ "dmesg", "the kernel log of a vmcore or of guest memory, without "
+	  "vmlinux", cmd_dmesg },
 	{ "fadump", "powerpc fadump: judge a crash info header, build the "
 	  "capture kernel's elfcorehdr", cmd_fadump },
 	{ "guest", "a vmcore from a guest's RAM and vCPU registers (no kdump in "

@@ -149,6 +149,12 @@ vmc_status vmc_vmcoreinfo_get(const char *text, size_t len, const char *key,
  * A negative value gives VMC_ERR_RANGE. */
 vmc_status vmc_vmcoreinfo_get_u64(const char *text, size_t len,
 				  const char *key, uint64_t *out);
+/* As vmc_vmcoreinfo_get_u64, but a decimal value may be negative: the
+ * kernel prints unsigned long NUMBER()s with %ld (x86_64 phys_base is
+ * negative when KASLR moved the image further in virtual than in physical
+ * memory).  *out gets the two's complement; VMC_ERR_RANGE below -2^63. */
+vmc_status vmc_vmcoreinfo_get_s64(const char *text, size_t len,
+				  const char *key, uint64_t *out);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,7 @@
 #include "vmcorekit/fadump.h"
 #include "vmcorekit/vcpu.h"
 #include "vmcorekit/guestcore.h"
+#include "vmcorekit/guest.h"
 
 #define VMCOREKIT_VERSION "0.1.0"
 

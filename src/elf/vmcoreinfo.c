@@ -38,8 +38,8 @@ VMC_EXPORT vmc_status vmc_vmcoreinfo_get(const char *text, size_t len,
 	return VMC_ERR_NOTFOUND;
 }
 
-VMC_EXPORT vmc_status vmc_vmcoreinfo_get_u64(const char *text, size_t len,
-					     const char *key, uint64_t *out)
+static vmc_status get_num(const char *text, size_t len, const char *key,
+			  bool allow_neg, uint64_t *out)
 {
 	char val[64];
 	vmc_status st = vmc_vmcoreinfo_get(text, len, key, val, sizeof(val));
@@ -47,6 +47,16 @@ VMC_EXPORT vmc_status vmc_vmcoreinfo_get_u64(const char *text, size_t len,
 
 	if (st)
 		return st;
+	if (allow_neg && val[0] == '-') {
+		uint64_t mag;
+
+		if (!vmc__parse_u64_base(val + 1, 10, &mag))
+			return VMC_ERR_CORRUPT;
+		if (mag > (1ULL << 63))
+			return VMC_ERR_RANGE;
+		*out = (uint64_t)0 - mag;
+		return VMC_OK;
+	}
 	hex = strncmp(key, "SYMBOL(", 7) == 0 ||
 	      strcmp(key, "KERNELOFFSET") == 0 ||
 	      strcmp(key, "SAMODE31") == 0 || strcmp(key, "EAMODE31") == 0 ||
@@ -56,4 +66,16 @@ VMC_EXPORT vmc_status vmc_vmcoreinfo_get_u64(const char *text, size_t len,
 		return VMC_ERR_RANGE;
 	return vmc__parse_u64_base(val, hex ? 16 : 0, out) ? VMC_OK
 						      : VMC_ERR_CORRUPT;
+}
+
+VMC_EXPORT vmc_status vmc_vmcoreinfo_get_u64(const char *text, size_t len,
+					     const char *key, uint64_t *out)
+{
+	return get_num(text, len, key, false, out);
+}
+
+VMC_EXPORT vmc_status vmc_vmcoreinfo_get_s64(const char *text, size_t len,
+					     const char *key, uint64_t *out)
+{
+	return get_num(text, len, key, true, out);
 }

@@ -20,6 +20,16 @@ pass() { echo "ok   $*"; passes=$((passes + 1)); }
 bad() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 hdr_addr() { grep -o 'elfcorehdr=[^ ]*' "$1" | head -1 | cut -d= -f2; }
+# elfcorehdr= value (0xHEX, decimal, NNNK/M/G) in bytes.
+hdr_bytes() {
+	local v=${1##*@} m=1
+	case $v in
+	*[kK]) m=1024; v=${v%?} ;;
+	*[mM]) m=$((1 << 20)); v=${v%?} ;;
+	*[gG]) m=$((1 << 30)); v=${v%?} ;;
+	esac
+	echo $((v * m))
+}
 
 check_out() {	# name out readelf.txt head.bin
 	local name=$1 out=$2
@@ -93,6 +103,15 @@ EOF
 		bad "capture $s: sha256 differs from vmcore.sha256"
 	fi
 	check_out "capture $s" "$out" "$c/readelf.txt" "$c/vmcore-head.bin"
+	# No header option: the header the loader placed, found in memory.
+	# shellcheck disable=SC2086
+	if "$VMC" assemble $args -o "$out" >/dev/null 2>"$TMP/found" &&
+	   [ "$(sha256sum <"$out" | cut -c1-64)" = "$(cut -c1-64 "$c/vmcore.sha256")" ] &&
+	   grep -q "elfcorehdr found at $(printf '0x%x' "$(hdr_bytes "$(hdr_addr "$c/kdump-cmdline")")")" "$TMP/found"; then
+		pass "capture $s: no header option: found at the elfcorehdr= address, same sha256"
+	else
+		bad "capture $s: no header option: $(head -c 300 "$TMP/found")"
+	fi
 	real=$cache/vmcore.bin
 	if [ -f "$real" ] && command -v makedumpfile >/dev/null; then
 		makedumpfile --dump-dmesg "$out" "$TMP/ours.dmesg" >/dev/null 2>&1
@@ -178,7 +197,10 @@ expect() {	# name code pattern -- args...
 F=tests/data/assemble/612-load-1cpu
 A=$(hdr_addr "$F/kdump-cmdline")
 M="$F/memory.bin"
-expect "no header option" 2 "give one of" -- --memory "$M@0"
+expect "two header options" 2 "give at most one of" -- --elfcorehdr-addr "$A" \
+	--elfcorehdr "$M" --memory "$M@0"
+expect "no header option, none in memory" 1 "no valid elfcorehdr in memory" -- \
+	--memory "$M@0"
 expect "bad memory spec" 2 "FILE@PADDR" -- --elfcorehdr-addr "$A" --memory "$M"
 expect "missing image" 3 "No such file" -- --elfcorehdr-addr "$A" --memory /nonexistent@0
 expect "header outside memory" 1 "not covered by any memory source" -- \
@@ -190,7 +212,7 @@ expect "memory not covered" 1 "is not covered by any memory source" -- \
 expect "overlapping mappings" 1 "overlaps" -- --elfcorehdr-addr "$A" \
 	--memory "$M@0x1000" --memory "$M@0x2000"
 expect "truncated image" 1 "truncated image" -- --elfcorehdr-addr "$A" \
-	--memory "$M@0,size=0x100000"
+	--memory "$M@0"
 expect "bad page size" 2 "page size" -- --elfcorehdr-addr "$A" \
 	--memory-map "$F/memory.map" --allow-holes --page-size 12345
 expect "wrong --arch" 1 "not sane" -- --elfcorehdr-addr "$A" \

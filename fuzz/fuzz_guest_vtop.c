@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The x86_64 page walk over hostile page tables: input = flags byte (bit 0
+ * 5-level, bit 1 an SME bit 47), eight little-endian virtual addresses,
+ * then physical memory from address 0 whose page 2 is the top table
+ * (SYMBOL(init_top_pgt) = __START_KERNEL_map + 0x2000, phys_base 0).  Each
+ * address is translated and read (crossing pages), and the uts check runs
+ * with init_uts_ns at the first address.  Seeds: tests/unit/guest.
+ */
+#include <stdio.h>
+
+#include "vmcorekit/vmcorekit.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_in in = { data, size };
+	unsigned flags = (unsigned)fuzz_take(&in, 1);
+	uint64_t va[8];
+	char text[512];
+	vmc_physmem *pm = NULL;
+	vmc_source *src;
+	vmc_guest_kernel *k = NULL;
+	vmc_error e;
+	int n;
+
+	for (int i = 0; i < 8; i++)
+		va[i] = fuzz_take(&in, 8);
+	if (in.n == 0)
+		return 0;
+	n = snprintf(text, sizeof(text),
+		     "OSRELEASE=6.12.0-test\nPAGESIZE=4096\n"
+		     "SYMBOL(init_uts_ns)=%llx\nSYMBOL(init_top_pgt)="
+		     "ffffffff80002000\nNUMBER(phys_base)=0\n"
+		     "NUMBER(pgtable_l5_enabled)=%u\nNUMBER(sme_mask)=%llu\n",
+		     (unsigned long long)va[0], flags & 1,
+		     flags & 2 ? 1ULL << 47 : 0ULL);
+	if (vmc_physmem_new(&pm, &e))
+		return 0;
+	if (vmc_source_new_buffer(&src, in.p, in.n, &e) ||
+	    vmc_physmem_own(pm, src, &e) ||
+	    vmc_physmem_map(pm, 0, in.n, src, 0, -1, &e) ||
+	    vmc_guest_kernel_new(&k, pm, text, (size_t)n, &e))
+		goto out;
+	for (int i = 0; i < 8; i++) {
+		uint64_t pa, room;
+		uint8_t buf[256];
+
+		if (vmc_guest_vtop(k, va[i], &pa, &room, &e) == VMC_OK)
+			(void)(pa + room);
+		vmc_guest_read(k, va[i], buf, 100 + (size_t)(va[i] & 127), &e);
+	}
+	vmc_guest_kernel_check(k, &e);
+out:
+	vmc_guest_kernel_free(k);
+	vmc_physmem_free(pm);
+	return 0;
+}
