@@ -24,7 +24,7 @@
 #include <stdbool.h>
 
 #include "vmcorekit/error.h"
-#include "vmcorekit/memmap.h"
+#include "vmcorekit/physmem.h"
 #include "vmcorekit/source.h"
 
 #ifdef __cplusplus
