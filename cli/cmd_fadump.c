@@ -21,8 +21,6 @@ struct fa_args {
 	const char *input;		/* check, cpu-state */
 	struct vmc_fadump_capture cap;
 	struct vmc_fadump_boot_mem boot[VMC_FADUMP_MAX_BOOT_MEM];
-	uint64_t dest[VMC_FADUMP_MAX_BOOT_MEM];
-	bool have_dest[VMC_FADUMP_MAX_BOOT_MEM];
 	size_t nr_boot;
 	uint64_t rsv_start, rsv_size, page_offset;
 	bool have_rsv, json;
@@ -67,9 +65,9 @@ static vmc_status add_boot_mem(void *args, const char *s, vmc_error *e)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "more than %u --boot-mem regions",
 				     VMC_FADUMP_MAX_BOOT_MEM);
-	a->boot[a->nr_boot] = (struct vmc_fadump_boot_mem){ v[0], v[1] };
-	a->dest[a->nr_boot] = n == 3 ? v[2] : 0;
-	a->have_dest[a->nr_boot++] = n == 3;
+	a->boot[a->nr_boot++] = (struct vmc_fadump_boot_mem){
+		.start = v[0], .size = v[1], .have_dest = n == 3,
+		.dest = n == 3 ? v[2] : 0 };
 	return VMC_OK;
 }
 
@@ -221,26 +219,6 @@ static int parse_args(int argc, char **argv, struct fa_args *a)
 
 /* ---- check ---- */
 
-/* The CPUs of a cpumask as the kernel prints lists: "0-3,8". */
-static void cpulist(const struct vmc_fadump_header *h, char *out, size_t cap)
-{
-	size_t n = 0, bits = (size_t)h->cpu_mask_sz * 8;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < bits && n + 24 < cap; i++) {
-		size_t j = i;
-
-		if (!vmc_fadump_cpu_in_mask(h, (uint32_t)i))
-			continue;
-		while (j + 1 < bits && vmc_fadump_cpu_in_mask(h, (uint32_t)j + 1))
-			j++;
-		n += (size_t)snprintf(out + n, cap - n, n ? ",%zu" : "%zu", i);
-		if (j > i)
-			n += (size_t)snprintf(out + n, cap - n, "-%zu", j);
-		i = j;
-	}
-}
-
 static const char *const reg_names[VMC_FADUMP_NR_REGS] = {
 	"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
 	"r11", "r12", "r13", "r14", "r15", "r16", "r17", "r18", "r19", "r20",
@@ -301,7 +279,7 @@ static void check_json(const struct fa_args *a, const struct vmc_fadump_check *c
 	}
 	if (c->decoded) {
 		json_u64(&j, "size", h->size);
-		cpulist(h, cpus, sizeof(cpus));
+		vmc_fadump_cpu_list(h, cpus, sizeof(cpus));
 		json_str(&j, "cpus", cpus);
 		json_regs(&j, "regs", h->regs, h->nr_regs);
 	}
@@ -327,7 +305,7 @@ static void check_text(const struct fa_args *a, const struct vmc_fadump_check *c
 		       : "FADMPSIG", order_name(c->order),
 		       c->order_detected ? " (detected)" : "");
 	if (c->decoded) {
-		cpulist(h, cpus, sizeof(cpus));
+		vmc_fadump_cpu_list(h, cpus, sizeof(cpus));
 		printf("  version %u, %zu bytes, crashing CPU ", h->version,
 		       h->size);
 		if (h->crashing_cpu == VMC_FADUMP_CPU_UNKNOWN)
@@ -463,7 +441,6 @@ static void build_in_free(struct build_in *b)
 static vmc_status load_memory(const struct fa_args *a, struct build_in *b,
 			      vmc_error *e)
 {
-	const vmc_ranges *dt;
 	size_t len;
 	char *text;
 	vmc_status st = vmc_ranges_new(&b->mem, e);
@@ -489,23 +466,11 @@ static vmc_status load_memory(const struct fa_args *a, struct build_in *b,
 		st = vmc_system_read(b->sys, a->sysroot, e);
 	if (st)
 		return st;
-	/* memblock memory comes from the device tree on powerpc; adjacent
-	 * regions merge (memblock_add). */
-	dt = vmc_system_dt_memory(b->sys);
-	if (dt && vmc_ranges_count(dt)) {
-		vmc_ranges_free(b->mem);
-		b->mem = NULL;
-		st = vmc_ranges_copy(&b->mem, dt, e);
-	} else if (vmc_system_iomem(b->sys)) {
-		st = vmc_iomem_system_ram(vmc_system_iomem(b->sys), b->mem, e);
-	} else {
-		return vmc_error_set(e, VMC_ERR_NOTFOUND,
-				     "%s: no device-tree memory nodes and no "
-				     "proc/iomem", a->sysroot);
-	}
-	if (!st)
-		vmc_ranges_merge(b->mem);
-	return st;
+	vmc_ranges_free(b->mem);
+	b->mem = NULL;
+	st = vmc_fadump_memory(&b->mem, b->sys, e);
+	return st == VMC_ERR_NOTFOUND ? vmc_error_prefix(e, "%s", a->sysroot)
+				      : st;
 }
 
 static int load_build_inputs(struct fa_args *a, struct build_in *b,
@@ -536,27 +501,6 @@ static int load_build_inputs(struct fa_args *a, struct build_in *b,
 	}
 	if (load_memory(a, b, e))
 		return fail(CMD, e);
-	return EXIT_OK;
-}
-
-/* The kernel places region i's copy right after region i-1's. */
-static int boot_dest(const struct fa_args *a, uint64_t *dest)
-{
-	uint64_t d;
-
-	if (!a->have_dest[0])
-		return usage_error(CMD, "the first --boot-mem needs :DEST, "
-				   "where firmware copied it");
-	d = *dest = a->dest[0];
-	for (size_t i = 0; i < a->nr_boot; i++) {
-		if (a->have_dest[i] && a->dest[i] != d)
-			return usage_error(CMD, "--boot-mem %zu: DEST 0x%llx, "
-					   "but the kernel places its copy at "
-					   "0x%llx (after the previous ones)",
-					   i + 1, (unsigned long long)a->dest[i],
-					   (unsigned long long)d);
-		d += a->boot[i].size;
-	}
 	return EXIT_OK;
 }
 
@@ -644,9 +588,10 @@ static int run_build(struct fa_args *a, vmc_error *e)
 	if (!a->ranges == !a->sysroot)
 		return usage_error(CMD, "give one of --ranges FILE and "
 				   "--sysroot DIR");
-	rc = boot_dest(a, &o.boot_mem_dest);
-	if (!rc)
-		rc = load_build_inputs(a, &b, e);
+	if (vmc_fadump_boot_mem_dest(a->boot, a->nr_boot, &o.boot_mem_dest, e))
+		return e->status == VMC_ERR_INVALID ?
+		       usage_error(CMD, "--boot-mem: %s", e->msg) : fail(CMD, e);
+	rc = load_build_inputs(a, &b, e);
 	if (!rc) {
 		o.hdr = &b.chk.hdr;
 		o.boot_mem = a->boot;

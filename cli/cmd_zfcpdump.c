@@ -5,8 +5,6 @@
  * serves with it, from CPU save-area files, the HSA image and memory images
  * (docs/formats.md, "s390 zfcpdump").
  */
-#include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,15 +13,6 @@
 
 #define CMD "zfcpdump"
 
-/* One CPU: its save area and where it came from. */
-struct cpu {
-	unsigned long n;
-	bool have_sa, have_vx;
-	struct vmc_s390_save_area sa;
-	uint8_t vx[VMC_S390_VX_SA_SIZE];
-	char src[64];
-};
-
 struct zargs {
 	bool assemble;
 	const char *sa_dir, *hsa, *ranges_file;
@@ -31,9 +20,7 @@ struct zargs {
 	bool have_hsa_size;
 	struct dump_out w;
 	vmc_physmem *pm;
-	struct cpu *cpus;
-	size_t nr_cpus;
-	bool has_vx;
+	vmc_zfcpdump_cpus *cpus;
 	vmc_ranges *ranges;
 	struct vmc_zfcpdump_oldmem om;
 };
@@ -132,173 +119,23 @@ static vmc_status add_hsa(struct zargs *a, vmc_error *e)
 	return st ? vmc_error_prefix(e, "--hsa %s", a->hsa) : VMC_OK;
 }
 
-/* "cpuN" or "cpuN.vx"; false for any other name. */
-static bool sa_name(const char *name, unsigned long *n, bool *vx)
-{
-	char *end;
-
-	if (strncmp(name, "cpu", 3) || name[3] < '0' || name[3] > '9')
-		return false;
-	errno = 0;
-	*n = strtoul(name + 3, &end, 10);
-	if (errno || *n > 1u << 20)
-		return false;
-	*vx = !strcmp(end, ".vx");
-	return *vx || !*end;
-}
-
-static struct cpu *cpu_slot(struct zargs *a, unsigned long n, vmc_error *e)
-{
-	struct cpu *c;
-
-	for (size_t i = 0; i < a->nr_cpus; i++)
-		if (a->cpus[i].n == n)
-			return &a->cpus[i];
-	c = realloc(a->cpus, (a->nr_cpus + 1) * sizeof(*c));
-	if (!c) {
-		vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		return NULL;
-	}
-	a->cpus = c;
-	c = &a->cpus[a->nr_cpus++];
-	memset(c, 0, sizeof(*c));
-	c->n = n;
-	return c;
-}
-
-/* Read one file of the save-area directory into its CPU. */
-static vmc_status sa_file(struct zargs *a, const char *name, unsigned long n,
-			  bool vx, vmc_error *e)
-{
-	size_t plen = strlen(a->sa_dir) + strlen(name) + 2, len;
-	char *path = malloc(plen), *buf = NULL;
-	struct cpu *c = cpu_slot(a, n, e);
-	vmc_status st = VMC_OK;
-
-	if (!path || !c) {
-		free(path);
-		return c ? vmc_error_set(e, VMC_ERR_NOMEM, "out of memory")
-			 : e->status;
-	}
-	snprintf(path, plen, "%s/%s", a->sa_dir, name);
-	buf = slurp(path, VMC_S390_LOWCORE_SIZE, &len, e);
-	if (!buf) {
-		/* slurp's message names the file already. */
-		if (e->status == VMC_ERR_RANGE)
-			e->status = VMC_ERR_CORRUPT;
-		free(path);
-		return e->status;
-	} else if ((vx && c->have_vx) || (!vx && c->have_sa)) {
-		st = vmc_error_set(e, VMC_ERR_CORRUPT, "cpu%lu%s given twice",
-				   n, vx ? ".vx" : "");
-	} else if (vx) {
-		/* Checked now, applied once the save area is read. */
-		st = vmc_s390_sa_set_vx(&c->sa, buf, len, e);
-		if (!st) {
-			memcpy(c->vx, buf, sizeof(c->vx));
-			c->have_vx = true;
-		}
-	} else {
-		st = vmc_s390_sa_decode(&c->sa, buf, len, e);
-		c->have_sa = !st;
-		snprintf(c->src, sizeof(c->src), "%.48s", name);
-	}
-	free(buf);
-	if (st) {
-		e->status = st;
-		vmc_error_prefix(e, "%s", path);
-	}
-	free(path);
-	return st;
-}
-
-static int cpu_cmp(const void *x, const void *y)
-{
-	const struct cpu *p = x, *q = y;
-
-	return p->n < q->n ? -1 : p->n > q->n;
-}
-
-static vmc_status read_sa_dir(struct zargs *a, vmc_error *e)
-{
-	DIR *d = opendir(a->sa_dir);
-	struct dirent *de;
-	vmc_status st = VMC_OK;
-
-	if (!d)
-		return vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
-							      : VMC_ERR_IO,
-					   errno, "--save-areas %s: %s",
-					   a->sa_dir, strerror(errno));
-	errno = 0;
-	while (!st && (de = readdir(d))) {
-		unsigned long n;
-		bool vx;
-
-		if (sa_name(de->d_name, &n, &vx))
-			st = sa_file(a, de->d_name, n, vx, e);
-		errno = 0;
-	}
-	if (!st && errno)
-		st = vmc_error_set_errno(e, VMC_ERR_IO, errno,
-					 "--save-areas %s: %s", a->sa_dir,
-					 strerror(errno));
-	closedir(d);
-	return st;
-}
-
-/*
- * The CPUs in the kernel's order (boot CPU first, smp_save_dump_ipl_cpu
- * reading its save area from the absolute lowcore when no file gives it),
- * and cpu_has_vx(): all CPUs have vector registers or none.
- */
+/* The CPUs in the kernel's order, the boot CPU's save area from old memory
+ * when no file gives it (vmc_zfcpdump_cpus_finish). */
 static vmc_status collect_cpus(struct zargs *a, vmc_error *e)
 {
-	vmc_status st = a->sa_dir ? read_sa_dir(a, e) : VMC_OK;
-	struct cpu *boot;
-	uint8_t lc[VMC_S390_SA_SIZE];
+	vmc_status st = vmc_zfcpdump_cpus_new(&a->cpus, e);
 
+	if (!st && a->sa_dir)
+		st = vmc_zfcpdump_cpus_read_dir(a->cpus, a->sa_dir, e);
 	if (st)
 		return st;
-	boot = cpu_slot(a, 0, e);
-	if (!boot)
-		return e->status;
-	if (!boot->have_sa) {
-		st = vmc_physmem_read(a->pm, VMC_S390_SA_LC_OFF, lc, sizeof(lc),
-				      e);
-		if (st)
-			return vmc_error_prefix(e, "the boot CPU's save area (no "
-					"cpu0 file) in old memory at 0x1200");
-		st = vmc_s390_sa_decode(&boot->sa, lc, sizeof(lc), e);
-		if (st)
-			return st;
-		boot->have_sa = true;
-		snprintf(boot->src, sizeof(boot->src), "memory 0x1200");
-	}
-	qsort(a->cpus, a->nr_cpus, sizeof(*a->cpus), cpu_cmp);
-	for (size_t i = 0; i < a->nr_cpus; i++) {
-		struct cpu *c = &a->cpus[i];
-
-		if (!c->have_sa)
-			return vmc_error_set(e, VMC_ERR_CORRUPT,
-					     "--save-areas %s: cpu%lu.vx without "
-					     "cpu%lu", a->sa_dir, c->n, c->n);
-		if (c->have_vx)
-			vmc_s390_sa_set_vx(&c->sa, c->vx, sizeof(c->vx), NULL);
-		a->has_vx |= c->have_vx;
-	}
-	for (size_t i = 0; a->has_vx && i < a->nr_cpus; i++)
-		if (!a->cpus[i].have_vx)
-			return vmc_error_set(e, VMC_ERR_CORRUPT,
-					     "--save-areas %s: cpu%lu has no "
-					     "cpu%lu.vx; vector registers are "
-					     "saved for every CPU or none",
-					     a->sa_dir, a->cpus[i].n,
-					     a->cpus[i].n);
-	return VMC_OK;
+	st = vmc_zfcpdump_cpus_finish(a->cpus, a->pm, e);
+	if (st == VMC_ERR_CORRUPT && a->sa_dir)	/* files that do not pair up */
+		return vmc_error_prefix(e, "--save-areas %s", a->sa_dir);
+	return st;
 }
 
-/* Default ranges: every mapping, touching ones merged (physmem_info). */
+/* --ranges FILE, else every mapping (vmc_zfcpdump_ranges). */
 static vmc_status collect_ranges(struct zargs *a, vmc_error *e)
 {
 	vmc_status st = vmc_ranges_new(&a->ranges, e);
@@ -318,23 +155,9 @@ static vmc_status collect_ranges(struct zargs *a, vmc_error *e)
 			return vmc_error_prefix(e, "--ranges %s",
 						a->ranges_file);
 		}
-	} else {
-		for (size_t i = 0; i < vmc_physmem_nr_maps(a->pm); i++) {
-			uint64_t s, t;
-			bool z;
-
-			vmc_physmem_get_map(a->pm, i, &s, &t, &z);
-			st = vmc_ranges_add(a->ranges, s, t, e);
-			if (st)
-				return st;
-		}
 	}
-	vmc_ranges_merge(a->ranges);
-	if (!vmc_ranges_count(a->ranges))
-		return vmc_error_set(e, VMC_ERR_INVALID,
-				     "no memory: give --memory, --hsa or "
-				     "--ranges");
-	return VMC_OK;
+	return vmc_zfcpdump_ranges(a->ranges, a->ranges_file ? NULL : a->pm,
+				   e);
 }
 
 static const char *vmci_from(enum vmc_zfcpdump_vmci v)
@@ -362,10 +185,11 @@ static void build_json(const struct zargs *a, size_t len,
 		json_hex(&j, "hsa_size", a->hsa_size);
 	else
 		json_null(&j, "hsa_size");
-	json_bool(&j, "vector_registers", a->has_vx);
+	json_bool(&j, "vector_registers", vmc_zfcpdump_cpus_has_vx(a->cpus));
 	json_arr_begin(&j, "cpus");
-	for (size_t i = 0; i < a->nr_cpus; i++) {
-		const struct cpu *c = &a->cpus[i];
+	for (size_t i = 0; i < vmc_zfcpdump_cpus_count(a->cpus); i++) {
+		const struct vmc_zfcpdump_cpu *c =
+			vmc_zfcpdump_cpus_get(a->cpus, i);
 
 		json_obj_begin(&j, NULL);
 		json_u64(&j, "index", c->n);
@@ -418,7 +242,8 @@ static void build_text(const struct zargs *a, size_t len,
 	fprintf(f, "%s: %zu bytes (zfcpdump, s390x): 1 PT_NOTE, %zu PT_LOAD; "
 		"%zu of %zu CPUs with notes%s; VMCOREINFO from %s\n",
 		a->assemble ? "header" : a->w.path, len, in->nr_phdrs - 1,
-		in->nr_cpu_notes, a->nr_cpus, a->has_vx ? " (vector)" : "",
+		in->nr_cpu_notes, vmc_zfcpdump_cpus_count(a->cpus),
+		vmc_zfcpdump_cpus_has_vx(a->cpus) ? " (vector)" : "",
 		vmci_from(a->om.vmci_from));
 	fflush(f);
 	if (!a->om.have_os_info)
@@ -465,7 +290,6 @@ static int run(struct zargs *a, vmc_error *e)
 {
 	struct vmc_zfcpdump_opts o = VMC_ZFCPDUMP_OPTS_INIT;
 	struct vmc_zfcpdump_info in;
-	struct vmc_s390_save_area *sas;
 	uint8_t *hdr = NULL;
 	size_t len;
 	int rc;
@@ -475,21 +299,11 @@ static int run(struct zargs *a, vmc_error *e)
 		return e->status == VMC_ERR_INVALID ? usage_error(CMD, "%s",
 								  e->msg)
 						    : fail(CMD, e);
-	sas = calloc(a->nr_cpus, sizeof(*sas));
-	if (!sas)
-		return fail(CMD, &(vmc_error){ .status = VMC_ERR_NOMEM });
-	for (size_t i = 0; i < a->nr_cpus; i++)
-		sas[i] = a->cpus[i].sa;
-	o.cpus = sas;
-	o.nr_cpus = a->nr_cpus;
-	o.has_vx = a->has_vx;
+	vmc_zfcpdump_cpus_opts(a->cpus, &o);
 	o.ranges = vmc_ranges_data(a->ranges);
 	o.nr_ranges = vmc_ranges_count(a->ranges);
-	if (vmc_zfcpdump_build(&o, &a->om, &hdr, &len, &in, e)) {
-		free(sas);
+	if (vmc_zfcpdump_build(&o, &a->om, &hdr, &len, &in, e))
 		return fail(CMD, e);
-	}
-	free(sas);
 	if (a->assemble) {
 		if (!a->w.json)
 			build_text(a, len, &in);
@@ -529,7 +343,7 @@ int cmd_zfcpdump(int argc, char **argv)
 		rc = run(&a, &e);
 	vmc_zfcpdump_oldmem_free(&a.om);
 	vmc_ranges_free(a.ranges);
-	free(a.cpus);
+	vmc_zfcpdump_cpus_free(a.cpus);
 	vmc_physmem_free(a.pm);
 	return rc < 0 ? EXIT_OK : rc;
 }

@@ -35,7 +35,7 @@ static void notes(const uint8_t *buf, size_t size)
 static void build(const vmc_fadump_cpu_state *cs)
 {
 	struct vmc_fadump_build_opts o = VMC_FADUMP_BUILD_OPTS_INIT;
-	struct vmc_fadump_boot_mem boot = { 0, 0x10000 };
+	struct vmc_fadump_boot_mem boot = { .start = 0, .size = 0x10000 };
 	struct vmc_fadump_header h = { 0 };
 	uint8_t mask[256] = { 0 };
 	vmc_ranges *mem = NULL;

@@ -13,7 +13,7 @@
 static void build(const struct vmc_fadump_header *h)
 {
 	struct vmc_fadump_build_opts o = VMC_FADUMP_BUILD_OPTS_INIT;
-	struct vmc_fadump_boot_mem boot = { 0, 0x10000000 };
+	struct vmc_fadump_boot_mem boot = { .start = 0, .size = 0x10000000 };
 	vmc_ranges *mem = NULL;
 	vmc_hdr_source *hs = NULL;
 	uint8_t *buf = NULL;

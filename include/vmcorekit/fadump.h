@@ -27,6 +27,7 @@
 #include "vmcorekit/elf.h"
 #include "vmcorekit/ranges.h"
 #include "vmcorekit/dump.h"
+#include "vmcorekit/system.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -142,6 +143,15 @@ const char *vmc_fadump_verdict_name(enum vmc_fadump_verdict v);
  * order); false for a CPU beyond the mask. */
 bool vmc_fadump_cpu_in_mask(const struct vmc_fadump_header *h, uint32_t cpu);
 
+/*
+ * The CPUs of the header's mask as the kernel prints a CPU list ("0-3,8",
+ * bitmap_print_to_pagebuf with %*pbl) into @buf (@len bytes, always
+ * NUL-terminated; "" for an empty mask).  A list that does not fit stops
+ * at the last whole entry that leaves 24 bytes free.
+ */
+void vmc_fadump_cpu_list(const struct vmc_fadump_header *h, char *buf,
+			 size_t len);
+
 /* ---- the firmware's register save area (RTAS "CPU state data") ---- */
 
 /* One CPU: arch/powerpc/platforms/pseries/rtas-fadump.c
@@ -177,7 +187,33 @@ vmc_fadump_cpu_state_get(const vmc_fadump_cpu_state *s, size_t i);
 struct vmc_fadump_boot_mem {
 	uint64_t start;
 	uint64_t size;
+	/* Where firmware copied it, when the caller says (have_dest): it
+	 * must be where the kernel places the copy, right after the previous
+	 * region's from boot_mem_dest on (vmc_fadump_boot_mem_dest). */
+	bool have_dest;
+	uint64_t dest;
 };
+
+/*
+ * fw_dump.boot_mem_dest_addr from the regions' claimed destinations: the
+ * first region's (required), each later one checked against the kernel's
+ * placement (copies packed in order: rtas_fadump_get_config adds each
+ * region's size to the previous destination).  Errors: VMC_ERR_INVALID
+ * (region 0 without a destination, a destination elsewhere), VMC_ERR_RANGE
+ * (the copies wrap 2^64).
+ */
+vmc_status vmc_fadump_boot_mem_dest(const struct vmc_fadump_boot_mem *b,
+				    size_t n, uint64_t *dest, vmc_error *e);
+
+/*
+ * memblock memory as the capture kernel has it (for_each_mem_range's
+ * input): on powerpc the device tree's memory nodes (early_init_dt_scan_
+ * memory), else /proc/iomem's System RAM; adjacent ranges merged
+ * (memblock_add).  *@out is new.  Errors: VMC_ERR_NOTFOUND (neither in
+ * @sys), VMC_ERR_NOMEM.
+ */
+vmc_status vmc_fadump_memory(vmc_ranges **out, const vmc_system *sys,
+			     vmc_error *e);
 
 enum vmc_fadump_elf_abi {
 	VMC_FADUMP_ABI_AUTO = 0,	/* little-endian: v2, big-endian: v1 */
@@ -241,7 +277,8 @@ struct vmc_fadump_build_info {
  * vmc_fadump_build_size gives the size; vmc_fadump_build writes it into
  * @buf (capacity @cap) and fills @info (may be NULL).
  * Errors: VMC_ERR_INVALID (options: version 0 header, no or unsorted boot
- * regions, a region 0 not at 0, reserved size 0, unsorted memory),
+ * regions, a region 0 not at 0, a claimed destination that is not where
+ * the kernel places the copy, reserved size 0, unsorted memory),
  * VMC_ERR_RANGE (an address wrapping 2^64, over 65534 program headers),
  * VMC_ERR_CORRUPT (no CPU notes possible: no save area and no crashing
  * CPU), VMC_ERR_NOSPACE (@cap too small; nothing written).

@@ -168,6 +168,69 @@ vmc_status vmc_zfcpdump_read_oldmem(struct vmc_zfcpdump_oldmem *out,
 /* Free what @om owns (vmci); @om itself is the caller's.  NULL-safe. */
 void vmc_zfcpdump_oldmem_free(struct vmc_zfcpdump_oldmem *om);
 
+/* ---- the CPUs (smp_save_dump_cpus, smp_save_dump_ipl_cpu) ---- */
+
+/* One CPU of the dump: its save area and where it came from. */
+struct vmc_zfcpdump_cpu {
+	unsigned long n;		/* the N of cpuN */
+	bool have_vx;			/* cpuN.vx was given */
+	struct vmc_s390_save_area sa;
+	char src[64];			/* "cpu3", "memory 0x1200" */
+};
+
+/* The CPUs the dump kernel describes, gathered one save area at a time. */
+typedef struct vmc_zfcpdump_cpus vmc_zfcpdump_cpus;
+
+vmc_status vmc_zfcpdump_cpus_new(vmc_zfcpdump_cpus **out, vmc_error *e);
+void vmc_zfcpdump_cpus_free(vmc_zfcpdump_cpus *c);
+
+/*
+ * Add CPU @n's save area (@vx false: VMC_S390_SA_SIZE bytes or a whole
+ * lowcore, as vmc_s390_sa_decode takes) or its vector save area (@vx:
+ * VMC_S390_VX_SA_SIZE bytes), read from @src (kept as the CPU's source,
+ * at most 48 characters).  Errors: VMC_ERR_CORRUPT (a bad size, the same
+ * file given twice), VMC_ERR_NOMEM.
+ */
+vmc_status vmc_zfcpdump_cpus_add(vmc_zfcpdump_cpus *c, unsigned long n,
+				 bool vx, const void *buf, size_t len,
+				 const char *src, vmc_error *e);
+
+/*
+ * Add every DIR/cpuN and DIR/cpuN.vx file (N decimal, at most 2^20) of
+ * @dir; other names are skipped.  Does I/O.  Errors: VMC_ERR_NOTFOUND or
+ * VMC_ERR_IO (the directory or a file), VMC_ERR_CORRUPT (a file too large
+ * or what vmc_zfcpdump_cpus_add says, prefixed with the file's path).
+ */
+vmc_status vmc_zfcpdump_cpus_read_dir(vmc_zfcpdump_cpus *c, const char *dir,
+				      vmc_error *e);
+
+/*
+ * Complete the set as the kernel has it: the boot CPU (cpu0) always, its
+ * save area read from @oldmem at 0x1200 (the absolute lowcore) when no
+ * file gave it (smp_save_dump_ipl_cpu); the CPUs in their numbers' order,
+ * the boot CPU first; cpu_has_vx(): vector registers for every CPU or for
+ * none.  Errors: VMC_ERR_CORRUPT (a cpuN.vx without cpuN; a CPU without
+ * vector registers when others have them), those of vmc_physmem_read
+ * (prefixed).
+ */
+vmc_status vmc_zfcpdump_cpus_finish(vmc_zfcpdump_cpus *c,
+				    const vmc_physmem *oldmem, vmc_error *e);
+
+size_t vmc_zfcpdump_cpus_count(const vmc_zfcpdump_cpus *c);
+/* CPU @i in the kernel's order (borrowed; valid while @c lives). */
+const struct vmc_zfcpdump_cpu *vmc_zfcpdump_cpus_get(const vmc_zfcpdump_cpus *c,
+						     size_t i);
+bool vmc_zfcpdump_cpus_has_vx(const vmc_zfcpdump_cpus *c);
+
+/*
+ * The memory ranges the dump kernel describes: @ranges as given (@oldmem
+ * NULL) or every mapping of @oldmem added to them (what the kernel's
+ * physmem_info walk finds online); touching ranges merged.  Errors:
+ * VMC_ERR_INVALID (no memory at all), VMC_ERR_NOMEM.
+ */
+vmc_status vmc_zfcpdump_ranges(vmc_ranges *ranges, const vmc_physmem *oldmem,
+			       vmc_error *e);
+
 #define VMC_ZFCPDUMP_OPTS_VERSION 1
 
 struct vmc_zfcpdump_opts {
@@ -188,6 +251,11 @@ struct vmc_zfcpdump_opts {
 	uint64_t hdr_addr;
 };
 #define VMC_ZFCPDUMP_OPTS_INIT { .version = VMC_ZFCPDUMP_OPTS_VERSION }
+
+/* Point @o's cpus, nr_cpus and has_vx at the finished set @c (borrowed:
+ * @c must outlive the build). */
+void vmc_zfcpdump_cpus_opts(const vmc_zfcpdump_cpus *c,
+			    struct vmc_zfcpdump_opts *o);
 
 struct vmc_zfcpdump_info {
 	size_t nr_cpu_notes;	/* CPUs with a non-zero prefix */

@@ -374,7 +374,7 @@ static vmc_status fadump(struct result *res, vmc_error *e)
 	uint8_t sa[16 + 4 + 2 * 4 * 16] = { 0 }, hdr[680] = { 0 }, *out = NULL;
 	struct vmc_fadump_capture cap = VMC_FADUMP_CAPTURE_INIT;
 	struct vmc_fadump_build_opts o = VMC_FADUMP_BUILD_OPTS_INIT;
-	struct vmc_fadump_boot_mem boot = { 0, 0x10000000 };
+	struct vmc_fadump_boot_mem boot = { .start = 0, .size = 0x10000000 };
 	struct vmc_fadump_check chk;
 	vmc_fadump_cpu_state *cs = NULL;
 	vmc_ranges *mem = NULL;

@@ -186,10 +186,54 @@ static vmc_status emit_phdrs(struct emit *x, uint64_t notes_off,
 	return st ? st : emit_memory(x, e);
 }
 
+/*
+ * Where firmware copies the boot regions: back to back from
+ * boot_mem_dest_addr (rtas_fadump_init_mem_struct adds each region's size
+ * to the destination); the capture kernel keeps only the destination of
+ * the region at 0 (rtas_fadump_get_config) and places the PT_LOADs of
+ * the others after it (fadump_populate_elfcorehdr).  A claimed
+ * destination anywhere else would make the header point at other memory.
+ */
+static vmc_status check_dests(const struct vmc_fadump_boot_mem *b, size_t n,
+			      uint64_t dest, vmc_error *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (b[i].have_dest && b[i].dest != dest)
+			return vmc_error_set(e, VMC_ERR_INVALID,
+					     "boot memory region %zu: "
+					     "destination 0x%llx, but the kernel "
+					     "places its copy at 0x%llx (after "
+					     "the previous ones)", i,
+					     (unsigned long long)b[i].dest,
+					     (unsigned long long)dest);
+		if (add_overflows_u64(dest, b[i].size, &dest))
+			return vmc_error_set(e, VMC_ERR_RANGE,
+					     "boot memory copies wrap 2^64");
+	}
+	return VMC_OK;
+}
+
+VMC_EXPORT vmc_status vmc_fadump_boot_mem_dest(const struct vmc_fadump_boot_mem *b,
+					       size_t n, uint64_t *dest,
+					       vmc_error *e)
+{
+	vmc_status st;
+
+	if (!n || !b[0].have_dest)
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "boot memory region 0 needs its "
+				     "destination, where firmware copied it");
+	st = check_dests(b, n, b[0].dest, e);
+	if (!st)
+		*dest = b[0].dest;
+	return st;
+}
+
 static vmc_status check_opts(const struct vmc_fadump_build_opts *o,
 			     vmc_error *e)
 {
 	uint64_t prev_end = 0, total = 0, end;
+	vmc_status st;
 	const struct vmc_range *r;
 
 	if (!o || o->version != VMC_FADUMP_BUILD_OPTS_VERSION || !o->hdr ||
@@ -230,6 +274,9 @@ static vmc_status check_opts(const struct vmc_fadump_build_opts *o,
 	if (add_overflows_u64(o->boot_mem_dest, total, &end))
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "boot memory copies wrap 2^64");
+	st = check_dests(o->boot_mem, o->nr_boot_mem, o->boot_mem_dest, e);
+	if (st)
+		return st;
 	if (!o->reserved_size)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "the reserved dump area is empty");
@@ -425,4 +472,33 @@ VMC_EXPORT vmc_status vmc_fadump_build(const struct vmc_fadump_build_opts *o,
 	if (info)
 		*info = in;
 	return VMC_OK;
+}
+
+VMC_EXPORT vmc_status vmc_fadump_memory(vmc_ranges **out,
+					const vmc_system *sys, vmc_error *e)
+{
+	const vmc_ranges *dt = vmc_system_dt_memory(sys);
+	vmc_status st;
+
+	/* memblock memory comes from the device tree on powerpc
+	 * (early_init_dt_scan_memory); /proc/iomem's System RAM stands in
+	 * for a system without one.  Adjacent regions merge (memblock_add). */
+	if (dt && vmc_ranges_count(dt)) {
+		st = vmc_ranges_copy(out, dt, e);
+	} else if (vmc_system_iomem(sys)) {
+		st = vmc_ranges_new(out, e);
+		if (!st)
+			st = vmc_iomem_system_ram(vmc_system_iomem(sys), *out, e);
+		if (st) {
+			vmc_ranges_free(*out);
+			*out = NULL;
+		}
+	} else {
+		return vmc_error_set(e, VMC_ERR_NOTFOUND,
+				     "no device-tree memory nodes and no "
+				     "proc/iomem");
+	}
+	if (!st)
+		vmc_ranges_merge(*out);
+	return st;
 }

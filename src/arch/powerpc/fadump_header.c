@@ -288,3 +288,28 @@ VMC_EXPORT bool vmc_fadump_cpu_in_mask(const struct vmc_fadump_header *h,
 		return false;
 	return (vmc_get64(h->order, h->cpu_mask + word * 8) >> (cpu % 64)) & 1;
 }
+
+/* The list format of bitmap_list_string (lib/vsprintf.c, %*pbl): runs of
+ * set bits as "a-b", single bits as "a", comma-separated. */
+VMC_EXPORT void vmc_fadump_cpu_list(const struct vmc_fadump_header *h,
+				    char *out, size_t cap)
+{
+	size_t n = 0, bits = (size_t)h->cpu_mask_sz * 8;
+
+	if (!cap)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; i < bits && n + 24 < cap; i++) {
+		size_t j = i;
+
+		if (!vmc_fadump_cpu_in_mask(h, (uint32_t)i))
+			continue;
+		while (j + 1 < bits &&
+		       vmc_fadump_cpu_in_mask(h, (uint32_t)j + 1))
+			j++;
+		n += (size_t)snprintf(out + n, cap - n, n ? ",%zu" : "%zu", i);
+		if (j > i)
+			n += (size_t)snprintf(out + n, cap - n, "-%zu", j);
+		i = j;
+	}
+}

@@ -175,6 +175,44 @@ static void test_capacity(void)
 	      VMC_ERR_INVALID);
 }
 
+/* ---- the loaders by name, and who reserves a segment ---- */
+
+static void test_loaders(void)
+{
+	static const char *const names[] = { "kexec-file", "kexec-tools",
+					     "generic" };
+	struct vmc_hp_capacity c;
+	struct vmc_digest_table t;
+	struct vmc_kexec_segment seg = { .mem = 0x1000, .memsz = 0x1000,
+					 .role = VMC_SEG_ELFCOREHDR };
+	enum vmc_loader l;
+	vmc_error e;
+
+	t_case("loader names");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		OK(vmc_loader_parse(names[i], &l, &e) == VMC_OK);
+		CHECK_STR(vmc_loader_name(l), names[i]);
+	}
+	CHECK_ST(vmc_loader_parse("kexec", &l, &e), VMC_ERR_INVALID, &e);
+	CHECK_STR(vmc_loader_name((enum vmc_loader)0), "unknown");
+	CHECK_STR(vmc_loader_name((enum vmc_loader)99), "unknown");
+	t_case("capacity cites the loader's function");
+	OK(vmc_hp_capacity(VMC_LOADER_KEXEC_FILE, 8, 8, &c, &e) == VMC_OK);
+	OK(c.source && strstr(c.source, "crash_load_segments"));
+	OK(vmc_hp_capacity(VMC_LOADER_KEXEC_TOOLS, 8, 8, &c, &e) == VMC_OK);
+	OK(c.source && strstr(c.source, "kexec-tools"));
+	t_case("generic reserves no segment");
+	CHECK_ST(vmc_hp_capacity(VMC_LOADER_GENERIC, 8, 8, &c, &e),
+		 VMC_ERR_INVALID, &e);
+	CHECK_ST(vmc_hp_capacity_from_sysfs(VMC_LOADER_GENERIC, 560, &c, &e),
+		 VMC_ERR_INVALID, &e);
+	CHECK_ST(vmc_kexec_digest(&seg, 1, VMC_LOADER_GENERIC,
+				  VMC_DIGEST_EXCLUDE, &t, &e),
+		 VMC_ERR_INVALID, &e);
+	CHECK_ST(vmc_hp_capacity((enum vmc_loader)99, 8, 8, &c, &e),
+		 VMC_ERR_INVALID, &e);
+}
+
 /* ---- events ---- */
 
 static void test_events(void)
@@ -906,6 +944,7 @@ int main(void)
 {
 	rng_seed("test_hotplug", 0x686f74706c7567ull);
 	test_capacity();
+	test_loaders();
 	test_events();
 	test_random_walk();
 	test_overflow();

@@ -517,7 +517,8 @@ static void scen_init(struct scenario *s, enum vmc_order order)
 	s->o.hdr = &s->chk.hdr;
 	s->o.boot_mem = s->boot;
 	s->o.memory = s->mem;
-	s->boot[0] = (struct vmc_fadump_boot_mem){ 0, 0x10000000 };
+	s->boot[0] = (struct vmc_fadump_boot_mem){ .start = 0,
+						   .size = 0x10000000 };
 	s->o.nr_boot_mem = 1;
 	s->o.boot_mem_dest = 0x30010000;
 	s->o.reserved_start = 0x30000000;
@@ -638,9 +639,11 @@ static void test_build_layouts(void)
 	 * boot_mem_top dropped (holes between regions too); a range across
 	 * boot_mem_top starts there. */
 	t_case("several boot regions");
-	s.boot[0] = (struct vmc_fadump_boot_mem){ 0, 0x8000000 };
-	s.boot[1] = (struct vmc_fadump_boot_mem){ 0xa000000, 0x2000000 };
-	s.boot[2] = (struct vmc_fadump_boot_mem){ 0xe000000, 0x1000000 };
+	s.boot[0] = (struct vmc_fadump_boot_mem){ .start = 0, .size = 0x8000000 };
+	s.boot[1] = (struct vmc_fadump_boot_mem){ .start = 0xa000000,
+						  .size = 0x2000000 };
+	s.boot[2] = (struct vmc_fadump_boot_mem){ .start = 0xe000000,
+						  .size = 0x1000000 };
 	s.o.nr_boot_mem = 3;
 	vmc_ranges_clear(s.mem);
 	vmc_ranges_add(s.mem, 0, 0x9000000, NULL);
@@ -769,10 +772,12 @@ static void test_build_errors(void)
 	s.boot[0].start = 0x1000;
 	CHECK_ST(vmc_fadump_build_size(&o, &size, &e), VMC_ERR_INVALID, &e);
 	s.boot[0].start = 0;
-	s.boot[1] = (struct vmc_fadump_boot_mem){ 0x100, 0x10 };  /* overlaps */
+	/* overlaps */
+	s.boot[1] = (struct vmc_fadump_boot_mem){ .start = 0x100, .size = 0x10 };
 	o.nr_boot_mem = 2;
 	CHECK_ST(vmc_fadump_build_size(&o, &size, &e), VMC_ERR_INVALID, &e);
-	s.boot[1] = (struct vmc_fadump_boot_mem){ 0x20000000, UINT64_MAX };
+	s.boot[1] = (struct vmc_fadump_boot_mem){ .start = 0x20000000,
+						  .size = UINT64_MAX };
 	CHECK_ST(vmc_fadump_build_size(&o, &size, &e), VMC_ERR_RANGE, &e);
 	o = s.o;
 	o.reserved_size = 0;
@@ -816,8 +821,8 @@ static void test_build_random(void)
 
 		t_case("random %d", iter);
 		vmc_ranges_clear(s.mem);
-		s.boot[0] = (struct vmc_fadump_boot_mem){ 0,
-			PG * rng_between(1, 8) };
+		s.boot[0] = (struct vmc_fadump_boot_mem){
+			.start = 0, .size = PG * rng_between(1, 8) };
 		s.o.nr_boot_mem = 1;
 		if (rng_below(2)) {
 			s.boot[1].start = s.boot[0].size + PG * rng_below(4);
@@ -876,6 +881,152 @@ static void test_build_random(void)
 	}
 	vmc_ranges_free(s.mem);
 	t_case("%s", "");
+}
+
+/* ---- what moved out of the CLI: boot copies, memblock, the CPU list ---- */
+
+static void test_boot_dest(void)
+{
+	struct scenario s;
+	uint64_t dest = 0;
+	size_t size;
+	vmc_error e;
+
+	t_case("boot_mem_dest from the claimed destinations");
+	scen_init(&s, VMC_BE);
+	vmc_ranges_add(s.mem, 0, 0x80000000, NULL);
+	s.boot[0].have_dest = true;
+	s.boot[0].dest = 0x30010000;
+	s.boot[1] = (struct vmc_fadump_boot_mem){ .start = 0x20000000,
+						  .size = 0x1000000 };
+	CHECK_ST(vmc_fadump_boot_mem_dest(s.boot, 2, &dest, &e), VMC_OK, &e);
+	CHECK_U64(dest, 0x30010000);
+	/* region 1's copy follows region 0's: 0x30010000 + 0x10000000 */
+	s.boot[1].have_dest = true;
+	s.boot[1].dest = 0x40010000;
+	CHECK_ST(vmc_fadump_boot_mem_dest(s.boot, 2, &dest, &e), VMC_OK, &e);
+	s.o.nr_boot_mem = 2;
+	CHECK_ST(vmc_fadump_build_size(&s.o, &size, &e), VMC_OK, &e);
+	t_case("a destination the kernel does not use");
+	s.boot[1].dest = 0x40020000;
+	CHECK_ST(vmc_fadump_boot_mem_dest(s.boot, 2, &dest, &e),
+		 VMC_ERR_INVALID, &e);
+	CHECK_MSG(&e, "0x40010000");
+	/* vmc_fadump_build checks it itself */
+	CHECK_ST(vmc_fadump_build_size(&s.o, &size, &e), VMC_ERR_INVALID, &e);
+	CHECK_MSG(&e, "region 1");
+	s.boot[1].have_dest = false;
+	CHECK_ST(vmc_fadump_build_size(&s.o, &size, &e), VMC_OK, &e);
+	s.boot[0].dest = 0x30020000;	/* region 0 disagrees with opts */
+	CHECK_ST(vmc_fadump_build_size(&s.o, &size, &e), VMC_ERR_INVALID, &e);
+	t_case("region 0 without a destination");
+	s.boot[0].have_dest = false;
+	CHECK_ST(vmc_fadump_boot_mem_dest(s.boot, 2, &dest, &e),
+		 VMC_ERR_INVALID, &e);
+	CHECK_ST(vmc_fadump_boot_mem_dest(s.boot, 0, &dest, &e),
+		 VMC_ERR_INVALID, &e);
+	t_case("copies wrapping 2^64");
+	s.boot[0].have_dest = true;
+	s.boot[0].dest = UINT64_MAX - 0x1000;
+	s.boot[1].have_dest = false;
+	CHECK_ST(vmc_fadump_boot_mem_dest(s.boot, 2, &dest, &e),
+		 VMC_ERR_RANGE, &e);
+	vmc_ranges_free(s.mem);
+}
+
+static void test_memory(void)
+{
+	static const char iomem[] =
+		"00000000-0fffffff : System RAM\n"
+		"10000000-1fffffff : System RAM\n"
+		"30000000-3fffffff : System RAM\n";
+	static const uint8_t reg[] = {	/* 2 cells each: [0, 2G), [2G, 3G) */
+		0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0, 0x80, 0, 0, 0,
+		0, 0, 0, 0, 0x80, 0, 0, 0,  0, 0, 0, 0, 0x40, 0, 0, 0,
+	};
+	vmc_system *sys;
+	vmc_ranges *m = NULL;
+	vmc_error e;
+
+	t_case("memblock: nothing known");
+	vmc_system_new(&sys, NULL);
+	CHECK_ST(vmc_fadump_memory(&m, sys, &e), VMC_ERR_NOTFOUND, &e);
+	t_case("memblock: /proc/iomem System RAM, merged");
+	vmc_system_set_iomem_text(sys, iomem, sizeof(iomem) - 1, NULL);
+	CHECK_ST(vmc_fadump_memory(&m, sys, &e), VMC_OK, &e);
+	CHECK_U64(vmc_ranges_count(m), 2);
+	CHECK_U64(vmc_ranges_data(m)[0].end, 0x20000000);
+	vmc_ranges_free(m);
+	t_case("memblock: the device tree wins, merged");
+	CHECK_ST(vmc_system_add_dt_memory(sys, reg, sizeof(reg), 2, 2, &e),
+		 VMC_OK, &e);
+	CHECK_ST(vmc_fadump_memory(&m, sys, &e), VMC_OK, &e);
+	CHECK_U64(vmc_ranges_count(m), 1);
+	CHECK_U64(vmc_ranges_data(m)[0].end, 0xc0000000);
+	vmc_ranges_free(m);
+	vmc_system_free(sys);
+}
+
+/* The list from a plain bit array, as %*pbl prints it. */
+static void cpu_list_model(const bool *bits, size_t n, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		if (!bits[i])
+			continue;
+		while (j + 1 < n && bits[j + 1])
+			j++;
+		len += (size_t)snprintf(out + len, cap - len, "%s%zu",
+					len ? "," : "", i);
+		if (j > i)
+			len += (size_t)snprintf(out + len, cap - len, "-%zu", j);
+		i = j;
+	}
+}
+
+static void test_cpu_list(void)
+{
+	static uint8_t mask[32];
+	struct vmc_fadump_header h = { 0 };
+	bool bits[256];
+	char got[4096], want[4096];
+
+	rng_seed("cpu_list", 5);
+	for (int iter = 0; iter < 400; iter++) {
+		enum vmc_order o = iter & 1 ? VMC_LE : VMC_BE;
+		int density = (int)rng_between(1, 6);
+
+		t_case("cpu list %d", iter);
+		memset(mask, 0, sizeof(mask));
+		for (size_t i = 0; i < 256; i++) {
+			bits[i] = (int)rng_below(8) < density;
+			if (bits[i])	/* bit i of unsigned long i / 64 */
+				mask[8 * (i / 64) + (o == VMC_LE ? (i % 64) / 8 :
+					7 - (i % 64) / 8)] |= 1u << (i % 8);
+		}
+		h.order = o;
+		h.cpu_mask = mask;
+		h.cpu_mask_sz = sizeof(mask);
+		vmc_fadump_cpu_list(&h, got, sizeof(got));
+		cpu_list_model(bits, 256, want, sizeof(want));
+		CHECK_STR(got, want);
+	}
+	t_case("cpu list: empty, NULL mask, a tiny buffer");
+	memset(mask, 0, sizeof(mask));
+	vmc_fadump_cpu_list(&h, got, sizeof(got));
+	CHECK_STR(got, "");
+	h.cpu_mask = NULL;
+	vmc_fadump_cpu_list(&h, got, sizeof(got));
+	CHECK_STR(got, "");
+	h.cpu_mask = mask;
+	mask[0] = 0xff;
+	vmc_fadump_cpu_list(&h, got, 8);
+	CHECK_STR(got, "");	/* no whole entry fits with 24 bytes spare */
+	vmc_fadump_cpu_list(&h, got, 0);
 }
 
 static void test_hdr_source(void)
@@ -939,6 +1090,9 @@ int main(void)
 	test_build_notes();
 	test_build_errors();
 	test_build_random();
+	test_boot_dest();
+	test_memory();
+	test_cpu_list();
 	test_hdr_source();
 	return t_finish();
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmcorekit/vmcorekit.h"
 #include "unit.h"
@@ -672,11 +673,263 @@ out:
 	vmc_physmem_free(pm);
 }
 
+/* ---- the CPU set and the ranges (zfcpdump_cpus.c, zfcpdump_sa_dir.c) ---- */
+
+static vmc_physmem *lowcore_pm(uint8_t *mem, size_t len)
+{
+	vmc_physmem *pm;
+	vmc_source *s;
+
+	vmc_physmem_new(&pm, NULL);
+	vmc_source_new_buffer(&s, mem, len, NULL);
+	vmc_physmem_own(pm, s, NULL);
+	vmc_physmem_map(pm, 0, len, s, 0, -1, NULL);
+	return pm;
+}
+
+/*
+ * Random sets against a model: CPUs added in a random order, each with
+ * or without its save area file (cpu0 without one reads old memory at
+ * 0x1200), vector areas for all or none; the result must be the numbers
+ * sorted, cpu0 first, each with its own registers and source.
+ */
+static void test_cpus_random(void)
+{
+	static uint8_t mem[0x2000], sa[512], vx[512];
+	vmc_physmem *pm;
+	vmc_error e = { 0 };
+
+	put_sa(mem + 0x1200, 99, 0);
+	pm = lowcore_pm(mem, sizeof(mem));
+	rng_seed("cpus", 13);
+	for (int iter = 0; iter < 300; iter++) {
+		bool in[24] = { false }, use_vx = rng_below(2);
+		unsigned long order[24];
+		size_t nr = 0, want = 0;
+		vmc_zfcpdump_cpus *c;
+
+		t_case("cpus random %d", iter);
+		for (unsigned long n = 0; n < 24; n++) {
+			in[n] = rng_below(3) == 0;
+			if (in[n])
+				order[nr++] = n;
+		}
+		for (size_t i = nr; i > 1; i--) {	/* shuffle */
+			size_t j = (size_t)rng_below(i);
+			unsigned long t = order[i - 1];
+
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+		vmc_zfcpdump_cpus_new(&c, NULL);
+		for (size_t i = 0; i < nr; i++) {
+			char src[16];
+
+			snprintf(src, sizeof(src), "cpu%lu", order[i]);
+			put_sa(sa, (uint32_t)order[i] + 1, 0x1000 * (uint32_t)order[i]);
+			CHECK_ST(vmc_zfcpdump_cpus_add(c, order[i], false, sa,
+						       sizeof(sa), src, &e),
+				 VMC_OK, &e);
+			if (use_vx)
+				CHECK_ST(vmc_zfcpdump_cpus_add(c, order[i], true, vx,
+							       sizeof(vx), "x", &e),
+					 VMC_OK, &e);
+		}
+		if (use_vx && !in[0])	/* the boot CPU's .vx alone */
+			vmc_zfcpdump_cpus_add(c, 0, true, vx, sizeof(vx), "x", NULL);
+		CHECK_ST(vmc_zfcpdump_cpus_finish(c, pm, &e), VMC_OK, &e);
+		want = nr + !in[0];
+		CHECK_U64(vmc_zfcpdump_cpus_count(c), want);
+		CHECK(vmc_zfcpdump_cpus_has_vx(c) == use_vx, "has_vx");
+		for (size_t i = 0, k = 0; k < 24 && i < want; k++) {
+			const struct vmc_zfcpdump_cpu *p;
+			char want_src[16];
+
+			if (!in[k] && k != 0)
+				continue;
+			p = vmc_zfcpdump_cpus_get(c, i++);
+			if (!p)
+				break;
+			CHECK_U64(p->n, k);
+			CHECK(p->have_vx == use_vx && p->sa.has_vx == use_vx,
+			      "cpu%zu vector registers", k);
+			if (in[k]) {
+				CHECK_U64(p->sa.psw[1], 0x12345000ull + k + 1);
+				CHECK_U64(p->sa.prefix, 0x1000 * k);
+				snprintf(want_src, sizeof(want_src), "cpu%zu", k);
+				CHECK_STR(p->src, want_src);
+			} else {
+				CHECK_STR(p->src, "memory 0x1200");
+				CHECK_U64(p->sa.psw[1], 0x12345000ull + 99);
+			}
+		}
+		vmc_zfcpdump_cpus_free(c);
+	}
+	vmc_physmem_free(pm);
+}
+
+static void test_cpus_errors(void)
+{
+	static uint8_t mem[0x1000], sa[512], vx[512];
+	vmc_zfcpdump_cpus *c;
+	vmc_physmem *pm;
+	vmc_error e = { 0 };
+
+	t_case("cpus: the same file twice");
+	vmc_zfcpdump_cpus_new(&c, NULL);
+	CHECK_ST(vmc_zfcpdump_cpus_add(c, 2, false, sa, 512, "cpu2", &e),
+		 VMC_OK, &e);
+	CHECK_ST(vmc_zfcpdump_cpus_add(c, 2, false, sa, 512, "cpu2", &e),
+		 VMC_ERR_CORRUPT, &e);
+	CHECK_MSG(&e, "cpu2 given twice");
+	CHECK_ST(vmc_zfcpdump_cpus_add(c, 2, true, vx, 512, "cpu2.vx", &e),
+		 VMC_OK, &e);
+	CHECK_ST(vmc_zfcpdump_cpus_add(c, 2, true, vx, 512, "cpu2.vx", &e),
+		 VMC_ERR_CORRUPT, &e);
+	CHECK_MSG(&e, "cpu2.vx given twice");
+	t_case("cpus: a bad size");
+	CHECK_ST(vmc_zfcpdump_cpus_add(c, 3, false, sa, 100, "cpu3", &e),
+		 VMC_ERR_CORRUPT, &e);
+	CHECK_ST(vmc_zfcpdump_cpus_add(c, 3, true, vx, 100, "cpu3.vx", &e),
+		 VMC_ERR_CORRUPT, &e);
+	vmc_zfcpdump_cpus_free(c);
+
+	t_case("cpus: no boot CPU anywhere");
+	vmc_zfcpdump_cpus_new(&c, NULL);
+	pm = lowcore_pm(mem, sizeof(mem));	/* 0x1200 is past the end */
+	CHECK(vmc_zfcpdump_cpus_finish(c, pm, &e) != VMC_OK, "refused");
+	CHECK_MSG(&e, "0x1200");
+	vmc_zfcpdump_cpus_free(c);
+
+	t_case("cpus: cpuN.vx without cpuN");
+	vmc_zfcpdump_cpus_new(&c, NULL);
+	vmc_zfcpdump_cpus_add(c, 0, false, sa, 512, "cpu0", NULL);
+	vmc_zfcpdump_cpus_add(c, 0, true, vx, 512, "cpu0.vx", NULL);
+	vmc_zfcpdump_cpus_add(c, 4, true, vx, 512, "cpu4.vx", NULL);
+	CHECK_ST(vmc_zfcpdump_cpus_finish(c, pm, &e), VMC_ERR_CORRUPT, &e);
+	CHECK_MSG(&e, "cpu4.vx without cpu4");
+	vmc_zfcpdump_cpus_free(c);
+
+	t_case("cpus: vector registers for some CPUs only");
+	vmc_zfcpdump_cpus_new(&c, NULL);
+	vmc_zfcpdump_cpus_add(c, 0, false, sa, 512, "cpu0", NULL);
+	vmc_zfcpdump_cpus_add(c, 0, true, vx, 512, "cpu0.vx", NULL);
+	vmc_zfcpdump_cpus_add(c, 1, false, sa, 512, "cpu1", NULL);
+	CHECK_ST(vmc_zfcpdump_cpus_finish(c, pm, &e), VMC_ERR_CORRUPT, &e);
+	CHECK_MSG(&e, "cpu1 has no cpu1.vx");
+	vmc_zfcpdump_cpus_free(c);
+	vmc_physmem_free(pm);
+	vmc_zfcpdump_cpus_free(NULL);
+}
+
+static void put_file(const char *dir, const char *name, const void *b,
+		     size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (f) {
+		fwrite(b, 1, len, f);
+		fclose(f);
+	}
+}
+
+static void test_cpus_dir(void)
+{
+	static uint8_t sa[512], big[8193];
+	char dir[] = "/tmp/vmc-sa-XXXXXX", path[600];
+	struct vmc_zfcpdump_opts o = VMC_ZFCPDUMP_OPTS_INIT;
+	vmc_zfcpdump_cpus *c;
+	vmc_error e = { 0 };
+
+	t_case("save-area directory");
+	if (!mkdtemp(dir)) {
+		CHECK(false, "mkdtemp");
+		return;
+	}
+	put_sa(sa, 7, 0x7000);
+	put_file(dir, "cpu7", sa, sizeof(sa));
+	put_sa(sa, 1, 0x1000);
+	put_file(dir, "cpu0", sa, sizeof(sa));
+	put_file(dir, "README", "x", 1);	/* skipped */
+	put_file(dir, "cpux", "x", 1);		/* skipped */
+	vmc_zfcpdump_cpus_new(&c, NULL);
+	CHECK_ST(vmc_zfcpdump_cpus_read_dir(c, dir, &e), VMC_OK, &e);
+	CHECK_ST(vmc_zfcpdump_cpus_finish(c, NULL, &e), VMC_OK, &e);
+	CHECK_U64(vmc_zfcpdump_cpus_count(c), 2);
+	CHECK_STR(vmc_zfcpdump_cpus_get(c, 1)->src, "cpu7");
+	check_sa(&vmc_zfcpdump_cpus_get(c, 1)->sa, 7, 0x7000);
+	vmc_zfcpdump_cpus_opts(c, &o);
+	CHECK_U64(o.nr_cpus, 2);
+	CHECK_U64(o.cpus[0].prefix, 0x1000);
+	CHECK(!o.has_vx, "no vector registers");
+	vmc_zfcpdump_cpus_free(c);
+
+	t_case("save-area directory: a file larger than a lowcore");
+	put_file(dir, "cpu3", big, sizeof(big));
+	vmc_zfcpdump_cpus_new(&c, NULL);
+	CHECK_ST(vmc_zfcpdump_cpus_read_dir(c, dir, &e), VMC_ERR_CORRUPT, &e);
+	CHECK_MSG(&e, "cpu3");
+	vmc_zfcpdump_cpus_free(c);
+	snprintf(path, sizeof(path), "%s/cpu3", dir);
+	remove(path);
+
+	t_case("save-area directory: missing");
+	vmc_zfcpdump_cpus_new(&c, NULL);
+	CHECK_ST(vmc_zfcpdump_cpus_read_dir(c, "/nonexistent/vmc-sa", &e),
+		 VMC_ERR_NOTFOUND, &e);
+	vmc_zfcpdump_cpus_free(c);
+	for (const char *const *n = (const char *const[]){ "cpu7", "cpu0",
+	     "README", "cpux", NULL }; *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		remove(path);
+	}
+	rmdir(dir);
+}
+
+static void test_ranges(void)
+{
+	static uint8_t mem[0x3000];
+	vmc_physmem *pm = lowcore_pm(mem, 0x1000);
+	vmc_ranges *r;
+	vmc_source *s;
+	vmc_error e = { 0 };
+
+	t_case("ranges: every mapping, touching ones merged");
+	vmc_source_new_buffer(&s, mem, sizeof(mem), NULL);
+	vmc_physmem_own(pm, s, NULL);
+	vmc_physmem_map(pm, 0x1000, 0x1000, s, 0, -1, NULL);
+	vmc_physmem_map(pm, 0x10000, 0x2000, s, 0, -1, NULL);
+	vmc_ranges_new(&r, NULL);
+	CHECK_ST(vmc_zfcpdump_ranges(r, pm, &e), VMC_OK, &e);
+	CHECK_U64(vmc_ranges_count(r), 2);
+	CHECK_U64(vmc_ranges_data(r)[0].end, 0x2000);
+	CHECK_U64(vmc_ranges_data(r)[1].start, 0x10000);
+	t_case("ranges: given ones only");
+	vmc_ranges_clear(r);
+	vmc_ranges_add(r, 0x5000, 0x6000, NULL);
+	vmc_ranges_add(r, 0x4000, 0x5000, NULL);
+	CHECK_ST(vmc_zfcpdump_ranges(r, NULL, &e), VMC_OK, &e);
+	CHECK_U64(vmc_ranges_count(r), 1);
+	CHECK_U64(vmc_ranges_data(r)[0].start, 0x4000);
+	t_case("ranges: none");
+	vmc_ranges_clear(r);
+	CHECK_ST(vmc_zfcpdump_ranges(r, NULL, &e), VMC_ERR_INVALID, &e);
+	vmc_ranges_free(r);
+	vmc_physmem_free(pm);
+}
+
 int main(void)
 {
 	rng_seed("test_zfcpdump", 0x390);
 	test_cksm();
 	test_save_area();
+	test_cpus_random();
+	test_cpus_errors();
+	test_cpus_dir();
+	test_ranges();
 	test_os_info();
 	test_overlay();
 	test_oldmem();
