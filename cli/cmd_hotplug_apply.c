@@ -68,6 +68,9 @@ static const struct opt opts[] = {
 		  "repeatable, applied in order: add-memory:RANGE\n"
 		  "(a \"System RAM\" resource appears and goes\n"
 		  "online), remove-memory:RANGE (it goes away),\n"
+		  "offline-memory:RANGE (its blocks go offline,\n"
+		  "the resource stays), online-memory:RANGE (blocks\n"
+		  "of an existing resource go online),\n"
 		  "add-cpu:N, remove-cpu:N (CPU N onlined/offlined)"),
 	OPT_SEC("Inputs:"),
 	OPT_STR_(T, "sysroot", "DIR", sysroot,

@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "opts.h"
+#include "show.h"
 
 #define CMD "show"
 
 struct show_args {
-	bool json, strict;
+	bool json, strict, vmcoreinfo;
 	uint64_t page;
 };
 
@@ -31,17 +31,24 @@ static const struct opt opts[] = {
 		  "page size for the alignment check (default 4096)"),
 	OPT_FLAG_(struct show_args, "strict", strict,
 		  "exit 1 when there are lint warnings"),
+	OPT_FLAG_(struct show_args, "vmcoreinfo", vmcoreinfo,
+		  "print only VMCOREINFO: the note's exact text,\n"
+		  "or with --json an object of every key"),
 	{ 0 },
 };
 
 static const struct cmd_spec spec = {
 	.name = CMD,
-	.usage = "vmcorekit show FILE [--json] [--page-size N]",
+	.usage = "vmcorekit show FILE [--json] [--vmcoreinfo] [--page-size N]",
 	.about =
-"Describe an ELF core: an elfcorehdr, a vmcore, a QEMU dump-guest-memory\n"
-"file or makedumpfile -E output.  Prints the ELF header, the program headers\n"
-"(p_offset of an elfcorehdr is a physical address), the decoded notes, a\n"
-"memory summary and lint warnings.",
+"Describe a dump: an elfcorehdr, a vmcore, a QEMU dump-guest-memory file,\n"
+"makedumpfile -E output, or makedumpfile's kdump-compressed (-c/-l/-p/-z)\n"
+"and flattened (-F) files.  Prints a summary (kernel release, crash time,\n"
+"CPUs, RAM), the ELF or kdump header, the program headers (p_offset of an\n"
+"elfcorehdr is a physical address), the decoded notes, each CPU's registers\n"
+"by name, device dumps, every VMCOREINFO key, a memory summary (for a\n"
+"kdump-compressed file: the pages makedumpfile -d left out), the layout\n"
+"(who wrote the file) and the lint warnings that are wrong for it.",
 	.opts = opts,
 	.footer =
 "Exit: 0 ok, 1 malformed input (or warnings with --strict), 2 usage,\n"
@@ -248,6 +255,7 @@ static void show_summary(struct out *o, const vmc_report *r)
 		json_obj_end(&o->j);
 		json_hex(&o->j, "direct_map_offset", s->direct_map_offset);
 		json_obj_end(&o->j);
+		json_str(&o->j, "layout", vmc_layout_name(vmc_report_layout(r)));
 		json_arr_begin(&o->j, "lint");
 	} else {
 		char span[64];
@@ -258,6 +266,8 @@ static void show_summary(struct out *o, const vmc_report *r)
 		       s->nr_ram, range_text(span, sizeof(span), s->lowest,
 					     s->highest),
 		       s->nr_holes, s->hole_bytes, s->nr_mappings);
+		printf("Layout: %s (lint reports only what is wrong for it)\n",
+		       vmc_layout_name(vmc_report_layout(r)));
 	}
 	for (size_t i = 0; i < vmc_report_nr_lints(r); i++) {
 		const struct vmc_lint *l = vmc_report_lint(r, i);
@@ -312,6 +322,9 @@ int cmd_show(int argc, char **argv)
 	vmc_elfcore *c = NULL;
 	vmc_report *r = NULL;
 	const char *kind;
+	struct contents *ct = NULL;
+	uint8_t *nbuf[64] = { 0 };
+	size_t nseg = 0;
 	int first, rc;
 
 	rc = opts_parse(&spec, &args, argc, argv, &first);
@@ -324,6 +337,10 @@ int cmd_show(int argc, char **argv)
 		rc = fail(CMD, &e);
 		goto out;
 	}
+	if (vmc_diskdump_probe(src)) {
+		rc = show_kdump(argv[first], src, o.json, args.vmcoreinfo);
+		goto out;
+	}
 	if (vmc_elfcore_parse(&c, src, &e) || vmc_inspect(&r, c, args.page, &e)) {
 		vmc_error_prefix(&e, "%s", argv[first]);
 		rc = fail(CMD, &e);
@@ -334,20 +351,60 @@ int cmd_show(int argc, char **argv)
 	case VMC_KIND_VMCORE: kind = "vmcore"; break;
 	default: kind = "core"; break;
 	}
+	ct = calloc(1, sizeof(*ct));
+	if (!ct) {
+		rc = EXIT_ENV;
+		goto out;
+	}
+	ct->id = vmc_elfcore_ehdr(c)->id;
+	ct->ram_bytes = vmc_report_summary(r)->ram_bytes;
+	ct->ram_note = " in PT_LOADs";
+	for (size_t i = 0; i < vmc_elfcore_nr_phdrs(c) && nseg < 64; i++) {
+		size_t len;
+
+		if (!has_notes(c, i, vmc_elfcore_kind(c) ==
+				      VMC_KIND_ELFCOREHDR) ||
+		    vmc_elfcore_read_segment(c, i, &nbuf[nseg], &len, NULL))
+			continue;
+		contents_add_notes(ct, nbuf[nseg++], len);
+	}
 	if (o.json) {
 		json_init(&o.j, stdout);
 		json_obj_begin(&o.j, NULL);
 		json_str(&o.j, "file", argv[first]);
 	}
+	if (args.vmcoreinfo) {
+		contents_vmcoreinfo(&o.j, o.json, ct, true);
+		if (o.json) {
+			json_obj_end(&o.j);
+			json_done(&o.j);
+		}
+		rc = ct->vmcoreinfo ? EXIT_OK : EXIT_DATA;
+		if (!ct->vmcoreinfo)
+			fprintf(stderr, "%s %s: %s: no VMCOREINFO note\n", prog,
+				CMD, argv[first]);
+		goto out;
+	}
+	if (vmc_elfcore_kind(c) != VMC_KIND_ELFCOREHDR)
+		contents_summary(&o.j, o.json, ct);
 	show_ehdr(&o, c, kind);
 	show_phdrs(&o, c, r, vmc_elfcore_kind(c) == VMC_KIND_ELFCOREHDR);
 	show_summary(&o, r);
+	if (ct->nr_notes) {
+		contents_cpus(&o.j, o.json, ct);
+		contents_other_notes(&o.j, o.json, ct);
+		if (ct->vmcoreinfo)
+			contents_vmcoreinfo(&o.j, o.json, ct, false);
+	}
 	if (o.json) {
 		json_obj_end(&o.j);
 		json_done(&o.j);
 	}
 	rc = args.strict && vmc_report_nr_lints(r) ? EXIT_DATA : EXIT_OK;
 out:
+	for (size_t i = 0; i < nseg; i++)
+		vmc_buf_free(nbuf[i]);
+	free(ct);
 	vmc_report_free(r);
 	vmc_elfcore_free(c);
 	vmc_source_close(src);

@@ -14,6 +14,8 @@ pkgs+=(clang-14 libclang-rt-14-dev)
 # SHA-256 of the kexec purgatory digest (src/hotplug/kexec_digest.c);
 # json-c for vmcorekit guest's JSON vCPU state (src/guest/vcpu_json.c).
 pkgs+=(nettle-dev libjson-c-dev)
+# Page decompression of makedumpfile's kdump-compressed files (src/diskdump/).
+pkgs+=(zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev)
 # The e2e consumers: drgn reads every assembled vmcore (Debian's
 # /usr/bin/python3 only; tests/e2e/run-assemble.sh).
 pkgs+=(python3-drgn)

@@ -178,6 +178,8 @@ enum vmc_hp_action {
 	VMC_HP_REMOVE_MEMORY,	/* the resource released */
 	VMC_HP_ADD_CPU,		/* cpuhp online */
 	VMC_HP_REMOVE_CPU,	/* cpuhp offline */
+	VMC_HP_ONLINE_MEMORY,	/* MEM_ONLINE of blocks already a resource */
+	VMC_HP_OFFLINE_MEMORY,	/* MEM_OFFLINE: the resource stays */
 };
 
 struct vmc_hp_event {
@@ -188,7 +190,8 @@ struct vmc_hp_event {
 
 /*
  * "add-memory:RANGE", "remove-memory:RANGE" (a range as vmc_parse_range
- * takes it: START-END with END inclusive, or START+SIZE), "add-cpu:N",
+ * takes it: START-END with END inclusive, or START+SIZE),
+ * "online-memory:RANGE", "offline-memory:RANGE", "add-cpu:N",
  * "remove-cpu:N".  Errors: VMC_ERR_INVALID with the reason (a page-aligned
  * END says END is inclusive), VMC_ERR_RANGE.
  */

@@ -49,6 +49,18 @@ struct vmc_lint {
 	char msg[200];
 };
 
+/*
+ * Who wrote the file, as far as its layout tells.  Lint reports only what
+ * is wrong for that layout (inspect/lint.c names each rule's source).
+ */
+enum vmc_layout {
+	VMC_LAYOUT_UNKNOWN = 0,
+	VMC_LAYOUT_ELFCOREHDR,	/* a loader's header: p_offset = paddr */
+	VMC_LAYOUT_KERNEL,	/* /proc/vmcore: page-aligned segments */
+	VMC_LAYOUT_MAKEDUMPFILE, /* makedumpfile -E: packed, pages left out */
+	VMC_LAYOUT_HYPERVISOR,	/* QEMU dump-guest-memory, cloud-hypervisor */
+};
+
 typedef struct vmc_report vmc_report;
 
 /*
@@ -64,6 +76,9 @@ enum vmc_role vmc_report_role(const vmc_report *r, size_t phdr);
 const struct vmc_memory_summary *vmc_report_summary(const vmc_report *r);
 size_t vmc_report_nr_lints(const vmc_report *r);
 const struct vmc_lint *vmc_report_lint(const vmc_report *r, size_t i);
+enum vmc_layout vmc_report_layout(const vmc_report *r);
+/* "elfcorehdr", "kernel", "makedumpfile-E", "hypervisor", "unknown". */
+const char *vmc_layout_name(enum vmc_layout l);
 /* Short stable name of a lint code ("note-not-first", ...). */
 const char *vmc_lint_name(enum vmc_lint_code c);
 
@@ -78,6 +93,9 @@ enum vmc_diff_kind {
 	VMC_DIFF_RAM_JOINED,	/* several ranges in A are one in B */
 	VMC_DIFF_MAPPING,	/* kernel text mapping differs */
 	VMC_DIFF_LOAD_FIELD,	/* same range, other p_offset/p_vaddr/flags */
+	VMC_DIFF_VMCOREINFO,	/* a VMCOREINFO key added/removed/changed */
+	VMC_DIFF_CPU,		/* CPU count, a CPU's pid/ip/sp/registers */
+	VMC_DIFF_DEVDUMP,	/* a device dump added/removed/resized */
 };
 
 struct vmc_diff_item {
@@ -88,10 +106,34 @@ struct vmc_diff_item {
 
 typedef struct vmc_diff vmc_diff;
 
-/* Semantic difference of two ELF core headers. */
+/*
+ * Semantic difference of two ELF core headers.  For two vmcores it also
+ * compares what their notes say (as vmc_diff_new_notes, note placement
+ * included) and leaves out what only the file layout changes (p_offset,
+ * file size: adding a device dump moves every segment).
+ */
 vmc_status vmc_diff_new(vmc_diff **out, const vmc_elfcore *a,
 			const vmc_elfcore *b, vmc_error *e);
 void vmc_diff_free(vmc_diff *d);
+
+/* The notes of a dump, as byte buffers (PT_NOTE segments of an ELF
+ * vmcore, the note copy of a kdump-compressed file). */
+struct vmc_diff_notes {
+	struct vmc_elf_id id;
+	const uint8_t *const *seg;
+	const size_t *seg_len;
+	size_t nr_segments;
+	bool placement;		/* compare which notes each segment holds */
+};
+
+/*
+ * What two dumps' notes say, in show's words: VMCOREINFO keys added,
+ * removed or changed, the CPU count and each CPU's registers, device dumps
+ * by name and size, and (when both sides ask) the notes each segment
+ * holds.  Errors: VMC_ERR_NOMEM.
+ */
+vmc_status vmc_diff_new_notes(vmc_diff **out, const struct vmc_diff_notes *a,
+			      const struct vmc_diff_notes *b, vmc_error *e);
 size_t vmc_diff_count(const vmc_diff *d);
 const struct vmc_diff_item *vmc_diff_get(const vmc_diff *d, size_t i);
 const char *vmc_diff_kind_name(enum vmc_diff_kind k);

@@ -23,6 +23,7 @@
 #include "vmcorekit/hotplug.h"
 #include "vmcorekit/uevent.h"
 #include "vmcorekit/devdump.h"
+#include "vmcorekit/diskdump.h"
 #include "vmcorekit/fadump.h"
 #include "vmcorekit/vcpu.h"
 #include "vmcorekit/guestcore.h"

@@ -7,41 +7,20 @@
  *
  * - An ELF core: every PT_NOTE segment, [p_offset, p_offset + p_filesz).
  *
- * - makedumpfile's kdump-compressed file (makedumpfile diskdump_mod.h,
- *   struct disk_dump_header and struct kdump_sub_header; written by
- *   makedumpfile.c write_kdump_header, native layout of the dumping host,
- *   LP64 here):
- *
- *     disk_dump_header at 0              kdump_sub_header at 1 block
- *       0 signature[8] "KDUMP   "          0 phys_base      8
- *       8 header_version  int              8 dump_level     int
- *      12 utsname 6 x 65 (machine @272)   12 split          int
- *     408 timestamp (struct timeval 16)   16 start_pfn, 24 end_pfn
- *     424 status          u32             32 offset_vmcoreinfo  off_t (v3)
- *     428 block_size      int             40 size_vmcoreinfo
- *     432 sub_hdr_size    int (blocks)    48 offset_note        off_t (v4)
- *     ...                                 56 size_note
- *     464 end                             ...  104 end (v6)
- *
- *   The note segment is the vmcore's whole PT_NOTE (p_filesz bytes)
- *   copied to offset_note, so device dumps keep their order and bytes.
- *   crash(8) computes the same offsets (diskdump.c
+ * - makedumpfile's kdump-compressed file: the note segment its sub-header
+ *   names (offset_note/size_note), read by src/diskdump/ (the one parser
+ *   of that format).  The segment is the vmcore's whole PT_NOTE copied
+ *   (makedumpfile.c write_kdump_header), so device dumps keep their order
+ *   and bytes; crash(8) computes the same offsets (diskdump.c
  *   diskdump_device_dump_info: offset_note + note position + 64).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "vmcorekit/diskdump.h"
 #include "vmcorekit/elfcore.h"
 #include "base/compiler.h"
 #include "devdump/devdump_priv.h"
-
-#define KDUMP_SIG "KDUMP   "
-#define KDUMP_MACHINE_OFF 272	/* 12 + 4 * 65: utsname.machine */
-#define KDUMP_BLOCK_SIZE_OFF 428
-#define KDUMP_HDR_LEN 464
-#define KSUB_OFFSET_NOTE 48
-#define KSUB_SIZE_NOTE 56
-#define KSUB_LEN 64		/* the fields up to size_note */
 
 struct vmc_devdump_list {
 	struct vmc_devdump_list_info info;
@@ -206,65 +185,36 @@ static vmc_status list_elf(struct vmc_devdump_list *l, vmc_error *e)
 	return st;
 }
 
-static bool machine_is_lp64(const char *m)
+static vmc_status list_kdump(struct vmc_devdump_list *l, vmc_error *e)
 {
-	return strstr(m, "64") || !strcmp(m, "s390x") || !strcmp(m, "alpha");
-}
-
-static vmc_status list_kdump(struct vmc_devdump_list *l, const uint8_t *h,
-			     vmc_error *e)
-{
-	uint64_t fsize = vmc_source_size(l->src);
 	struct vmc_devdump_list_info *in = &l->info;
-	uint8_t sub[KSUB_LEN];
-	int32_t ver = (int32_t)vmc_get32(VMC_LE, h + 8);
-	vmc_status st;
+	const struct vmc_diskdump_info *di;
+	vmc_diskdump *d;
+	vmc_status st = vmc_diskdump_open(&d, l->src, e);
 
-	/* Native byte order of the host that ran makedumpfile: the one in
-	 * which header_version is small. */
-	in->order = VMC_LE;
-	if (ver < 1 || ver > 64) {
-		in->order = VMC_BE;
-		ver = (int32_t)vmc_get32(VMC_BE, h + 8);
-	}
-	if (ver < 1 || ver > 64)
-		return vmc_error_set(e, VMC_ERR_CORRUPT,
-				     "kdump-compressed: header_version 0x%x in "
-				     "either byte order", vmc_get32(VMC_LE, h + 8));
+	if (st)
+		return st;
+	di = vmc_diskdump_info(d);
 	in->format = VMC_DEVDUMP_FMT_KDUMP;
-	in->header_version = ver;
-	memcpy(in->machine_name, h + KDUMP_MACHINE_OFF, 65);
-	in->machine_name[65] = '\0';
-	if (!machine_is_lp64(in->machine_name))
-		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
-				     "kdump-compressed: machine '%s' looks "
-				     "32-bit; only the LP64 header layout is "
-				     "read", in->machine_name);
-	in->block_size = vmc_get32(in->order, h + KDUMP_BLOCK_SIZE_OFF);
-	if (in->block_size < 512 || in->block_size > (1u << 20) ||
-	    (in->block_size & (in->block_size - 1)))
-		return vmc_error_set(e, VMC_ERR_CORRUPT,
-				     "kdump-compressed: block_size %u",
-				     in->block_size);
-	if (ver < 4)
+	in->order = di->order;
+	in->cls = di->id.cls;
+	in->machine = di->id.machine;
+	in->header_version = di->header_version;
+	in->block_size = di->block_size;
+	memcpy(in->machine_name, di->machine, sizeof(in->machine_name));
+	if (di->header_version < 4) {
+		vmc_diskdump_free(d);
 		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
 				     "kdump-compressed: header_version %d has "
 				     "no note segment (offset_note came with "
-				     "version 4)", ver);
-	if (fsize < in->block_size || fsize - in->block_size < sizeof(sub))
-		return vmc_error_set(e, VMC_ERR_CORRUPT,
-				     "kdump-compressed: the sub-header at 0x%x "
-				     "is past the end of the file (0x%llx "
-				     "bytes)", in->block_size,
-				     (unsigned long long)fsize);
-	st = vmc_source_read_at(l->src, in->block_size, sub, sizeof(sub), e);
-	if (st)
-		return st;
+				     "version 4)", di->header_version);
+	}
 	in->nr_note_segments = 1;
-	in->notes_off = vmc_get64(in->order, sub + KSUB_OFFSET_NOTE);
-	in->notes_len = vmc_get64(in->order, sub + KSUB_SIZE_NOTE);
+	in->notes_off = di->offset_note;
+	in->notes_len = di->size_note;
 	st = vmc__devdump_walk_notes(l->src, in->order, in->notes_off,
-				in->notes_len, collect_entry, l, e);
+				     in->notes_len, collect_entry, l, e);
+	vmc_diskdump_free(d);
 	return st ? PREFIXED(st, e, "kdump-compressed sub-header offset_note "
 			     "0x%llx size_note 0x%llx",
 			     (unsigned long long)in->notes_off,
@@ -274,7 +224,7 @@ static vmc_status list_kdump(struct vmc_devdump_list *l, const uint8_t *h,
 static vmc_status list_any(struct vmc_devdump_list *l, vmc_error *e)
 {
 	uint64_t fsize = vmc_source_size(l->src);
-	uint8_t h[KDUMP_HDR_LEN] = { 0 };
+	uint8_t h[12] = { 0 };
 	size_t n = fsize < sizeof(h) ? (size_t)fsize : sizeof(h);
 	vmc_status st = vmc_source_read_at(l->src, 0, h, n, e);
 
@@ -284,20 +234,10 @@ static vmc_status list_any(struct vmc_devdump_list *l, vmc_error *e)
 		return list_elf(l, e);
 	if (n >= 12 && !memcmp(h, "makedumpfile", 12))
 		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
-				     "makedumpfile flattened format (-F): "
-				     "rearrange it with makedumpfile -R first");
-	if (n >= 8 && !memcmp(h, "DISKDUMP", 8))
-		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
-				     "a diskdump file (DISKDUMP) has no note "
-				     "segment");
-	if (n >= 8 && !memcmp(h, KDUMP_SIG, 8)) {
-		if (n < sizeof(h))
-			return vmc_error_set(e, VMC_ERR_CORRUPT,
-					     "kdump-compressed: the header is "
-					     "truncated (%zu of %zu bytes)", n,
-					     sizeof(h));
-		return list_kdump(l, h, e);
-	}
+				     "makedumpfile flattened format (-F): open "
+				     "it through vmc_diskdump_flat_source_new");
+	if (n >= 8 && (!memcmp(h, "KDUMP   ", 8) || !memcmp(h, "DISKDUMP", 8)))
+		return list_kdump(l, e);
 	return vmc_error_set(e, VMC_ERR_CORRUPT,
 			     "neither an ELF core nor a makedumpfile "
 			     "kdump-compressed file");

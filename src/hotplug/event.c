@@ -24,6 +24,8 @@ static const struct {
 } actions[] = {
 	{ "add-memory", VMC_HP_ADD_MEMORY },
 	{ "remove-memory", VMC_HP_REMOVE_MEMORY },
+	{ "online-memory", VMC_HP_ONLINE_MEMORY },
+	{ "offline-memory", VMC_HP_OFFLINE_MEMORY },
 	{ "add-cpu", VMC_HP_ADD_CPU },
 	{ "remove-cpu", VMC_HP_REMOVE_CPU },
 };
@@ -73,9 +75,11 @@ VMC_EXPORT vmc_status vmc_hp_event_parse(const char *s,
 	if (!ev.action || !colon)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "event '%s': add-memory:START-END, "
-				     "remove-memory:START-END, add-cpu:N or "
+				     "remove-memory:START-END, "
+				     "online-memory:START-END, "
+				     "offline-memory:START-END, add-cpu:N or "
 				     "remove-cpu:N", s);
-	if (ev.action == VMC_HP_ADD_MEMORY || ev.action == VMC_HP_REMOVE_MEMORY) {
+	if (ev.action != VMC_HP_ADD_CPU && ev.action != VMC_HP_REMOVE_CPU) {
 		st = parse_mem(colon + 1, s, &ev, e);
 	} else {
 		st = vmc_parse_u64(colon + 1, &cpu, e);

@@ -356,6 +356,47 @@ static vmc_status check_cpu(const struct vmc_hotplug *hp, uint32_t cpu,
 	return VMC_OK;
 }
 
+/*
+ * A memory block going online or offline within an existing "System RAM"
+ * resource (memory_block_online/offline -> MEM_ONLINE/MEM_OFFLINE): the
+ * resource stays, and x86's arch_crash_handle_hotplug_event rebuilds the
+ * header from walk_system_ram_res without looking at the range
+ * (kernel/crash_core.c crash_memhp_notifier; seen in 612-hotplug-remove:
+ * the header after offlining the DIMM still has it).  So the model is
+ * unchanged and the header regenerated; the range must be System RAM.
+ */
+static vmc_status check_block(const vmc_iomem *cur,
+			      const struct vmc_hp_event *ev, vmc_error *e)
+{
+	vmc_ranges *ram;
+	vmc_status st = vmc_ranges_new(&ram, e);
+	bool inside = false;
+
+	if (st)
+		return st;
+	st = vmc_iomem_system_ram(cur, ram, e);
+	if (!st) {
+		const struct vmc_range *r;
+
+		vmc_ranges_sort(ram);
+		vmc_ranges_merge(ram);
+		r = vmc_ranges_data(ram);
+		for (size_t i = 0; i < vmc_ranges_count(ram); i++)
+			if (r[i].start <= ev->start && ev->end <= r[i].end)
+				inside = true;
+		if (!inside)
+			st = vmc_error_set(e, VMC_ERR_INVALID,
+					   "0x%llx-0x%llx is not System RAM "
+					   "in /proc/iomem: a block goes "
+					   "online or offline inside memory "
+					   "already added (add-memory)",
+					   (unsigned long long)ev->start,
+					   (unsigned long long)ev->end);
+	}
+	vmc_ranges_free(ram);
+	return st;
+}
+
 /* What the event does to the model (u->iomem, u->hidden). */
 static vmc_status model_event(const struct vmc_hotplug *hp,
 			      const struct vmc_hp_event *ev,
@@ -368,6 +409,9 @@ static vmc_status model_event(const struct vmc_hotplug *hp,
 	case VMC_HP_ADD_MEMORY:
 	case VMC_HP_REMOVE_MEMORY:
 		return vmc__hp_iomem_edit(cur, ev, &u->iomem, e);
+	case VMC_HP_ONLINE_MEMORY:
+	case VMC_HP_OFFLINE_MEMORY:
+		return check_block(cur, ev, e);
 	case VMC_HP_ADD_CPU:
 	case VMC_HP_REMOVE_CPU:
 		u->cpu_event = true;

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "base/compiler.h"
+#include "vmcorekit/notes.h"
+#include "inspect/diff_priv.h"
 #include "inspect/roles.h"
 
 struct vmc_diff {
@@ -17,12 +19,10 @@ struct vmc_diff {
 	size_t n;
 };
 
-static vmc_status item(vmc_diff *d, enum vmc_diff_kind k, uint64_t start,
-		       uint64_t end, vmc_error *e, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+#define item vmc__diff_item
 
-static vmc_status item(vmc_diff *d, enum vmc_diff_kind k, uint64_t start,
-		       uint64_t end, vmc_error *e, const char *fmt, ...)
+vmc_status vmc__diff_item(vmc_diff *d, enum vmc_diff_kind k, uint64_t start,
+			  uint64_t end, vmc_error *e, const char *fmt, ...)
 {
 	struct vmc_diff_item *v = vmc__reallocarray(d->v, d->n + 1, sizeof(*v));
 	va_list ap;
@@ -64,12 +64,8 @@ static vmc_status diff_header(vmc_diff *d, const vmc_elfcore *a,
 		st = item(d, VMC_DIFF_HEADER, 0, 0, e, "e_flags 0x%x vs 0x%x",
 			  x->flags, y->flags);
 	/* An elfcorehdr's zero tail (segment padding) carries no meaning. */
-	if (!st && vmc_elfcore_kind(a) == VMC_KIND_VMCORE &&
-	    vmc_elfcore_kind(b) == VMC_KIND_VMCORE &&
-	    vmc_elfcore_file_size(a) != vmc_elfcore_file_size(b))
-		st = item(d, VMC_DIFF_HEADER, 0, 0, e,
-			  "size %llu vs %llu bytes", U(vmc_elfcore_file_size(a)),
-			  U(vmc_elfcore_file_size(b)));
+	/* A vmcore's size follows its layout (a device dump added moves
+	 * everything after it): the contents comparison says what changed. */
 	return st;
 }
 
@@ -234,6 +230,87 @@ static vmc_status diff_fields(vmc_diff *d, const struct vmc_phdr **pa,
 	return st;
 }
 
+static bool both_vmcores(const vmc_elfcore *a, const vmc_elfcore *b)
+{
+	return vmc_elfcore_kind(a) == VMC_KIND_VMCORE &&
+	       vmc_elfcore_kind(b) == VMC_KIND_VMCORE;
+}
+
+#define MAX_NOTE_SEGS 64
+
+struct note_bufs {
+	uint8_t *seg[MAX_NOTE_SEGS];
+	size_t len[MAX_NOTE_SEGS];
+	struct vmc_diff_notes n;
+};
+
+static vmc_status read_notes(const vmc_elfcore *c, struct note_bufs *nb,
+			     vmc_error *e)
+{
+	nb->n.id = vmc_elfcore_ehdr(c)->id;
+	nb->n.seg = (const uint8_t *const *)nb->seg;
+	nb->n.seg_len = nb->len;
+	nb->n.placement = true;
+	for (size_t i = 0; i < vmc_elfcore_nr_phdrs(c); i++) {
+		vmc_status st;
+
+		if (vmc_elfcore_phdr(c, i)->type != VMC_PT_NOTE)
+			continue;
+		if (nb->n.nr_segments == MAX_NOTE_SEGS)
+			return vmc_error_set(e, VMC_ERR_NOSPACE,
+					     "more than %d PT_NOTE segments",
+					     MAX_NOTE_SEGS);
+		st = vmc_elfcore_read_segment(c, i,
+					      &nb->seg[nb->n.nr_segments],
+					      &nb->len[nb->n.nr_segments], e);
+		if (st)
+			return PREFIXED(st, e, "PT_NOTE %zu", i);
+		nb->n.nr_segments++;
+	}
+	return VMC_OK;
+}
+
+static vmc_status diff_vmcore_notes(vmc_diff *d, const vmc_elfcore *a,
+				    const vmc_elfcore *b, vmc_error *e)
+{
+	struct note_bufs *x = vmc__calloc(2, sizeof(*x));
+	vmc_status st;
+
+	if (!x)
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	st = read_notes(a, &x[0], e);
+	if (st)
+		vmc_error_prefix(e, "A");
+	if (!st && (st = read_notes(b, &x[1], e)))
+		vmc_error_prefix(e, "B");
+	if (!st)
+		st = vmc__diff_contents(d, &x[0].n, &x[1].n, e);
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < x[k].n.nr_segments; i++)
+			vmc_buf_free(x[k].seg[i]);
+	vmc__free(x);
+	return st;
+}
+
+VMC_EXPORT vmc_status vmc_diff_new_notes(vmc_diff **out,
+					 const struct vmc_diff_notes *a,
+					 const struct vmc_diff_notes *b,
+					 vmc_error *e)
+{
+	vmc_diff *d = vmc__calloc(1, sizeof(*d));
+	vmc_status st;
+
+	if (!d)
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	st = vmc__diff_contents(d, a, b, e);
+	if (st) {
+		vmc_diff_free(d);
+		return st;
+	}
+	*out = d;
+	return VMC_OK;
+}
+
 VMC_EXPORT vmc_status vmc_diff_new(vmc_diff **out, const vmc_elfcore *a,
 				   const vmc_elfcore *b, vmc_error *e)
 {
@@ -264,7 +341,9 @@ VMC_EXPORT vmc_status vmc_diff_new(vmc_diff **out, const vmc_elfcore *a,
 		xa--;
 		xb--;
 	}
-	if (!st)
+	/* A vmcore's notes are merged into one PT_NOTE at p_paddr 0: what
+	 * they hold is compared below, not their headers. */
+	if (!st && !both_vmcores(a, b))
 		st = diff_list(d, "CPU note", VMC_DIFF_NOTE, pa, xa, pb, xb, e);
 	xa = collect(a, ra, VMC_ROLE_MAPPING, pa);
 	xb = collect(b, rb, VMC_ROLE_MAPPING, pb);
@@ -274,8 +353,11 @@ VMC_EXPORT vmc_status vmc_diff_new(vmc_diff **out, const vmc_elfcore *a,
 		st = diff_ram(d, a, ra, b, rb, e);
 	xa = collect(a, ra, VMC_ROLE_RAM, pa);
 	xb = collect(b, rb, VMC_ROLE_RAM, pb);
-	if (!st && (uint64_t)xa * xb <= 1u << 24)
+	/* A vmcore's p_offset is file placement, not a physical address. */
+	if (!st && !both_vmcores(a, b) && (uint64_t)xa * xb <= 1u << 24)
 		st = diff_fields(d, pa, xa, pb, xb, e);
+	if (!st && both_vmcores(a, b))
+		st = diff_vmcore_notes(d, a, b, e);
 out:
 	vmc__free(ra);
 	vmc__free(rb);
@@ -319,6 +401,9 @@ VMC_EXPORT const char *vmc_diff_kind_name(enum vmc_diff_kind k)
 	case VMC_DIFF_RAM_JOINED: return "ram-joined";
 	case VMC_DIFF_MAPPING: return "mapping";
 	case VMC_DIFF_LOAD_FIELD: return "load-field";
+	case VMC_DIFF_VMCOREINFO: return "vmcoreinfo";
+	case VMC_DIFF_CPU: return "cpu";
+	case VMC_DIFF_DEVDUMP: return "device-dump";
 	}
 	return "unknown";
 }

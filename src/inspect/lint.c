@@ -8,6 +8,7 @@
 #include "inspect/roles.h"
 
 struct vmc_report {
+	enum vmc_layout layout;
 	enum vmc_role *roles;
 	size_t nr_roles;
 	struct vmc_memory_summary sum;
@@ -74,13 +75,17 @@ static vmc_status add_lint(vmc_report *r, enum vmc_lint_code code,
 			   size_t phdr, vmc_error *e, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+static bool layout_normal(enum vmc_layout l, enum vmc_lint_code code);
+
 static vmc_status add_lint(vmc_report *r, enum vmc_lint_code code,
 			   size_t phdr, vmc_error *e, const char *fmt, ...)
 {
-	struct vmc_lint *v = vmc__reallocarray(r->lints, r->nr_lints + 1,
-					       sizeof(*v));
+	struct vmc_lint *v;
 	va_list ap;
 
+	if (layout_normal(r->layout, code))
+		return VMC_OK;
+	v = vmc__reallocarray(r->lints, r->nr_lints + 1, sizeof(*v));
 	if (!v)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	r->lints = v;
@@ -169,6 +174,93 @@ static vmc_status lint_notes(vmc_report *r, const vmc_elfcore *c, size_t i,
 	return st;
 }
 
+/* Does the first PT_NOTE hold a note named "QEMU"?  QEMU's
+ * dump-guest-memory (dump/dump.c, a QEMUCPUState note per CPU after its
+ * NT_PRSTATUS) and cloud-hypervisor's coredump (vmm/src/coredump.rs
+ * cpu_write_vmm_note, the same CPU-state note) write one. */
+static vmc_status has_qemu_note(const vmc_elfcore *c, bool *yes,
+				vmc_error *e)
+{
+	*yes = false;
+	for (size_t i = 0; i < vmc_elfcore_nr_phdrs(c); i++) {
+		struct vmc_note_iter it;
+		struct vmc_note n;
+		uint8_t *buf;
+		size_t len;
+		vmc_status st;
+
+		if (vmc_elfcore_phdr(c, i)->type != VMC_PT_NOTE)
+			continue;
+		/* An unreadable segment is lint_notes' to report. */
+		st = vmc_elfcore_read_segment(c, i, &buf, &len, e);
+		if (st == VMC_ERR_NOMEM)
+			return st;
+		if (st)
+			return VMC_OK;
+		vmc_notes_iter_init(&it, buf, len,
+				    vmc_elfcore_ehdr(c)->id.order);
+		while (!*yes && vmc_notes_next(&it, &n) == VMC_OK)
+			*yes = vmc_note_name_is(&n, "QEMU");
+		vmc__free(buf);
+		return VMC_OK;
+	}
+	return VMC_OK;
+}
+
+/*
+ * The writer, from the layout:
+ *  - makedumpfile -E (makedumpfile.c write_elf_header): the note segment
+ *    right after the program headers, at sizeof(ehdr) + phnum *
+ *    sizeof(phdr), unpadded; the loads packed after it
+ *    (write_elf_pages_cyclic), each load's excluded tail left out
+ *    (p_filesz < p_memsz) and a wholly excluded load at p_offset 0.
+ *  - the kernel's /proc/vmcore (fs/proc/vmcore.c merge_note_headers_elf64
+ *    and process_ptload_program_headers_elf64): notes and every load at
+ *    page-aligned offsets, p_offset = p_paddr modulo the page.
+ */
+static enum vmc_layout detect_layout(const vmc_elfcore *c, uint64_t page,
+				     bool qemu)
+{
+	const struct vmc_ehdr *eh = vmc_elfcore_ehdr(c);
+	size_t n = vmc_elfcore_nr_phdrs(c);
+	const struct vmc_phdr *p0 = n ? vmc_elfcore_phdr(c, 0) : NULL;
+	bool aligned = true;
+
+	if (vmc_elfcore_kind(c) == VMC_KIND_ELFCOREHDR)
+		return VMC_LAYOUT_ELFCOREHDR;
+	if (qemu)
+		return VMC_LAYOUT_HYPERVISOR;
+	for (size_t i = 0; i < n; i++) {
+		const struct vmc_phdr *p = vmc_elfcore_phdr(c, i);
+
+		if (p->type == VMC_PT_LOAD && p->filesz &&
+		    p->offset % page != p->paddr % page)
+			aligned = false;
+	}
+	if (p0 && p0->type == VMC_PT_NOTE && p0->offset % page &&
+	    p0->offset == eh->phoff + (uint64_t)n * eh->phentsize)
+		return VMC_LAYOUT_MAKEDUMPFILE;
+	if (p0 && p0->type == VMC_PT_NOTE && p0->offset % page == 0 && aligned)
+		return VMC_LAYOUT_KERNEL;
+	return VMC_LAYOUT_UNKNOWN;
+}
+
+/* Is @code the normal layout of @l rather than a fault? */
+static bool layout_normal(enum vmc_layout l, enum vmc_lint_code code)
+{
+	switch (l) {
+	case VMC_LAYOUT_MAKEDUMPFILE:
+		return code == VMC_LINT_UNALIGNED ||
+		       code == VMC_LINT_FILESZ_LT_MEMSZ;
+	case VMC_LAYOUT_HYPERVISOR:
+		/* memory follows the notes unpadded (QEMU dump.c
+		 * write_elf_loads, cloud-hypervisor mem_offset) */
+		return code == VMC_LINT_UNALIGNED;
+	default:
+		return false;
+	}
+}
+
 static vmc_status lint_phdr(vmc_report *r, const vmc_elfcore *c, size_t i,
 			    bool vmcore, uint64_t page, vmc_error *e)
 {
@@ -210,7 +302,7 @@ VMC_EXPORT vmc_status vmc_inspect(vmc_report **out, const vmc_elfcore *c,
 				  uint64_t page_size, vmc_error *e)
 {
 	size_t n = vmc_elfcore_nr_phdrs(c);
-	bool vmcore = vmc_elfcore_kind(c) == VMC_KIND_VMCORE;
+	bool vmcore = vmc_elfcore_kind(c) == VMC_KIND_VMCORE, qemu = false;
 	vmc_report *r = vmc__calloc(1, sizeof(*r));
 	vmc_status st = VMC_OK;
 
@@ -221,10 +313,13 @@ VMC_EXPORT vmc_status vmc_inspect(vmc_report **out, const vmc_elfcore *c,
 	r->nr_roles = n;
 	if (!page_size)
 		page_size = 4096;
+	if (vmc_elfcore_kind(c) != VMC_KIND_ELFCOREHDR)
+		st = has_qemu_note(c, &qemu, e);
+	r->layout = detect_layout(c, page_size, qemu);
 	r->sum.direct_map_offset = vmc__classify_loads(c, r->roles);
 	for (size_t i = 0; i < n; i++)
 		r->sum.nr_mappings += r->roles[i] == VMC_ROLE_MAPPING;
-	if (n < 2)
+	if (!st && n < 2)
 		st = add_lint(r, VMC_LINT_FEW_PHDRS, SIZE_MAX, e,
 			      "only %zu program header(s); a crash dump has a "
 			      "PT_NOTE and at least one PT_LOAD", n);
@@ -273,6 +368,22 @@ VMC_EXPORT const struct vmc_lint *vmc_report_lint(const vmc_report *r,
 						  size_t i)
 {
 	return i < r->nr_lints ? &r->lints[i] : NULL;
+}
+
+VMC_EXPORT enum vmc_layout vmc_report_layout(const vmc_report *r)
+{
+	return r->layout;
+}
+
+VMC_EXPORT const char *vmc_layout_name(enum vmc_layout l)
+{
+	switch (l) {
+	case VMC_LAYOUT_ELFCOREHDR: return "elfcorehdr";
+	case VMC_LAYOUT_KERNEL: return "kernel";
+	case VMC_LAYOUT_MAKEDUMPFILE: return "makedumpfile-E";
+	case VMC_LAYOUT_HYPERVISOR: return "hypervisor";
+	default: return "unknown";
+	}
 }
 
 VMC_EXPORT const char *vmc_lint_name(enum vmc_lint_code c)

@@ -357,6 +357,17 @@ EOF
 				[[ -f $TMP/rm.bin ]] && same_as "$s (e) header once $stage = hotplug apply ${rmargs[*]}" \
 					"$TMP/rm.bin" "$r/$stage-elfcorehdr.bin"
 			done
+			# The kernel's own events: the DIMM's blocks offlined
+			# (MEM_OFFLINE), the header regenerated with it still in.
+			if [[ -n $removed ]]; then
+				rm -f "$TMP/off.bin"
+				"$BIN" hotplug apply --sysroot "$pre/sysroot" "${loader[@]}" "${rmargs[@]}" \
+					--event "offline-memory:$removed" \
+					--capacity "$capacity" -o "$TMP/off.bin" >"$TMP/apply.txt" 2>&1 ||
+					bad "$s (e) hotplug apply offline-memory" "$(head -1 "$TMP/apply.txt")"
+				[[ -f $TMP/off.bin ]] && same_as "$s (e) header once offline = hotplug apply ${rmargs[*]} --event offline-memory:$removed" \
+					"$TMP/off.bin" "$r/offline-elfcorehdr.bin"
+			fi
 			if [[ -n $removed ]]; then
 				# No later event here: what the next regeneration writes
 				# is the pre-event header again (-readd checks it in (c)).

@@ -764,13 +764,17 @@ static uint8_t *kdump_file(size_t *len, enum vmc_order o, int32_t ver,
 	uint32_t block = 4096;
 	uint8_t *f;
 
-	*len = 2 * block + nlen;
+	/* header, sub-header + notes (2 blocks), two 1-block bitmaps */
+	*len = 5 * block;
 	f = calloc(1, *len);
 	memcpy(f, "KDUMP   ", 8);
 	vmc_put32(o, f + 8, (uint32_t)ver);
 	memcpy(f + 12 + 4 * 65, machine, strlen(machine));
 	vmc_put32(o, f + 428, block);
 	vmc_put32(o, f + 432, 2);		/* sub_hdr_size in blocks */
+	vmc_put32(o, f + 436, 2);		/* bitmap_blocks */
+	vmc_put32(o, f + 440, 16);		/* max_mapnr */
+	vmc_put64(o, f + block + 96, 16);	/* max_mapnr_64 */
 	vmc_put64(o, f + block + 48, block + 104);	/* offset_note */
 	vmc_put64(o, f + block + 56, nlen);		/* size_note */
 	memcpy(f + block + 104, notes, nlen);
@@ -828,9 +832,11 @@ static void test_kdump(void)
 	CHECK_ST(list_buf(f, len, &count, &e), VMC_ERR_UNSUPPORTED, &e);
 	CHECK_MSG(&e, "header_version 3");
 	free(f);
-	f = kdump_file(&len, VMC_LE, 6, "i686", notes, 0);
+	/* 32-bit layouts are read now (src/diskdump/header.c); a machine
+	 * whose C layout is unknown is refused. */
+	f = kdump_file(&len, VMC_LE, 6, "sparc", notes, 0);
 	CHECK_ST(list_buf(f, len, &count, &e), VMC_ERR_UNSUPPORTED, &e);
-	CHECK_MSG(&e, "32-bit");
+	CHECK_MSG(&e, "unknown machine");
 	free(f);
 	f = kdump_file(&len, VMC_LE, 6, "x86_64", notes, 68);
 	vmc_put64(VMC_LE, f + 4096 + 56, 1u << 20);	/* size_note lies */
