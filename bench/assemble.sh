@@ -4,6 +4,12 @@
 # sparse and part dense, against `cat image > out` and `makedumpfile -E -d 0`
 # on an ELF input holding the same data, in one run.
 #
+# Then, per filesystem (FS_GIB GiB image, default 1, a quarter dense): ext4
+# (or whatever BENCH_DIR is on) with the page cache hot and dropped, tmpfs,
+# and an XFS loop image with reflink=1 (root, xfsprogs), hot and cold:
+# the default copy path against cat, cp --reflink=never, 4 MiB pread/pwrite
+# and copy_file_range on each (FS_BENCH=0 skips it).
+#
 # usage: bench/assemble.sh [GiB]   (default 4; needs ~2.5x GiB of disk for
 #                                   the dense parts; BENCH_DIR to choose where)
 set -eu
@@ -12,7 +18,13 @@ VMC=$(readlink -f "${VMC:-build/cli/vmcorekit}")
 DIR=${BENCH_DIR:-/var/tmp/vmc-bench-assemble}
 TIME=/usr/bin/time
 mkdir -p "$DIR"
-trap 'rm -f "$DIR"/out.*' EXIT
+XFS_MNT=$DIR/xfs
+cleanup() {
+	rm -f "$DIR"/out.*
+	grep -qs " $XFS_MNT xfs" /proc/mounts && umount "$XFS_MNT"
+	rm -rf "$DIR/xfs.img" /dev/shm/vmc-bench-assemble
+}
+trap cleanup EXIT
 cd "$DIR"
 SIZE=$((GIB << 30))
 DENSE_MB=$((GIB * 256))		# a quarter of the image is dense random data
@@ -85,4 +97,81 @@ ratio pipe catpipe
 ratio piperw catpipe
 ratio pipe cat
 [ -n "${T[mdf]:-}" ] && { ratio cfr mdf; ratio dense mdf; }
+
+[ "${FS_BENCH:-1}" = 0 ] && exit 0
+# ---- the copy path per filesystem ----
+FS_GIB=${FS_GIB:-1}
+FSIZE=$((FS_GIB << 30))
+# make_image DIR: a FS_GIB physmem.bin (a quarter dense) with its header
+make_image() {
+	local d=$1 i
+	rm -f "$d/physmem.bin"
+	truncate -s $FSIZE "$d/physmem.bin"
+	for i in 0 1 2 3; do
+		dd if=physmem.bin of="$d/physmem.bin" bs=1M count=$((FS_GIB * 64)) \
+		   skip=$((i * (SIZE >> 20) / 8 + 16)) seek=$((i * (FSIZE >> 20) / 4 + 16)) \
+		   conv=notrunc status=none
+	done
+	dd if=physmem.bin of="$d/physmem.bin" bs=4096 count=1 skip=1 seek=1 \
+	   conv=notrunc status=none
+	printf '0x1000-0x%x\n' $((FSIZE - 1)) >"$d/ranges.txt"
+	"$VMC" build --profile generic --arch x86_64 --ranges "$d/ranges.txt" \
+		--cpu-note 0x1000:0x400 -o "$d/hdr.bin" >/dev/null
+	dd if="$d/hdr.bin" of="$d/physmem.bin" bs=4096 seek=$(((FSIZE - 0x10000) / 4096)) \
+	   conv=notrunc status=none
+}
+# frun FS MODE KEY NAME CMD...: MODE cold drops the caches first, hot
+# runs the command once untimed to fill them
+frun() {
+	local fs=$1 mode=$2 key=$3 name=$4 t
+	shift 4
+	if [ "$mode" = cold ]; then drop; else "$@" >/dev/null 2>&1; rm -f "$W"/out.*; fi
+	$TIME -f "%e %M" -o time.txt "$@" >"$W/json.txt" 2>&1 || { echo "$name: failed"; cat time.txt; return 1; }
+	read -r t rss <time.txt
+	T[$fs.$mode.$key]=$t
+	printf '  %-40s %7.3f s %8.0f MB/s %s\n' "$name" "$t" \
+		"$(echo "$FSIZE / 1000000 / ($t + 0.0005)" | bc -l)" \
+		"$(grep -o '"copy_path": "[a-z-]*"' "$W/json.txt" | cut -d'"' -f4)"
+	rm -f "$W"/out.*
+}
+fs_round() {	# FS MODE
+	local fs=$1 mode=$2 best=cat k
+	local B=(assemble --elfcorehdr-addr $((FSIZE - 0x10000)) --memory "$W/physmem.bin@0" --no-progress --json)
+	echo "$fs, $mode cache ($(df -T "$W" | awk 'NR==2{print $2}'), $FS_GIB GiB image):"
+	frun "$fs" "$mode" cat "cat > out" sh -c "cat '$W/physmem.bin' > '$W/out.cat'"
+	frun "$fs" "$mode" cp "cp --reflink=never" cp --reflink=never "$W/physmem.bin" "$W/out.cp"
+	frun "$fs" "$mode" rw "assemble --copy-path read-write" "$VMC" "${B[@]}" --copy-path read-write -o "$W/out.rw"
+	frun "$fs" "$mode" cfr "assemble --copy-path copy-range" "$VMC" "${B[@]}" --copy-path copy-range -o "$W/out.cfr"
+	[ "$fs" = xfs ] && frun "$fs" "$mode" clone "assemble --copy-path clone" "$VMC" "${B[@]}" --copy-path clone -o "$W/out.clone"
+	frun "$fs" "$mode" auto "assemble (default)" "$VMC" "${B[@]}" -o "$W/out.auto"
+	for k in cp rw cfr; do
+		[ "$(echo "${T[$fs.$mode.$k]} < ${T[$fs.$mode.$best]}" | bc -l)" = 1 ] && best=$k
+	done
+	printf '  default vs the best of cat/cp/read-write/copy-range (%s): %.2fx\n' "$best" \
+		"$(echo "(${T[$fs.$mode.$best]} + 0.0005) / (${T[$fs.$mode.auto]} + 0.0005)" | bc -l)"
+}
+echo "copy path per filesystem (time; >1x: the default is faster):"
+W=$DIR/fs-ext4
+mkdir -p "$W"
+make_image "$W"
+fs_round ext4 hot
+fs_round ext4 cold
+rm -rf "$W"
+W=/dev/shm/vmc-bench-assemble
+mkdir -p "$W"
+make_image "$W"
+fs_round tmpfs hot
+rm -rf "$W"
+if command -v mkfs.xfs >/dev/null; then
+	truncate -s $((FS_GIB * 3 + 1))G "$DIR/xfs.img"
+	mkfs.xfs -q -f -m reflink=1 "$DIR/xfs.img"
+	mkdir -p "$XFS_MNT"
+	mount -o loop "$DIR/xfs.img" "$XFS_MNT"
+	W=$XFS_MNT
+	make_image "$W"
+	fs_round xfs hot
+	fs_round xfs cold
+else
+	echo "xfs: mkfs.xfs missing (xfsprogs), skipped"
+fi
 exit 0

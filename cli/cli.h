@@ -105,6 +105,7 @@ vmc_status mem_add_range(vmc_physmem *pm, const char *s, bool zero,
 struct dump_out {
 	const char *path;	/* -o; "-" for standard output */
 	bool fsync, json, nocfr, nosparse;
+	enum vmc_copy_path copy_path;	/* --copy-path (assemble) */
 	int progress;		/* -1 auto, 0 off, 1 on */
 	int clobber;		/* enum vmc_clobber: --force, --no-clobber */
 };
@@ -145,6 +146,11 @@ int out_finish_stdout(const char *cmd, int rc);
 int dump_write_out(const char *cmd, const struct dump_out *o, vmc_dump *d,
 		   vmc_error *e);
 
+/* The keys that describe an assembled dump (size, class, ..., extents,
+ * not_ram, warnings), as assemble --json and mount's vmcore.json give
+ * them. */
+void json_dump_fields(struct json *j, const vmc_dump *d);
+
 /* A device-dump collector of the command line (collect.c):
  * NAME=FILE or NAME=exec:COMMAND. */
 struct collect_spec {
@@ -161,6 +167,48 @@ int collect_parse(const char *arg, struct collect_spec *out, vmc_error *e);
 vmc_status collect_add(vmc_dump *d, const struct collect_spec *s,
 		       uint64_t max, vmc_error *e);
 
+/* ---- which vmcore (dump_source.c): the header, memory, format and
+ * device-dump options assemble and mount share ---- */
+
+/* Option codes of the shared table start here; a command's own options
+ * use codes below it (or short options). */
+#define DUMP_SRC_OPT_FIRST 0x1000
+
+struct dump_src {
+	const char *cmd;
+	const char *hdr_file, *hdr_newmem, *vmcore;
+	uint64_t hdr_addr;
+	bool have_addr, memory;
+	bool vmcore_ok;			/* the command takes --vmcore */
+	struct vmc_dump_opts o;
+	vmc_physmem *pm;
+	struct collect_spec *dd;	/* --device-dump, in order */
+	size_t nr_dd;
+	uint64_t dd_max;
+	/* dump_src_open */
+	vmc_source *hsrc, *vsrc;
+	vmc_hdr_source *hs;
+	char *newmem;
+	size_t newmem_len;
+	int fd;				/* --vmcore's descriptor */
+	vmc_dump *d;
+};
+
+/* The help text of the shared options (--vmcore with @vmcore). */
+void dump_src_help(FILE *f, bool vmcore);
+/* The shared options (--vmcore with @vmcore) followed by @own (ending in
+ * a zero entry), for getopt_long; free() it.  NULL when out of memory. */
+struct option *dump_src_longopts(const struct option *own, bool vmcore);
+/* 0, or the exit code (a message printed). */
+int dump_src_init(struct dump_src *s, const char *cmd, vmc_error *e);
+/* Handle option @c: 0, an exit code, or -1 when @c is not a shared one. */
+int dump_src_option(struct dump_src *s, int c, const char *arg, vmc_error *e);
+/* After parsing: exactly one header, no memory with --vmcore. */
+int dump_src_check(const struct dump_src *s);
+/* Open the header, the dump (s->d) and add the device dumps. */
+int dump_src_open(struct dump_src *s, vmc_error *e);
+void dump_src_free(struct dump_src *s);
+
 int cmd_build(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
@@ -171,5 +219,6 @@ int cmd_devdump(int argc, char **argv);
 int cmd_fadump(int argc, char **argv);
 int cmd_guest(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
+int cmd_mount(int argc, char **argv);
 
 #endif

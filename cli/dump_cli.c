@@ -193,6 +193,48 @@ static const char *extent_kind(enum vmc_extent_kind k)
 	     : k == VMC_EXTENT_FILE ? "file" : "memory";
 }
 
+void json_dump_fields(struct json *j, const vmc_dump *d)
+{
+	struct vmc_dump_info in;
+
+	vmc_dump_get_info(d, &in);
+	json_u64(j, "size", vmc_dump_size(d));
+	json_elf_class(j, in.id.cls);
+	json_endian(j, in.id.order);
+	json_str(j, "arch", vmc_machine_name(in.id.machine));
+	json_u64(j, "page_size", in.page_size);
+	json_hex(j, "elfcorehdr_addr", in.elfcorehdr_addr);
+	json_u64(j, "phnum_in", in.phnum_in);
+	json_u64(j, "phnum_out", in.phnum_out);
+	json_u64(j, "pt_note_in", in.nr_ptnote);
+	json_u64(j, "pt_load", in.nr_ptload);
+	json_u64(j, "header_size", in.header_len);
+	json_u64(j, "notes_size", in.notes_real_len);
+	json_u64(j, "memory_size", in.memory_len);
+	json_u64(j, "device_dumps", in.nr_devdumps);
+	json_u64(j, "device_dumps_size", in.devdump_len);
+	json_arr_begin(j, "extents");
+	for (size_t i = 0; i < vmc_dump_nr_extents(d); i++) {
+		const struct vmc_dump_extent *x = vmc_dump_extent(d, i);
+
+		json_obj_begin(j, NULL);
+		json_str(j, "kind", extent_kind(x->kind));
+		json_hex(j, "offset", x->off);
+		json_u64(j, "size", x->len);
+		if (x->kind == VMC_EXTENT_MEMORY)
+			json_hex(j, "paddr", x->paddr);
+		if (x->kind == VMC_EXTENT_FILE)
+			json_hex(j, "source_offset", x->src_off);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_u64(j, "not_ram", in.not_ram_len);
+	json_arr_begin(j, "warnings");
+	for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
+		json_str(j, NULL, vmc_dump_warning(d, i));
+	json_arr_end(j);
+}
+
 static void summary(const char *cmd, const struct dump_out *a,
 		    const vmc_dump *d, const struct vmc_dump_write_stats *ws,
 		    double secs)
@@ -210,45 +252,13 @@ static void summary(const char *cmd, const struct dump_out *a,
 		json_init(&j, f);
 		json_obj_begin(&j, NULL);
 		json_str(&j, "output", a->path);
-		json_u64(&j, "size", vmc_dump_size(d));
-		json_elf_class(&j, in.id.cls);
-		json_endian(&j, in.id.order);
-		json_str(&j, "arch", vmc_machine_name(in.id.machine));
-		json_u64(&j, "page_size", in.page_size);
-		json_hex(&j, "elfcorehdr_addr", in.elfcorehdr_addr);
-		json_u64(&j, "phnum_in", in.phnum_in);
-		json_u64(&j, "phnum_out", in.phnum_out);
-		json_u64(&j, "pt_note_in", in.nr_ptnote);
-		json_u64(&j, "pt_load", in.nr_ptload);
-		json_u64(&j, "header_size", in.header_len);
-		json_u64(&j, "notes_size", in.notes_real_len);
-		json_u64(&j, "memory_size", in.memory_len);
-		json_u64(&j, "device_dumps", in.nr_devdumps);
-		json_u64(&j, "device_dumps_size", in.devdump_len);
-		json_arr_begin(&j, "extents");
-		for (size_t i = 0; i < vmc_dump_nr_extents(d); i++) {
-			const struct vmc_dump_extent *x = vmc_dump_extent(d, i);
-
-			json_obj_begin(&j, NULL);
-			json_str(&j, "kind", extent_kind(x->kind));
-			json_hex(&j, "offset", x->off);
-			json_u64(&j, "size", x->len);
-			if (x->kind == VMC_EXTENT_MEMORY)
-				json_hex(&j, "paddr", x->paddr);
-			if (x->kind == VMC_EXTENT_FILE)
-				json_hex(&j, "source_offset", x->src_off);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
+		json_dump_fields(&j, d);
+		json_str(&j, "copy_path", vmc_copy_path_name(ws->path));
+		json_u64(&j, "bytes_cloned", ws->cloned);
 		json_u64(&j, "bytes_copied", ws->copied);
 		json_u64(&j, "bytes_written", ws->written);
 		json_u64(&j, "bytes_sparse", ws->sparse);
 		json_u64(&j, "zero_filled", ws->zero_filled);
-		json_u64(&j, "not_ram", in.not_ram_len);
-		json_arr_begin(&j, "warnings");
-		for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
-			json_str(&j, NULL, vmc_dump_warning(d, i));
-		json_arr_end(&j);
 		json_f64(&j, "seconds", secs);
 		json_obj_end(&j);
 		json_done(&j);
@@ -261,10 +271,12 @@ static void summary(const char *cmd, const struct dump_out *a,
 		       "notes\n", a->path, in.nr_devdumps,
 		       in.nr_devdumps == 1 ? "" : "s",
 		       (unsigned long long)in.devdump_len);
-	printf("%s: %llu bytes, %u PT_LOAD, notes %llu bytes; copied %llu, "
-	       "written %llu, holes %llu, zero-filled %llu; %.2f s\n",
+	printf("%s: %llu bytes, %u PT_LOAD, notes %llu bytes; %s: cloned "
+	       "%llu, copied %llu, written %llu, holes %llu, zero-filled %llu; "
+	       "%.2f s\n",
 	       a->path, (unsigned long long)vmc_dump_size(d), in.nr_ptload,
 	       (unsigned long long)in.notes_real_len,
+	       vmc_copy_path_name(ws->path), (unsigned long long)ws->cloned,
 	       (unsigned long long)ws->copied,
 	       (unsigned long long)ws->written,
 	       (unsigned long long)ws->sparse,
@@ -283,6 +295,7 @@ int dump_write_out(const char *cmd, const struct dump_out *a, vmc_dump *d,
 	int rc;
 
 	wo.no_copy_range = a->nocfr;
+	wo.path = a->copy_path;
 	wo.no_sparse = a->nosparse;
 	wo.name = strcmp(a->path, "-") ? a->path : "standard output";
 	if (a->progress == 1 || (a->progress < 0 && isatty(STDERR_FILENO))) {
@@ -376,14 +389,25 @@ const struct opt memory_opts[] = {
 	{ 0 },
 };
 
+static vmc_status o_copy_path(void *w, const char *arg, vmc_error *e)
+{
+	return vmc_copy_path_parse(arg, &((struct dump_out *)w)->copy_path, e);
+}
+
 #define T struct dump_out
 const struct opt dump_out_opts[] = {
 	{ .kind = OPT_INCLUDE, .sub = output_opts },	/* same struct */
 	OPT_INT_(T, "progress", progress, 1,
 		 "show progress even when stderr is no terminal"),
 	OPT_INT_(T, "no-progress", progress, 0, "never show progress"),
+	OPT_CALL_("copy-path", "PATH", o_copy_path,
+		  "how image data reaches a regular file: auto\n"
+		  "(default: clone on XFS/btrfs, else copy-range),\n"
+		  "read-write (4 MiB pread/pwrite), copy-range\n"
+		  "(copy_file_range), clone (FICLONERANGE per\n"
+		  "aligned extent)"),
 	OPT_FLAG_(T, "no-copy-range", nocfr,
-		  "do not use copy_file_range (nor splice to a pipe)"),
+		  "read-write, and no splice to a pipe"),
 	OPT_FLAG_(T, "no-sparse", nosparse,
 		  "write zeros instead of leaving holes"),
 	OPT_FLAG_(T, "json", json, "print a JSON summary"),

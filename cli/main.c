@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	  "capture kernel's elfcorehdr", cmd_fadump },
 	{ "guest", "a vmcore from a guest's RAM and vCPU registers (no kdump in "
 	  "the guest)", cmd_guest },
+	{ "mount", "serve the assembled vmcore as a read-only FUSE file, "
+	  "without writing it", cmd_mount },
 };
 
 static void usage(FILE *f)

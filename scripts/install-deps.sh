@@ -19,8 +19,12 @@ pkgs+=(zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev)
 # The e2e consumers: drgn reads every assembled vmcore (Debian's
 # /usr/bin/python3 only; tests/e2e/run-assemble.sh).
 pkgs+=(python3-drgn)
+# vmcorekit mount: libfuse 3 (linked into the CLI only) and fusermount3.
+pkgs+=(libfuse3-dev fuse3)
 if [ "${1:-}" = "--bench" ]; then
 	pkgs+=(python3-libkdumpfile hyperfine time bc)
+	# bench/assemble.sh: the XFS loop image with reflink
+	pkgs+=(xfsprogs)
 fi
 if [ "${1:-}" = "--kernel" ]; then
 	pkgs+=(qemu-system-x86 qemu-utils kexec-tools busybox-static cpio zstd crash)

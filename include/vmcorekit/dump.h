@@ -140,14 +140,41 @@ void vmc_dump_get_info(const vmc_dump *d, struct vmc_dump_info *out);
 
 /* ---- writing (src/io) ---- */
 
-/* 2 added name; version 1 callers are still accepted. */
-#define VMC_DUMP_WRITE_OPTS_VERSION 2
+/* 2 added name, 3 path (and the stats' cloned and path); older callers
+ * are still accepted. */
+#define VMC_DUMP_WRITE_OPTS_VERSION 3
+
+/*
+ * How file windows are copied into a regular file (a pipe always takes
+ * splice/vmsplice).  On a filesystem with shared extents (XFS reflink=1,
+ * btrfs) a clone moves no data at all; elsewhere copy_file_range was
+ * measured fastest (docs/performance.md).
+ */
+enum vmc_copy_path {
+	/* By the output's filesystem: CLONE on XFS, btrfs, bcachefs, OCFS2
+	 * (READ_WRITE where they refuse), RANGE anywhere else. */
+	VMC_COPY_AUTO = 0,
+	VMC_COPY_READ_WRITE,	/* pread + pwrite in chunks */
+	VMC_COPY_RANGE,		/* copy_file_range in chunks */
+	/* FICLONERANGE for each block-aligned data extent (O(extents), the
+	 * blocks shared with the image), READ_WRITE for the rest and
+	 * wherever the filesystem refuses. */
+	VMC_COPY_CLONE,
+	VMC_COPY_SPLICE,	/* reported only: the output was a pipe */
+};
+
+/* "auto", "read-write", "copy-range", "clone", "splice"; NULL when
+ * unknown. */
+const char *vmc_copy_path_name(enum vmc_copy_path p);
+/* The inverse.  Errors: VMC_ERR_INVALID naming the choices. */
+vmc_status vmc_copy_path_parse(const char *s, enum vmc_copy_path *out,
+			       vmc_error *e);
 
 struct vmc_dump_write_opts {
 	unsigned version;	/* VMC_DUMP_WRITE_OPTS_VERSION */
 	size_t chunk;		/* bytes per read/copy step; 0: 4 MiB */
-	bool no_copy_range;	/* never use copy_file_range (nor splice and
-				 * vmsplice into a pipe) */
+	bool no_copy_range;	/* READ_WRITE, and no splice and vmsplice
+				 * into a pipe (overrides path) */
 	bool no_sparse;		/* write zeros instead of leaving holes */
 	/* Called between chunks. */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
@@ -157,15 +184,20 @@ struct vmc_dump_write_opts {
 	volatile sig_atomic_t *cancel;
 	/* The output's name in error messages (NULL: "the output"). */
 	const char *name;
+	/* 3: the copy path for a regular file (VMC_COPY_AUTO). */
+	enum vmc_copy_path path;
 };
 #define VMC_DUMP_WRITE_OPTS_INIT { .version = VMC_DUMP_WRITE_OPTS_VERSION }
 
 struct vmc_dump_write_stats {
 	uint64_t bytes;		/* file size */
-	uint64_t copied;	/* bytes moved by copy_file_range */
+	uint64_t copied;	/* bytes moved by copy_file_range or splice */
 	uint64_t written;	/* bytes written with write/pwrite */
 	uint64_t sparse;	/* bytes left as holes */
 	uint64_t zero_filled;	/* bytes of memory no source covers */
+	/* Filled for version 3 options only: */
+	uint64_t cloned;	/* bytes shared by FICLONERANGE */
+	enum vmc_copy_path path;	/* the path chosen (never AUTO) */
 };
 
 /*

@@ -46,9 +46,8 @@ extern "C" {
 #define VMC_FADUMP_CPUMASK_SIZE 256u
 #define VMC_FADUMP_CPUMASK_MAX	1024u	/* NR_CPUS <= 8192 */
 #define VMC_FADUMP_PT_REGS_MAX	4096u
-#define VMC_FADUMP_NR_REGS	48u	/* ppc64 ELF_NGREG */
-/* sizeof(struct elf_prstatus) on ppc64: 112 + 48 * 8 + 4, padded to 8. */
-#define VMC_FADUMP_PRSTATUS_SIZE 504u
+#define VMC_FADUMP_NR_REGS	48u	/* pt_regs longs = the ppc64 prstatus
+					 * layout's nr_regs (prstatus.h) */
 #define VMC_FADUMP_MAX_BOOT_MEM	128u	/* FADUMP_MAX_MEM_REGS */
 #define VMC_FADUMP_MAX_WARNINGS 8u
 #define VMC_FADUMP_MSG_MAX	160u

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "vmcorekit/elf.h"
+#include "vmcorekit/prstatus.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -84,27 +85,6 @@ vmc_status vmc_note_append(void *buf, size_t cap, size_t *used,
 bool vmc_note_name_is(const struct vmc_note *n, const char *name);
 /* Length of the note's name up to its first NUL (at most n_namesz). */
 size_t vmc_note_name_len(const struct vmc_note *n);
-
-/* Decoded NT_PRSTATUS (struct elf_prstatus of the architecture). */
-struct vmc_prstatus {
-	int32_t signo;
-	int32_t cursig;
-	int32_t pid;
-	int32_t ppid;
-	uint64_t ip;		/* rip / pc / nip / psw.addr / eip */
-	uint64_t sp;		/* rsp / sp / r1 / r15 / esp */
-	unsigned nr_regs;
-	uint64_t regs[64];	/* pr_reg as stored, in the arch's order */
-	const char *const *reg_names; /* nr_regs names, static */
-};
-
-/*
- * Decode an NT_PRSTATUS desc for @id (x86_64, i386, arm64, ppc64(le),
- * s390x).  Errors: VMC_ERR_UNSUPPORTED (arch), VMC_ERR_CORRUPT (size).
- */
-vmc_status vmc_prstatus_decode(const struct vmc_elf_id *id, const void *desc,
-			       size_t len, struct vmc_prstatus *out,
-			       vmc_error *e);
 
 /* Decoded NT_PRPSINFO (struct elf_prpsinfo, 64-bit and 32-bit). */
 struct vmc_prpsinfo {

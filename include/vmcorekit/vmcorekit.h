@@ -8,6 +8,7 @@
 #include "vmcorekit/source.h"
 #include "vmcorekit/ranges.h"
 #include "vmcorekit/notes.h"
+#include "vmcorekit/prstatus.h"
 #include "vmcorekit/iomem.h"
 #include "vmcorekit/parse.h"
 #include "vmcorekit/system.h"

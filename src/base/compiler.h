@@ -10,6 +10,9 @@
 #define VMC_EXPORT __attribute__((visibility("default")))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+#include "base/array.h"
+#include "base/bounds.h"
+
 /*
  * Every allocation in the library goes through these so tests can fail the
  * Nth one (allocation-failure injection).  They behave as malloc/calloc/
@@ -31,13 +34,6 @@ void vmc__free(void *p);
 static inline bool add_overflows_u64(uint64_t a, uint64_t b, uint64_t *sum)
 {
 	return __builtin_add_overflow(a, b, sum);
-}
-
-/* Does [pos, pos + count) lie wholly inside [from, end)?  (No overflow.) */
-static inline bool span_inside(uint64_t pos, uint64_t count, uint64_t from,
-			       uint64_t end)
-{
-	return pos >= from && pos <= end && end - pos >= count;
 }
 
 static inline uint64_t align_up_u64(uint64_t v, uint64_t a)

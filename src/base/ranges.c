@@ -33,22 +33,10 @@ VMC_EXPORT void vmc_ranges_free(vmc_ranges *r)
 
 static vmc_status reserve(vmc_ranges *r, size_t n, vmc_error *e)
 {
-	size_t want;
-	struct vmc_range *v;
-
-	if (n <= r->alloc)
-		return VMC_OK;
-	want = r->alloc ? r->alloc : 16;
-	while (want < n) {
-		if (want > SIZE_MAX / 2)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "range set too large");
-		want *= 2;
-	}
-	v = vmc__reallocarray(r->v, want, sizeof(*v));
-	if (!v)
+	if (n > SIZE_MAX / 2)
+		return vmc_error_set(e, VMC_ERR_NOMEM, "range set too large");
+	if (!VMC_GROW(r->v, r->alloc, n, 16))
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	r->v = v;
-	r->alloc = want;
 	return VMC_OK;
 }
 
@@ -272,15 +260,8 @@ static bool push_piece(struct piece_buf *b, uint64_t start, uint64_t end,
 {
 	if (start >= end)
 		return true;
-	if (b->n == b->alloc) {
-		size_t na = b->alloc ? b->alloc * 2 : hint + 16;
-		struct vmc_range *nv = vmc__reallocarray(b->v, na, sizeof(*nv));
-
-		if (!nv)
-			return false;
-		b->v = nv;
-		b->alloc = na;
-	}
+	if (!VMC_GROW(b->v, b->alloc, b->n + 1, hint + 16))
+		return false;
 	b->v[b->n].start = start;
 	b->v[b->n++].end = end;
 	return true;

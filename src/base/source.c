@@ -10,7 +10,7 @@ VMC_EXPORT vmc_status vmc_source_read_at(vmc_source *s, uint64_t off,
 {
 	uint64_t size = s->ops->size(s);
 
-	if (off > size || size - off < len)
+	if (!vmc__in_bounds(off, len, size))
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "read of %zu bytes at offset 0x%llx is past "
 				     "the end of the %s source (size 0x%llx)",

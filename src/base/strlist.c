@@ -8,14 +8,12 @@ vmc_status vmc__strlist_vaddf(struct strlist *l, vmc_error *e, const char *fmt,
 			 va_list ap)
 {
 	char *s = vmc__malloc(VMC_ERROR_MSG_MAX);
-	char **v = s ? vmc__reallocarray(l->v, l->n + 1, sizeof(*v)) : NULL;
 
-	if (!v) {
+	if (!s || !VMC_GROW(l->v, l->cap, l->n + 1, 4)) {
 		vmc__free(s);
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	}
 	vsnprintf(s, VMC_ERROR_MSG_MAX, fmt, ap);
-	l->v = v;
 	l->v[l->n++] = s;
 	return VMC_OK;
 }
@@ -42,5 +40,5 @@ void vmc__strlist_free(struct strlist *l)
 		vmc__free(l->v[i]);
 	vmc__free(l->v);
 	l->v = NULL;
-	l->n = 0;
+	l->n = l->cap = 0;
 }

@@ -10,7 +10,7 @@
 
 struct strlist {
 	char **v;
-	size_t n;
+	size_t n, cap;
 };
 
 /* Append a formatted string (truncated to VMC_ERROR_MSG_MAX).

@@ -2,27 +2,13 @@
 /*
  * Byte-wise ELF header codec for ELFCLASS32/64 x LSB/MSB.
  *
- * Layouts (ELF gABI; Linux include/uapi/linux/elf.h):
- *
- *   Elf64_Ehdr (64 bytes)              Elf32_Ehdr (52 bytes)
- *   0  e_ident[16]                     0  e_ident[16]
- *   16 e_type 2   18 e_machine 2       16 e_type 2   18 e_machine 2
- *   20 e_version 4                     20 e_version 4
- *   24 e_entry 8  32 e_phoff 8         24 e_entry 4  28 e_phoff 4
- *   40 e_shoff 8  48 e_flags 4         32 e_shoff 4  36 e_flags 4
- *   52 e_ehsize 2 54 e_phentsize 2     40 e_ehsize 2 42 e_phentsize 2
- *   56 e_phnum 2  58 e_shentsize 2     44 e_phnum 2  46 e_shentsize 2
- *   60 e_shnum 2  62 e_shstrndx 2      48 e_shnum 2  50 e_shstrndx 2
- *
- *   Elf64_Phdr (56 bytes): type 4, flags 4, offset 8, vaddr 8, paddr 8,
- *                          filesz 8, memsz 8, align 8
- *   Elf32_Phdr (32 bytes): type, offset, vaddr, paddr, filesz, memsz,
- *                          flags, align (4 each) -- flags moves!
+ * The byte offsets of every field are the per-class rows of elf_class.c.
  */
 #include <string.h>
 
 #include "vmcorekit/elf.h"
 #include "base/compiler.h"
+#include "elf/elf_class.h"
 
 enum { EI_CLASS = 4, EI_DATA = 5, EI_VERSION = 6, EI_OSABI = 7,
        EI_ABIVERSION = 8, EI_NIDENT = 16 };
@@ -81,17 +67,17 @@ VMC_EXPORT void vmc_put64(enum vmc_order o, void *p, uint64_t v)
 
 VMC_EXPORT size_t vmc_elf_ehdr_size(enum vmc_class cls)
 {
-	return cls == VMC_CLASS_32 ? 52 : 64;
+	return vmc__elf_class(cls)->ehsz;
 }
 
 VMC_EXPORT size_t vmc_elf_phdr_size(enum vmc_class cls)
 {
-	return cls == VMC_CLASS_32 ? 32 : 56;
+	return vmc__elf_class(cls)->phsz;
 }
 
 VMC_EXPORT size_t vmc_elf_shdr_size(enum vmc_class cls)
 {
-	return cls == VMC_CLASS_32 ? 40 : 64;
+	return vmc__elf_class(cls)->shsz;
 }
 
 static bool id_valid(const struct vmc_elf_id *id)
@@ -103,19 +89,17 @@ static bool id_valid(const struct vmc_elf_id *id)
 /* A "word": 4 bytes in ELF32, 8 in ELF64 (addresses, offsets, sizes). */
 static uint64_t get_word(const struct vmc_elf_id *id, const uint8_t *p)
 {
-	return id->cls == VMC_CLASS_32 ? vmc_get32(id->order, p)
-				       : vmc_get64(id->order, p);
+	return vmc__elf_get_w(vmc__elf_class(id->cls), id->order, p);
 }
 
+/* Unlike the kernel's assignments, refuse a value ELF32 cannot hold. */
 static bool put_word(const struct vmc_elf_id *id, uint8_t *p, uint64_t v)
 {
-	if (id->cls == VMC_CLASS_32) {
-		if (v > UINT32_MAX)
-			return false;
-		vmc_put32(id->order, p, (uint32_t)v);
-	} else {
-		vmc_put64(id->order, p, v);
-	}
+	const struct elf_class *c = vmc__elf_class(id->cls);
+
+	if (c->awidth == 4 && v > UINT32_MAX)
+		return false;
+	vmc__elf_put_w(c, id->order, p, v);
 	return true;
 }
 
@@ -123,8 +107,8 @@ VMC_EXPORT vmc_status vmc_elf_decode_ehdr(const void *buf, size_t len,
 					  struct vmc_ehdr *out, vmc_error *e)
 {
 	const uint8_t *b = buf;
+	const struct elf_class *c;
 	struct vmc_elf_id id;
-	bool w64;
 
 	if (len < EI_NIDENT)
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
@@ -149,26 +133,25 @@ VMC_EXPORT vmc_status vmc_elf_decode_ehdr(const void *buf, size_t len,
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
 				     "truncated ELF header (%zu of %zu bytes)",
 				     len, vmc_elf_ehdr_size(id.cls));
-	w64 = id.cls == VMC_CLASS_64;
-	id.machine = vmc_get16(id.order, b + 18);
+	c = vmc__elf_class(id.cls);
+	id.machine = vmc_get16(id.order, b + c->e_machine);
 	memset(out, 0, sizeof(*out));
 	out->id = id;
 	out->osabi = b[EI_OSABI];
 	out->abiversion = b[EI_ABIVERSION];
-	out->type = vmc_get16(id.order, b + 16);
-	out->version = vmc_get32(id.order, b + 20);
-	out->entry = get_word(&id, b + 24);
-	out->phoff = get_word(&id, b + (w64 ? 32 : 28));
-	out->shoff = get_word(&id, b + (w64 ? 40 : 32));
-	b += w64 ? 48 : 36;
-	out->flags = vmc_get32(id.order, b);
-	out->ehsize = vmc_get16(id.order, b + 4);
-	out->phentsize = vmc_get16(id.order, b + 6);
-	out->raw_phnum = vmc_get16(id.order, b + 8);
+	out->type = vmc_get16(id.order, b + c->e_type);
+	out->version = vmc_get32(id.order, b + c->e_version);
+	out->entry = get_word(&id, b + c->e_entry);
+	out->phoff = get_word(&id, b + c->e_phoff);
+	out->shoff = get_word(&id, b + c->e_shoff);
+	out->flags = vmc_get32(id.order, b + c->e_flags);
+	out->ehsize = vmc_get16(id.order, b + c->e_ehsize);
+	out->phentsize = vmc_get16(id.order, b + c->e_phentsize);
+	out->raw_phnum = vmc_get16(id.order, b + c->e_phnum);
 	out->phnum = out->raw_phnum;
-	out->shentsize = vmc_get16(id.order, b + 10);
-	out->shnum = vmc_get16(id.order, b + 12);
-	out->shstrndx = vmc_get16(id.order, b + 14);
+	out->shentsize = vmc_get16(id.order, b + c->e_shentsize);
+	out->shnum = vmc_get16(id.order, b + c->e_shnum);
+	out->shstrndx = vmc_get16(id.order, b + c->e_shstrndx);
 	return VMC_OK;
 }
 
@@ -178,16 +161,15 @@ VMC_EXPORT vmc_status vmc_elf_resolve_xnum(struct vmc_ehdr *eh,
 {
 	const uint8_t *b = shdr0;
 	const struct vmc_elf_id *id = &eh->id;
-	bool w64 = id->cls == VMC_CLASS_64;
+	const struct elf_class *c = vmc__elf_class(id->cls);
 	uint64_t sh_size;
 	uint32_t sh_info;
 
-	if (len < vmc_elf_shdr_size(id->cls))
+	if (len < c->shsz)
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
 				     "section header 0 truncated");
-	/* Elf64_Shdr: sh_size @32, sh_info @44; Elf32_Shdr: @20, @28. */
-	sh_size = get_word(id, b + (w64 ? 32 : 20));
-	sh_info = vmc_get32(id->order, b + (w64 ? 44 : 28));
+	sh_size = get_word(id, b + c->sh_size);
+	sh_info = vmc_get32(id->order, b + c->sh_info);
 	if (eh->raw_phnum == VMC_PN_XNUM) {
 		if (sh_info < VMC_PN_XNUM)
 			return vmc_error_set(e, VMC_ERR_CORRUPT,
@@ -209,41 +191,40 @@ VMC_EXPORT vmc_status vmc_elf_encode_ehdr(const struct vmc_ehdr *eh,
 					  void *buf, size_t cap, vmc_error *e)
 {
 	const struct vmc_elf_id *id = &eh->id;
+	const struct elf_class *c;
 	uint8_t *b = buf;
-	bool w64;
 
 	if (!id_valid(id))
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "invalid ELF class or byte order");
-	if (cap < vmc_elf_ehdr_size(id->cls))
+	c = vmc__elf_class(id->cls);
+	if (cap < c->ehsz)
 		return vmc_error_set(e, VMC_ERR_NOSPACE,
 				     "no room for the ELF header");
-	w64 = id->cls == VMC_CLASS_64;
-	memset(b, 0, vmc_elf_ehdr_size(id->cls));
+	memset(b, 0, c->ehsz);
 	memcpy(b, "\177ELF", 4);
-	b[EI_CLASS] = w64 ? 2 : 1;
+	b[EI_CLASS] = id->cls == VMC_CLASS_64 ? 2 : 1;
 	b[EI_DATA] = id->order == VMC_LE ? 1 : 2;
 	b[EI_VERSION] = VMC_EV_CURRENT;
 	b[EI_OSABI] = eh->osabi;
 	b[EI_ABIVERSION] = eh->abiversion;
-	vmc_put16(id->order, b + 16, eh->type);
-	vmc_put16(id->order, b + 18, id->machine);
-	vmc_put32(id->order, b + 20, eh->version);
-	if (!put_word(id, b + 24, eh->entry) ||
-	    !put_word(id, b + (w64 ? 32 : 28), eh->phoff) ||
-	    !put_word(id, b + (w64 ? 40 : 32), eh->shoff))
+	vmc_put16(id->order, b + c->e_type, eh->type);
+	vmc_put16(id->order, b + c->e_machine, id->machine);
+	vmc_put32(id->order, b + c->e_version, eh->version);
+	if (!put_word(id, b + c->e_entry, eh->entry) ||
+	    !put_word(id, b + c->e_phoff, eh->phoff) ||
+	    !put_word(id, b + c->e_shoff, eh->shoff))
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "ELF header field does not fit ELFCLASS32");
-	b += w64 ? 48 : 36;
-	vmc_put32(id->order, b, eh->flags);
-	vmc_put16(id->order, b + 4, eh->ehsize);
-	vmc_put16(id->order, b + 6, eh->phentsize);
-	vmc_put16(id->order, b + 8, eh->phnum >= VMC_PN_XNUM ?
+	vmc_put32(id->order, b + c->e_flags, eh->flags);
+	vmc_put16(id->order, b + c->e_ehsize, eh->ehsize);
+	vmc_put16(id->order, b + c->e_phentsize, eh->phentsize);
+	vmc_put16(id->order, b + c->e_phnum, eh->phnum >= VMC_PN_XNUM ?
 		  (uint16_t)VMC_PN_XNUM : (uint16_t)eh->phnum);
-	vmc_put16(id->order, b + 10, eh->shentsize);
-	vmc_put16(id->order, b + 12, eh->shnum >= 0xff00 ? 0 :
+	vmc_put16(id->order, b + c->e_shentsize, eh->shentsize);
+	vmc_put16(id->order, b + c->e_shnum, eh->shnum >= 0xff00 ? 0 :
 		  (uint16_t)eh->shnum);
-	vmc_put16(id->order, b + 14, (uint16_t)eh->shstrndx);
+	vmc_put16(id->order, b + c->e_shstrndx, (uint16_t)eh->shstrndx);
 	return VMC_OK;
 }
 
@@ -252,29 +233,19 @@ VMC_EXPORT vmc_status vmc_elf_decode_phdr(const struct vmc_elf_id *id,
 					  struct vmc_phdr *out, vmc_error *e)
 {
 	const uint8_t *b = buf;
-	enum vmc_order o = id->order;
+	const struct elf_class *c = vmc__elf_class(id->cls);
 
-	if (len < vmc_elf_phdr_size(id->cls))
+	if (len < c->phsz)
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
 				     "program header truncated");
-	out->type = vmc_get32(o, b);
-	if (id->cls == VMC_CLASS_64) {
-		out->flags = vmc_get32(o, b + 4);
-		out->offset = vmc_get64(o, b + 8);
-		out->vaddr = vmc_get64(o, b + 16);
-		out->paddr = vmc_get64(o, b + 24);
-		out->filesz = vmc_get64(o, b + 32);
-		out->memsz = vmc_get64(o, b + 40);
-		out->align = vmc_get64(o, b + 48);
-	} else {
-		out->offset = vmc_get32(o, b + 4);
-		out->vaddr = vmc_get32(o, b + 8);
-		out->paddr = vmc_get32(o, b + 12);
-		out->filesz = vmc_get32(o, b + 16);
-		out->memsz = vmc_get32(o, b + 20);
-		out->flags = vmc_get32(o, b + 24);
-		out->align = vmc_get32(o, b + 28);
-	}
+	out->type = vmc_get32(id->order, b + c->p_type);
+	out->flags = vmc_get32(id->order, b + c->p_flags);
+	out->offset = get_word(id, b + c->p_offset);
+	out->vaddr = get_word(id, b + c->p_vaddr);
+	out->paddr = get_word(id, b + c->p_paddr);
+	out->filesz = get_word(id, b + c->p_filesz);
+	out->memsz = get_word(id, b + c->p_memsz);
+	out->align = get_word(id, b + c->p_align);
 	return VMC_OK;
 }
 
@@ -283,37 +254,28 @@ VMC_EXPORT vmc_status vmc_elf_encode_phdr(const struct vmc_elf_id *id,
 					  size_t cap, vmc_error *e)
 {
 	uint8_t *b = buf;
-	enum vmc_order o = id->order;
+	const struct elf_class *c;
 
 	if (!id_valid(id))
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "invalid ELF class or byte order");
-	if (cap < vmc_elf_phdr_size(id->cls))
+	c = vmc__elf_class(id->cls);
+	if (cap < c->phsz)
 		return vmc_error_set(e, VMC_ERR_NOSPACE,
 				     "no room for a program header");
-	vmc_put32(o, b, ph->type);
-	if (id->cls == VMC_CLASS_64) {
-		vmc_put32(o, b + 4, ph->flags);
-		vmc_put64(o, b + 8, ph->offset);
-		vmc_put64(o, b + 16, ph->vaddr);
-		vmc_put64(o, b + 24, ph->paddr);
-		vmc_put64(o, b + 32, ph->filesz);
-		vmc_put64(o, b + 40, ph->memsz);
-		vmc_put64(o, b + 48, ph->align);
-		return VMC_OK;
-	}
-	if (!put_word(id, b + 4, ph->offset) ||
-	    !put_word(id, b + 8, ph->vaddr) ||
-	    !put_word(id, b + 12, ph->paddr) ||
-	    !put_word(id, b + 16, ph->filesz) ||
-	    !put_word(id, b + 20, ph->memsz) ||
-	    !put_word(id, b + 28, ph->align))
+	vmc_put32(id->order, b + c->p_type, ph->type);
+	vmc_put32(id->order, b + c->p_flags, ph->flags);
+	if (!put_word(id, b + c->p_offset, ph->offset) ||
+	    !put_word(id, b + c->p_vaddr, ph->vaddr) ||
+	    !put_word(id, b + c->p_paddr, ph->paddr) ||
+	    !put_word(id, b + c->p_filesz, ph->filesz) ||
+	    !put_word(id, b + c->p_memsz, ph->memsz) ||
+	    !put_word(id, b + c->p_align, ph->align))
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "program header value does not fit "
 				     "ELFCLASS32 (paddr 0x%llx, size 0x%llx)",
 				     (unsigned long long)ph->paddr,
 				     (unsigned long long)ph->memsz);
-	vmc_put32(o, b + 24, ph->flags);
 	return VMC_OK;
 }
 
@@ -322,15 +284,15 @@ VMC_EXPORT vmc_status vmc_elf_encode_shdr0(const struct vmc_elf_id *id,
 					   void *buf, size_t cap, vmc_error *e)
 {
 	uint8_t *b = buf;
-	bool w64 = id->cls == VMC_CLASS_64;
+	const struct elf_class *c = vmc__elf_class(id->cls);
 
-	if (cap < vmc_elf_shdr_size(id->cls))
+	if (cap < c->shsz)
 		return vmc_error_set(e, VMC_ERR_NOSPACE,
 				     "no room for section header 0");
-	memset(b, 0, vmc_elf_shdr_size(id->cls));
-	if (!put_word(id, b + (w64 ? 32 : 20), shnum))
+	memset(b, 0, c->shsz);
+	if (!put_word(id, b + c->sh_size, shnum))
 		return vmc_error_set(e, VMC_ERR_RANGE, "sh_size too large");
-	vmc_put32(id->order, b + (w64 ? 44 : 28), phnum);
+	vmc_put32(id->order, b + c->sh_info, phnum);
 	return VMC_OK;
 }
 
@@ -338,20 +300,22 @@ VMC_EXPORT void vmc_elf_decode_nhdr(enum vmc_order order, const void *buf,
 				    struct vmc_nhdr *out)
 {
 	const uint8_t *b = buf;
+	const struct elf_class *c = vmc__elf_class(VMC_CLASS_64);
 
-	out->namesz = vmc_get32(order, b);
-	out->descsz = vmc_get32(order, b + 4);
-	out->type = vmc_get32(order, b + 8);
+	out->namesz = vmc_get32(order, b + c->n_namesz);
+	out->descsz = vmc_get32(order, b + c->n_descsz);
+	out->type = vmc_get32(order, b + c->n_type);
 }
 
 VMC_EXPORT void vmc_elf_encode_nhdr(enum vmc_order order,
 				    const struct vmc_nhdr *nh, void *buf)
 {
 	uint8_t *b = buf;
+	const struct elf_class *c = vmc__elf_class(VMC_CLASS_64);
 
-	vmc_put32(order, b, nh->namesz);
-	vmc_put32(order, b + 4, nh->descsz);
-	vmc_put32(order, b + 8, nh->type);
+	vmc_put32(order, b + c->n_namesz, nh->namesz);
+	vmc_put32(order, b + c->n_descsz, nh->descsz);
+	vmc_put32(order, b + c->n_type, nh->type);
 }
 
 static const struct {

@@ -166,7 +166,7 @@ VMC_EXPORT enum vmc_elfcore_kind vmc_elfcore_kind(const vmc_elfcore *c)
 			continue;
 		segs++;
 		same += p->offset == p->paddr;
-		if (p->offset > c->size || c->size - p->offset < p->filesz)
+		if (!vmc__in_bounds(p->offset, p->filesz, c->size))
 			beyond++;
 	}
 	if (segs == 0)
@@ -194,7 +194,7 @@ VMC_EXPORT vmc_status vmc_elfcore_read_segment(const vmc_elfcore *c,
 	if (!p)
 		return vmc_error_set(e, VMC_ERR_INVALID, "no program header %zu",
 				     i);
-	if (p->offset > c->size || c->size - p->offset < p->filesz)
+	if (!vmc__in_bounds(p->offset, p->filesz, c->size))
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
 				     "segment %zu (offset 0x%llx, size 0x%llx) "
 				     "lies past the end of the file (0x%llx)", i,

@@ -109,7 +109,7 @@ VMC_EXPORT vmc_status vmc_note_append(void *buf, size_t cap, size_t *used,
 	if (namesz > UINT32_MAX || descsz > UINT32_MAX)
 		return vmc_error_set(e, VMC_ERR_INVALID, "note too large");
 	sz = vmc_note_size((uint32_t)namesz, (uint32_t)descsz);
-	if (*used > cap || cap - *used < sz)
+	if (!vmc__in_bounds(*used, sz, cap))
 		return vmc_error_set(e, VMC_ERR_NOSPACE,
 				     "no room for a %llu-byte note",
 				     (unsigned long long)sz);

@@ -14,15 +14,8 @@ struct vmc_vcpus *vmc__vcpus_new(void)
 vmc_status vmc__vcpus_add(struct vmc_vcpus *l, const struct vmc_vcpu *c,
 			  vmc_error *e)
 {
-	if (l->nr == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		void *p = vmc__reallocarray(l->v, cap, sizeof(*l->v));
-
-		if (!p)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		l->v = p;
-		l->cap = cap;
-	}
+	if (!VMC_GROW(l->v, l->cap, l->nr + 1, 8))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	l->v[l->nr++] = *c;
 	return VMC_OK;
 }

@@ -21,18 +21,26 @@
 
 #include "vmcorekit/hotplug.h"
 #include "base/compiler.h"
+#include "elf/elf_class.h"
 #include "loader/loader_priv.h"
 
-#define EHDR64 64ull
-#define PHDR64 56ull
-#define PN_XNUM 0xffffull
 #define PAGE_4K 4096ull
+
+/* Both loaders write ELF64 headers (crash_prepare_elf64_headers,
+ * crash_create_elf64_headers). */
+static const struct elf_class *elf64(void)
+{
+	return vmc__elf_class(VMC_CLASS_64);
+}
 
 static void finish(struct vmc_hp_capacity *c, uint64_t memsz)
 {
+	uint64_t ehsz = elf64()->ehsz;
+
 	c->memsz = memsz;
 	c->segment = align_up_u64(memsz, PAGE_4K);
-	c->max_phdrs = c->segment > EHDR64 ? (c->segment - EHDR64) / PHDR64 : 0;
+	c->max_phdrs = c->segment > ehsz ? (c->segment - ehsz) /
+						       elf64()->phsz : 0;
 }
 
 VMC_EXPORT vmc_status vmc_hp_capacity_from_sysfs(enum vmc_loader loader,
@@ -71,7 +79,7 @@ VMC_EXPORT vmc_status vmc_hp_capacity(enum vmc_loader loader,
 				      vmc_error *e)
 {
 	const struct vmc__loader_ops *ops;
-	uint64_t pnum;
+	uint64_t pnum, phsz = elf64()->phsz;
 	vmc_status st = vmc__loader_reserving(loader, &ops, e);
 
 	if (st)
@@ -81,14 +89,15 @@ VMC_EXPORT vmc_status vmc_hp_capacity(enum vmc_loader loader,
 				     "at least one CPU is needed");
 	if (max_cpus > UINT32_MAX || max_ranges > UINT32_MAX ||
 	    add_overflows_u64(2 + max_cpus, max_ranges, &pnum) ||
-	    pnum > UINT32_MAX / PHDR64)
+	    pnum > UINT32_MAX / phsz)
 		return vmc_error_set(e, VMC_ERR_RANGE,
-				     "56 x (2 + %llu CPUs + %llu ranges) "
+				     "%llu x (2 + %llu CPUs + %llu ranges) "
 				     "overflows the kernel's unsigned int "
 				     "arch_crash_get_elfcorehdr_size",
+				     (unsigned long long)phsz,
 				     (unsigned long long)max_cpus,
 				     (unsigned long long)max_ranges);
-	if (ops->refuses_pn_xnum && pnum >= PN_XNUM)
+	if (ops->refuses_pn_xnum && pnum >= VMC_PN_XNUM)
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "2 + %llu CPUs + %llu ranges = %llu "
 				     "program headers >= PN_XNUM: "
@@ -98,5 +107,5 @@ VMC_EXPORT vmc_status vmc_hp_capacity(enum vmc_loader loader,
 				     (unsigned long long)max_ranges,
 				     (unsigned long long)pnum,
 				     (unsigned long long)pnum);
-	return vmc_hp_capacity_from_sysfs(loader, pnum * PHDR64, out, e);
+	return vmc_hp_capacity_from_sysfs(loader, pnum * phsz, out, e);
 }

@@ -25,6 +25,7 @@
 #include "vmcorekit/elfcore.h"
 #include "hotplug/hotplug_priv.h"
 #include "base/compiler.h"
+#include "elf/elf_class.h"
 
 #define ZERO_CHUNK 4096
 
@@ -126,14 +127,17 @@ vmc_status vmc__hp_regen(const struct vmc_hotplug *hp, const vmc_iomem *iomem,
 		st = vmc_elfcore_size(sp, &size, e);
 	}
 	/* arch_crash_handle_hotplug_event's refusal, in its words */
-	if (!st && hp->cap && size > hp->cap)
+	if (!st && hp->cap && size > hp->cap) {
+		const struct elf_class *c = vmc__elf_class(VMC_CLASS_64);
+
 		st = vmc_error_set(e, VMC_ERR_NOSPACE,
 				   "update elfcorehdr elfsz %zu > memsz %zu: the "
 				   "header needs %zu program headers, the "
 				   "segment holds %zu (the old header stays)",
 				   size, hp->cap, sp->nr_slots ? sp->nr_slots :
-				   sp->nr_phdrs, hp->cap > 64 ?
-				   (hp->cap - 64) / 56 : 0);
+				   sp->nr_phdrs, hp->cap > c->ehsz ?
+				   (hp->cap - c->ehsz) / c->phsz : 0);
+	}
 	if (!st) {
 		*hdr = vmc__calloc(1, size);
 		if (!*hdr)

@@ -28,15 +28,8 @@ static const char system_ram[] = "System RAM";
 static vmc_status push(struct edit *x, uint64_t start, uint64_t last,
 		       unsigned depth, const char *name, vmc_error *e)
 {
-	if (x->n == x->cap) {
-		size_t nc = x->cap ? 2 * x->cap : 64;
-		struct ent *v = vmc__reallocarray(x->v, nc, sizeof(*v));
-
-		if (!v)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		x->v = v;
-		x->cap = nc;
-	}
+	if (!VMC_GROW(x->v, x->cap, x->n + 1, 64))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	x->v[x->n++] = (struct ent){ start, last, depth, name };
 	return VMC_OK;
 }

@@ -16,7 +16,7 @@
 
 struct vmc_diff {
 	struct vmc_diff_item *v;
-	size_t n;
+	size_t n, cap;
 };
 
 #define item vmc__diff_item
@@ -24,13 +24,12 @@ struct vmc_diff {
 vmc_status vmc__diff_item(vmc_diff *d, enum vmc_diff_kind k, uint64_t start,
 			  uint64_t end, vmc_error *e, const char *fmt, ...)
 {
-	struct vmc_diff_item *v = vmc__reallocarray(d->v, d->n + 1, sizeof(*v));
+	struct vmc_diff_item *v;
 	va_list ap;
 
-	if (!v)
+	if (!VMC_GROW(d->v, d->cap, d->n + 1, 16))
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	d->v = v;
-	v += d->n++;
+	v = &d->v[d->n++];
 	v->kind = k;
 	v->start = start;
 	v->end = end;

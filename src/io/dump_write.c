@@ -9,9 +9,11 @@
  *                             the end sets the size); a pipe: vmsplice of
  *                             a never-written (zero-page) mapping
  *   a plain file's window     SEEK_DATA/SEEK_HOLE on it: its holes stay
- *                             holes, its data goes by copy_file_range to
- *                             a file, by splice to a pipe (pread + write
- *                             where either is refused)
+ *                             holes; its data goes to a file by the copy
+ *                             path (choose_path: FICLONERANGE per extent,
+ *                             copy_file_range, or pread + pwrite), to a
+ *                             pipe by splice (pread + write where an
+ *                             in-kernel path is refused)
  *   another source            read in chunks; all-zero chunks skipped
  *
  * Memory stays constant: one chunk buffer.  To a pipe, splice and
@@ -20,12 +22,16 @@
  * references to them for as long as it likes).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/uio.h>
+#include <linux/fs.h>
 #include <unistd.h>
 
 #include "vmcorekit/dump.h"
@@ -38,6 +44,9 @@ struct writer {
 	vmc_dump *d;
 	int fd;
 	bool regular, sparse, cfr;
+	bool clone;		/* FICLONERANGE aligned extents (until refused) */
+	uint64_t blksize;	/* the output's block size (clone alignment) */
+	int sfd;		/* the plain file being copied from, or -1 */
 	bool pipe;		/* splice/vmsplice into it (until refused) */
 	const uint8_t *zeros;	/* ZERO_LEN bytes never written, or NULL */
 	uint64_t base;		/* output offset of byte 0 (regular files) */
@@ -142,6 +151,23 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
 }
 
+/*
+ * Ask for the next chunk of the image while this one is copied.  Cold,
+ * copy_file_range and splice read through a 64 KiB pipe and the default
+ * 128 KiB readahead, far behind one 4 MiB pread; WILLNEED one chunk ahead
+ * (mm/fadvise.c force_page_cache_readahead: large reads, asynchronous)
+ * keeps the disk busy either way, and costs a page-cache lookup when hot.
+ * Never more than a chunk ahead: a terabyte image must not be pulled into
+ * the cache at once.
+ */
+static void prefetch(struct writer *w, uint64_t src_off, uint64_t len)
+{
+	if (w->sfd >= 0 && len)
+		posix_fadvise(w->sfd, (off_t)src_off,
+			      (off_t)(len < w->chunk ? len : w->chunk),
+			      POSIX_FADV_WILLNEED);
+}
+
 /* Through the source's read_at, chunk by chunk. */
 static vmc_status copy_read(struct writer *w, vmc_source *src,
 			    uint64_t src_off, uint64_t off, uint64_t len,
@@ -149,7 +175,10 @@ static vmc_status copy_read(struct writer *w, vmc_source *src,
 {
 	while (len) {
 		size_t n = len < w->chunk ? (size_t)len : w->chunk;
-		vmc_status st = vmc_source_read_at(src, src_off, w->buf, n, e);
+		vmc_status st;
+
+		prefetch(w, src_off + n, len - n);
+		st = vmc_source_read_at(src, src_off, w->buf, n, e);
 
 		if (st)
 			return st;
@@ -216,10 +245,14 @@ static vmc_status kcopy_range(struct writer *w, const struct kcopy *k,
 			      vmc_source *src, int sfd, uint64_t src_off,
 			      uint64_t off, uint64_t len, vmc_error *e)
 {
+	prefetch(w, src_off, len);
 	while (len && *k->enabled) {
 		size_t want = len < w->chunk ? (size_t)len : w->chunk;
-		ssize_t n = k->move(w, sfd, src_off, off, want);
+		ssize_t n;
 		vmc_status st;
+
+		prefetch(w, src_off + want, len - want);
+		n = k->move(w, sfd, src_off, off, want);
 
 		if (n < 0 && errno == EINTR && !(w->o->cancel && *w->o->cancel))
 			continue;
@@ -246,6 +279,51 @@ static vmc_status kcopy_range(struct writer *w, const struct kcopy *k,
 	return copy_read(w, src, src_off, off, len, e);
 }
 
+/*
+ * Share [src_off, src_off+len) of @sfd at @off of the output: the
+ * block-aligned middle with one FICLONERANGE (the filesystem's remap,
+ * fs/remap_range.c; XFS and btrfs share the extents), the unaligned edges
+ * by reading.  A refusal (another filesystem, no reflink, misaligned
+ * images) turns cloning off and copies.
+ */
+static vmc_status clone_range(struct writer *w, vmc_source *src, int sfd,
+			      uint64_t src_off, uint64_t off, uint64_t len,
+			      vmc_error *e)
+{
+	uint64_t b = w->blksize, head, mid;
+	struct file_clone_range r;
+	vmc_status st;
+
+	head = (b - (w->base + off) % b) % b;
+	if (!w->clone || (src_off + head) % b || len < head + b)
+		return copy_read(w, src, src_off, off, len, e);
+	mid = (len - head) / b * b;
+	r = (struct file_clone_range){ .src_fd = sfd,
+				       .src_offset = src_off + head,
+				       .src_length = mid,
+				       .dest_offset = w->base + off + head };
+	if (ioctl(w->fd, FICLONERANGE, &r) < 0) {
+		if (errno != EOPNOTSUPP && errno != EXDEV && errno != EINVAL &&
+		    errno != ENOTTY && errno != EPERM && errno != ETXTBSY)
+			return vmc_error_set_errno(e, VMC_ERR_IO, errno,
+						   "FICLONERANGE to %s at "
+						   "offset 0x%llx: %s", w->name,
+						   (unsigned long long)off,
+						   strerror(errno));
+		w->clone = false;
+		return copy_read(w, src, src_off, off, len, e);
+	}
+	st = copy_read(w, src, src_off, off, head, e);
+	if (st)
+		return st;
+	w->st->cloned += mid;
+	st = step(w, mid, e);
+	if (st)
+		return st;
+	return copy_read(w, src, src_off + head + mid, off + head + mid,
+			 len - head - mid, e);
+}
+
 /* A window of a plain file: keep its holes, copy its data. */
 static vmc_status copy_file_span(struct writer *w, const struct vmc_mem_span *s,
 				 uint64_t off, vmc_error *e)
@@ -268,7 +346,11 @@ static vmc_status copy_file_span(struct writer *w, const struct vmc_mem_span *s,
 		hole = lseek(s->fd, data, SEEK_HOLE);
 		if (hole < 0 || (uint64_t)hole > end)
 			hole = (off_t)end;
-		if (w->regular && w->cfr)
+		if (w->regular && w->clone)
+			st = clone_range(w, s->src, s->fd, (uint64_t)data,
+					 off + ((uint64_t)data - s->src_off),
+					 (uint64_t)(hole - data), e);
+		else if (w->regular && w->cfr)
 			st = kcopy_range(w, &(struct kcopy){
 						"copy_file_range", move_cfr,
 						refused_cfr, &w->cfr },
@@ -308,6 +390,7 @@ static vmc_status write_span(struct writer *w, const struct vmc_mem_span *s,
 	case VMC_SPAN_ZERO:
 		return put_zeros(w, off, s->len, e);
 	case VMC_SPAN_SOURCE:
+		w->sfd = s->fd;
 		if (s->fd >= 0)
 			return copy_file_span(w, s, off, e);
 		return copy_read(w, s->src, s->src_off, off, s->len, e);
@@ -315,13 +398,68 @@ static vmc_status write_span(struct writer *w, const struct vmc_mem_span *s,
 	return vmc_error_set(e, VMC_ERR_INVALID, "bad span kind");
 }
 
+static const char *const path_names[] = {
+	[VMC_COPY_AUTO] = "auto",
+	[VMC_COPY_READ_WRITE] = "read-write",
+	[VMC_COPY_RANGE] = "copy-range",
+	[VMC_COPY_CLONE] = "clone",
+	[VMC_COPY_SPLICE] = "splice",
+};
+#define NR_PATHS (sizeof(path_names) / sizeof(path_names[0]))
+
+VMC_EXPORT const char *vmc_copy_path_name(enum vmc_copy_path p)
+{
+	return (unsigned)p < NR_PATHS ? path_names[p] : NULL;
+}
+
+VMC_EXPORT vmc_status vmc_copy_path_parse(const char *s,
+					  enum vmc_copy_path *out,
+					  vmc_error *e)
+{
+	for (size_t i = 0; i < NR_PATHS; i++)
+		if (i != VMC_COPY_SPLICE && !strcmp(s, path_names[i])) {
+			*out = (enum vmc_copy_path)i;
+			return VMC_OK;
+		}
+	return vmc_error_set(e, VMC_ERR_INVALID, "copy path '%s': want auto, "
+			     "read-write, copy-range or clone", s);
+}
+
+/* statfs f_type values (include/uapi/linux/magic.h, fs/smb/client). */
+#define FS_XFS 0x58465342u
+#define FS_BTRFS 0x9123683eu
+#define FS_BCACHEFS 0xca451a4eu
+#define FS_OCFS2 0x7461636fu
+
+/*
+ * VMC_COPY_AUTO for a regular output.  Measured on Linux 6.18
+ * (docs/performance.md, bench/assemble.sh): where extents can be shared
+ * a clone is O(extents); elsewhere copy_file_range (the kernel's splice,
+ * one copy, no scan for zero chunks) beat 4 MiB pread/pwrite on ext4,
+ * hot and cold, and on tmpfs; on a network filesystem it asks the server
+ * to copy.  READ_WRITE stays the fallback wherever a call is refused.
+ */
+static enum vmc_copy_path choose_path(int fd)
+{
+	struct statfs f;
+
+	if (fstatfs(fd, &f) < 0)
+		return VMC_COPY_RANGE;
+	switch ((unsigned)f.f_type) {
+	case FS_XFS: case FS_BTRFS: case FS_BCACHEFS: case FS_OCFS2:
+		return VMC_COPY_CLONE;
+	}
+	return VMC_COPY_RANGE;
+}
+
 VMC_EXPORT vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,
 					const struct vmc_dump_write_opts *opts,
 					struct vmc_dump_write_stats *stats,
 					vmc_error *e)
 {
-	struct vmc_dump_write_stats dummy;
-	struct writer w = { .d = d, .fd = fd, .o = opts, .cfr = true };
+	struct vmc_dump_write_stats all = { 0 };
+	struct writer w = { .d = d, .fd = fd, .o = opts, .sfd = -1 };
+	enum vmc_copy_path path;
 	uint64_t off = 0;
 	struct stat sb;
 	vmc_status st = VMC_OK;
@@ -333,15 +471,26 @@ VMC_EXPORT vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,
 	if (fstat(fd, &sb) < 0)
 		return vmc_error_set_errno(e, VMC_ERR_IO, errno, "fstat %s: %s",
 					   w.name, strerror(errno));
-	w.st = stats ? stats : &dummy;
-	memset(w.st, 0, sizeof(*w.st));
+	w.st = &all;
 	/* O_APPEND (">>", systemd's append:) moves every write to the end:
 	 * positioned writes would land there too, out of order.  Such a file
 	 * is written as a stream, sequentially, from its current end. */
 	w.regular = S_ISREG(sb.st_mode) && !(fcntl(fd, F_GETFL) & O_APPEND);
 	w.sparse = !opts->no_sparse;
-	w.cfr = !opts->no_copy_range;
+	path = opts->version >= 3 ? opts->path : VMC_COPY_AUTO;
+	if (opts->no_copy_range)
+		path = VMC_COPY_READ_WRITE;
+	else if (path == VMC_COPY_AUTO)
+		path = w.regular ? choose_path(fd) : VMC_COPY_SPLICE;
+	if (!vmc_copy_path_name(path))
+		return vmc_error_set(e, VMC_ERR_INVALID, "bad copy path %d",
+				     (int)path);
+	w.cfr = path == VMC_COPY_RANGE;
+	w.clone = path == VMC_COPY_CLONE;
+	w.blksize = sb.st_blksize > 0 ? (uint64_t)sb.st_blksize : 4096;
 	w.pipe = S_ISFIFO(sb.st_mode) && !opts->no_copy_range;
+	w.st->path = w.pipe ? VMC_COPY_SPLICE : w.regular ? path
+		   : VMC_COPY_READ_WRITE;
 	w.total = vmc_dump_size(d);
 	if (w.regular) {
 		off_t b = lseek(fd, 0, SEEK_CUR);
@@ -382,5 +531,9 @@ VMC_EXPORT vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,
 						 strerror(errno));
 	}
 	w.st->bytes = w.total;
+	/* Callers of version < 3 have no cloned and path fields. */
+	if (stats)
+		memcpy(stats, &all, opts->version >= 3 ? sizeof(all)
+			: offsetof(struct vmc_dump_write_stats, cloned));
 	return st;
 }

@@ -9,12 +9,10 @@
 
 #include "loader/loader_priv.h"
 #include "base/compiler.h"
+#include "elf/elf_class.h"
 
 #define PAGE_4K 4096ull
 #define ELF_CORE_HEADER_ALIGN 4096	/* include/linux/crash_core.h */
-#define EHDR64 64ull
-#define PHDR64 56ull
-#define PN_XNUM 0xffffull
 
 struct kfile_arch {
 	struct vmc__loader_arch id;	/* first: the ops point here */
@@ -96,13 +94,14 @@ static vmc_status kfile_ram(const vmc_system *s,
 static uint64_t kfile_segment(const vmc_system *s, size_t nr_ranges,
 			      size_t hdr_size)
 {
+	const struct elf_class *c = vmc__elf_class(VMC_CLASS_64);
 	uint64_t sz;
 
 	if (!s->elfcorehdr_size.set)
 		return hdr_size;
-	sz = EHDR64 + s->elfcorehdr_size.v;
+	sz = c->ehsz + s->elfcorehdr_size.v;
 	if (s->hotplug_mem < 0)
-		sz += PHDR64 * nr_ranges;
+		sz += (uint64_t)c->phsz * nr_ranges;
 	return align_up_u64(sz, PAGE_4K);
 }
 
@@ -155,15 +154,17 @@ static vmc_status kfile_build(struct vmc_header *h, const vmc_system *s,
  */
 static vmc_status kfile_reserve(uint64_t size, uint64_t *memsz, vmc_error *e)
 {
-	if (size % PHDR64 || size / PHDR64 >= PN_XNUM)
+	const struct elf_class *c = vmc__elf_class(VMC_CLASS_64);
+
+	if (size % c->phsz || size / c->phsz >= VMC_PN_XNUM)
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "crash_elfcorehdr_size %llu is not "
-				     "56 x (fewer than 65535) program "
+				     "%zu x (fewer than 65535) program "
 				     "headers: crash_load_segments "
 				     "reserves nothing (\"number of "
 				     "Phdrs exceeds max\")",
-				     (unsigned long long)size);
-	*memsz = EHDR64 + size;
+				     (unsigned long long)size, c->phsz);
+	*memsz = c->ehsz + size;
 	return VMC_OK;
 }
 

@@ -114,15 +114,8 @@ vmc_status vmc__loader_arch(const struct vmc__loader_ops *ops,
 vmc_status vmc__hdr_push(struct vmc_header *h, const struct vmc_phdr *ph,
 			 vmc_error *e)
 {
-	if (h->nr == h->alloc) {
-		size_t na = h->alloc ? h->alloc * 2 : 64;
-		struct vmc_phdr *v = vmc__reallocarray(h->ph, na, sizeof(*v));
-
-		if (!v)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		h->ph = v;
-		h->alloc = na;
-	}
+	if (!VMC_GROW(h->ph, h->alloc, h->nr + 1, 64))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	h->ph[h->nr++] = *ph;
 	return VMC_OK;
 }

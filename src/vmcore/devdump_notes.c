@@ -38,7 +38,7 @@ static uint8_t *phdr_at(const vmc_dump *d, size_t i)
  */
 static void kernel_update_phdrs(vmc_dump *d)
 {
-	const struct dump_cls *c = d->cls;
+	const struct elf_class *c = d->cls;
 	uint64_t page = d->info.page_size;
 	uint64_t off = d->info.header_len + d->info.notes_len +
 		       d->info.devdump_len;
@@ -51,15 +51,15 @@ static void kernel_update_phdrs(vmc_dump *d)
 			uint64_t sz = d->info.notes_real_len +
 				      d->info.devdump_len;
 
-			vmc__dump_put_w(c, d->order, ph + c->p_memsz, sz);
-			vmc__dump_put_w(c, d->order, ph + c->p_filesz, sz);
+			vmc__elf_put_w(c, d->order, ph + c->p_memsz, sz);
+			vmc__elf_put_w(c, d->order, ph + c->p_filesz, sz);
 			continue;
 		}
-		o = vmc__dump_get_w(c, d->order, ph + c->p_offset);
+		o = vmc__elf_get_w(c, d->order, ph + c->p_offset);
 		start = align_down_u64(o, page);
-		end = align_up_u64(o + vmc__dump_get_w(c, d->order, ph + c->p_memsz),
+		end = align_up_u64(o + vmc__elf_get_w(c, d->order, ph + c->p_memsz),
 				   page);
-		vmc__dump_put_w(c, d->order, ph + c->p_offset, off + (o - start));
+		vmc__elf_put_w(c, d->order, ph + c->p_offset, off + (o - start));
 		off += end - start;
 	}
 }
@@ -72,7 +72,7 @@ static void kernel_update_phdrs(vmc_dump *d)
 static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 			      bool apply, vmc_error *e)
 {
-	const struct dump_cls *c = d->cls;
+	const struct elf_class *c = d->cls;
 	uint64_t lim = c->awidth == 8 ? UINT64_MAX : UINT32_MAX;
 
 	for (uint32_t i = 0; i < d->phnum; i++) {
@@ -82,14 +82,14 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 		uint64_t v;
 
 		if (i != d->note_phdr) {
-			if (vmc__dump_get_w(c, d->order, ph + c->p_offset) < at)
+			if (vmc__elf_get_w(c, d->order, ph + c->p_offset) < at)
 				continue;
 			f[0] = c->p_offset;
 			nf = 1;
 		}
 		for (size_t k = 0; k < nf; k++) {
-			v = vmc__dump_get_w(c, d->order, ph + f[k]);
-			if (v > lim - len)
+			v = vmc__elf_get_w(c, d->order, ph + f[k]);
+			if (!vmc__in_bounds(v, len, lim))
 				return vmc_error_set(e, VMC_ERR_RANGE,
 					"program header %u: 0x%llx + 0x%llx "
 					"does not fit ELFCLASS%d", i,
@@ -97,11 +97,11 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 					(unsigned long long)len,
 					c->awidth == 8 ? 64 : 32);
 			if (apply)
-				vmc__dump_put_w(c, d->order, ph + f[k], v + len);
+				vmc__elf_put_w(c, d->order, ph + f[k], v + len);
 		}
 	}
 	if (d->shoff >= at) {
-		if (d->shoff > lim - len)
+		if (!vmc__in_bounds(d->shoff, len, lim))
 			return vmc_error_set(e, VMC_ERR_RANGE,
 					     "e_shoff 0x%llx + 0x%llx does not "
 					     "fit", (unsigned long long)d->shoff,
@@ -109,7 +109,7 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 		if (apply) {
 			d->shoff += len;
 			/* e_shoff: 40 in Elf64_Ehdr, 32 in Elf32_Ehdr */
-			vmc__dump_put_w(c, d->order,
+			vmc__elf_put_w(c, d->order,
 				   d->hdr + (c->awidth == 8 ? 40 : 32),
 				   d->shoff);
 		}
@@ -121,24 +121,9 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
  * before the collector runs so nothing can fail after it. */
 static vmc_status reserve(vmc_dump *d, vmc_error *e)
 {
-	if (d->nr_ext + 2 > d->cap_ext) {
-		size_t ncap = d->cap_ext * 2 + 2;
-		void *p = vmc__reallocarray(d->ext, ncap, sizeof(*d->ext));
-
-		if (!p)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		d->ext = p;
-		d->cap_ext = ncap;
-	}
-	if (d->nr_dd == d->cap_dd) {
-		size_t ncap = d->cap_dd ? d->cap_dd * 2 : 4;
-		void *p = vmc__reallocarray(d->dd, ncap, sizeof(*d->dd));
-
-		if (!p)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		d->dd = p;
-		d->cap_dd = ncap;
-	}
+	if (!VMC_GROW(d->ext, d->cap_ext, d->nr_ext + 2, 16) ||
+	    !VMC_GROW(d->dd, d->cap_dd, d->nr_dd + 1, 4))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	return VMC_OK;
 }
 

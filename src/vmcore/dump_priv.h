@@ -7,23 +7,7 @@
 #include "vmcorekit/dump.h"
 #include "vmcorekit/sys/hdr_source.h"
 #include "base/strlist.h"
-
-/* Byte offsets of the header fields the kernel touches, per class. */
-struct dump_cls {
-	size_t ehsz, phsz, awidth;	/* awidth: 4 or 8 (Elf_Off/Addr) */
-	size_t e_version, e_ehsize, e_phentsize, e_phnum;
-	size_t p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz,
-	       p_memsz, p_align;
-};
-
-extern const struct dump_cls vmc__dump_cls64, vmc__dump_cls32;
-
-/* An Elf_Off/Elf_Addr/Elf_Xword field; ELF32 stores the low 32 bits, as
- * the kernel's assignments to Elf32_Phdr fields do. */
-uint64_t vmc__dump_get_w(const struct dump_cls *c, enum vmc_order o,
-		    const uint8_t *p);
-void vmc__dump_put_w(const struct dump_cls *c, enum vmc_order o, uint8_t *p,
-		uint64_t v);
+#include "elf/elf_class.h"
 
 struct dump_devdump {
 	uint8_t *buf;			/* the note, whole pages */
@@ -42,7 +26,7 @@ struct vmc_dump {
 	uint64_t size;
 	struct strlist warn;
 	/* Header layout (both kinds of dump). */
-	const struct dump_cls *cls;
+	const struct elf_class *cls;
 	enum vmc_order order;
 	uint64_t phoff;			/* where they are in hdr */
 	uint32_t phnum;			/* program headers in hdr */

@@ -76,7 +76,7 @@ static vmc_status src_read(vmc_hdr_source *h, void *buf, size_t count,
 	struct hs_impl *s = (struct hs_impl *)h;
 	uint64_t size = vmc_source_size(s->src);
 
-	if (pos > size || size - pos < count)
+	if (!vmc__in_bounds(pos, count, size))
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
 				     "the header is 0x%llx bytes; reading "
 				     "0x%zx bytes at 0x%llx runs past its end",

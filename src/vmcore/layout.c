@@ -27,30 +27,10 @@
 #include "base/compiler.h"
 #include "vmcore/dump_priv.h"
 
-const struct dump_cls vmc__dump_cls64 = { 64, 56, 8, 20, 52, 54, 56,
-				    0, 4, 8, 16, 24, 32, 40, 48 };
-const struct dump_cls vmc__dump_cls32 = { 52, 32, 4, 20, 40, 42, 44,
-				    0, 24, 4, 8, 12, 16, 20, 28 };
-
-uint64_t vmc__dump_get_w(const struct dump_cls *c, enum vmc_order o,
-		    const uint8_t *p)
-{
-	return c->awidth == 8 ? vmc_get64(o, p) : vmc_get32(o, p);
-}
-
-void vmc__dump_put_w(const struct dump_cls *c, enum vmc_order o, uint8_t *p,
-		uint64_t v)
-{
-	if (c->awidth == 8)
-		vmc_put64(o, p, v);
-	else
-		vmc_put32(o, p, (uint32_t)v);	/* as the kernel does */
-}
-
 struct ctx {
 	vmc_dump *d;
 	vmc_hdr_source *hs;
-	const struct dump_cls *c;
+	const struct elf_class *c;
 	enum vmc_order order;
 	uint64_t page;
 	uint64_t addr;		/* elfcorehdr_addr */
@@ -62,12 +42,12 @@ struct ctx {
 
 static uint64_t get_w(const struct ctx *x, const uint8_t *p)
 {
-	return vmc__dump_get_w(x->c, x->order, p);
+	return vmc__elf_get_w(x->c, x->order, p);
 }
 
 static void put_w(const struct ctx *x, uint8_t *p, uint64_t v)
 {
-	vmc__dump_put_w(x->c, x->order, p, v);
+	vmc__elf_put_w(x->c, x->order, p, v);
 }
 
 static uint8_t *phdr_at(const struct ctx *x, size_t i)
@@ -120,7 +100,7 @@ static const char *const not_sane = "Core image elf header is not sane";
 static vmc_status read_ehdr(struct ctx *x, vmc_error *e)
 {
 	uint8_t eh[64];
-	const struct dump_cls *c;
+	const struct elf_class *c;
 	uint16_t type, machine, ehsize, phentsize;
 	uint32_t version;
 	vmc_status st = x->hs->ops->read_header(x->hs, eh, 16, x->addr, e);
@@ -139,7 +119,7 @@ static vmc_status read_ehdr(struct ctx *x, vmc_error *e)
 	if (eh[5] != 1 && eh[5] != 2)
 		return vmc_error_set(e, VMC_ERR_CORRUPT, "%s (EI_DATA %u)",
 				     not_sane, eh[5]);
-	x->c = c = eh[4] == 2 ? &vmc__dump_cls64 : &vmc__dump_cls32;
+	x->c = c = vmc__elf_class(eh[4] == 2 ? VMC_CLASS_64 : VMC_CLASS_32);
 	x->order = eh[5] == 1 ? VMC_LE : VMC_BE;
 	st = x->hs->ops->read_header(x->hs, eh, c->ehsz, x->addr, e);
 	if (st)
@@ -171,9 +151,8 @@ static vmc_status read_ehdr(struct ctx *x, vmc_error *e)
 	if (x->phnum == 0)
 		return vmc_error_set(e, VMC_ERR_CORRUPT, "%s (e_phnum 0)",
 				     not_sane);
-	x->d->info.id = (struct vmc_elf_id){ c == &vmc__dump_cls64 ? VMC_CLASS_64
-							 : VMC_CLASS_32,
-					     x->order, machine };
+	x->d->info.id = (struct vmc_elf_id){ c->cls, x->order,
+					     machine };
 	return VMC_OK;
 }
 
@@ -204,7 +183,7 @@ static uint64_t kmalloc_max(const struct ctx *x)
 /* update_note_header_size_elf64/32: p_memsz := real size of the notes. */
 static vmc_status update_note_sizes(struct ctx *x, vmc_error *e)
 {
-	const struct dump_cls *c = x->c;
+	const struct elf_class *c = x->c;
 
 	for (uint32_t i = 0; i < x->phnum; i++) {
 		uint8_t *ph = phdr_at(x, i);
@@ -325,7 +304,7 @@ static uint64_t note_align(const struct ctx *x)
 /* merge_note_headers_elf64/32, the in-place edit of elfcorebuf. */
 static vmc_status merge_notes(struct ctx *x, vmc_error *e)
 {
-	const struct dump_cls *c = x->c;
+	const struct elf_class *c = x->c;
 	uint8_t *ph0 = phdr_at(x, 0);
 	uint64_t note_off;
 	size_t i;
@@ -370,15 +349,8 @@ vmc_status vmc__dump_add_extent(vmc_dump *d, const struct vmc_dump_extent *x,
 {
 	if (x->len == 0)
 		return VMC_OK;
-	if (d->nr_ext == d->cap_ext) {
-		size_t ncap = d->cap_ext ? d->cap_ext * 2 : 16;
-		void *p = vmc__reallocarray(d->ext, ncap, sizeof(*d->ext));
-
-		if (!p)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		d->ext = p;
-		d->cap_ext = ncap;
-	}
+	if (!VMC_GROW(d->ext, d->cap_ext, d->nr_ext + 1, 16))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	d->ext[d->nr_ext++] = *x;
 	return VMC_OK;
 }
@@ -386,7 +358,7 @@ vmc_status vmc__dump_add_extent(vmc_dump *d, const struct vmc_dump_extent *x,
 /* process_ptload_program_headers + set_vmcore_list_offsets. */
 static vmc_status layout_loads(struct ctx *x, vmc_error *e)
 {
-	const struct dump_cls *c = x->c;
+	const struct elf_class *c = x->c;
 	vmc_dump *d = x->d;
 	uint32_t phnum = x->phnum - x->nr_ptnote + 1;
 	uint64_t off = x->elfsz + d->info.notes_len;

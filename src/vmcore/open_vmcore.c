@@ -172,7 +172,7 @@ static vmc_status build(vmc_dump *d, const vmc_elfcore *c, vmc_error *e)
 	uint64_t hdr_len = 0, fsize = vmc_source_size(d->src);
 	vmc_status st;
 
-	d->cls = eh->id.cls == VMC_CLASS_64 ? &vmc__dump_cls64 : &vmc__dump_cls32;
+	d->cls = vmc__elf_class(eh->id.cls);
 	d->order = eh->id.order;
 	d->phoff = eh->phoff;
 	d->phnum = eh->phnum;

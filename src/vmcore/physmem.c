@@ -35,24 +35,6 @@ struct vmc_physmem {
 	bool allow_holes;
 };
 
-static bool grow(void **arr, size_t *cap, size_t need, size_t elsz)
-{
-	size_t ncap;
-	void *p;
-
-	if (need <= *cap)
-		return true;
-	ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	p = vmc__reallocarray(*arr, ncap, elsz);
-	if (!p)
-		return false;
-	*arr = p;
-	*cap = ncap;
-	return true;
-}
-
 VMC_EXPORT vmc_status vmc_physmem_new(vmc_physmem **out, vmc_error *e)
 {
 	vmc_physmem *pm = vmc__calloc(1, sizeof(*pm));
@@ -78,8 +60,7 @@ VMC_EXPORT void vmc_physmem_free(vmc_physmem *pm)
 VMC_EXPORT vmc_status vmc_physmem_own(vmc_physmem *pm, vmc_source *src,
 				      vmc_error *e)
 {
-	if (!grow((void **)&pm->owned, &pm->cap_owned, pm->nr_owned + 1,
-		  sizeof(*pm->owned))) {
+	if (!VMC_GROW(pm->owned, pm->cap_owned, pm->nr_owned + 1, 16)) {
 		vmc_source_close(src);
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	}
@@ -126,8 +107,7 @@ static vmc_status insert_map(vmc_physmem *pm, const struct pmap *m,
 				     (unsigned long long)m->end,
 				     (unsigned long long)pm->maps[i].start,
 				     (unsigned long long)pm->maps[i].end);
-	if (!grow((void **)&pm->maps, &pm->cap_maps, pm->nr_maps + 1,
-		  sizeof(*pm->maps)))
+	if (!VMC_GROW(pm->maps, pm->cap_maps, pm->nr_maps + 1, 16))
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	memmove(&pm->maps[i + 1], &pm->maps[i],
 		(pm->nr_maps - i) * sizeof(*pm->maps));
@@ -148,7 +128,7 @@ VMC_EXPORT vmc_status vmc_physmem_map(vmc_physmem *pm, uint64_t paddr,
 				     "bad physical range 0x%llx + 0x%llx",
 				     (unsigned long long)paddr,
 				     (unsigned long long)len);
-	if (src_off > size || size - src_off < len)
+	if (!vmc__in_bounds(src_off, len, size))
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "the %s source has 0x%llx bytes; mapping "
 				     "[0x%llx, 0x%llx) needs 0x%llx bytes from "
@@ -189,7 +169,7 @@ VMC_EXPORT vmc_status vmc_physmem_overlay(vmc_physmem *pm, uint64_t paddr,
 				     "bad physical range 0x%llx + 0x%llx",
 				     (unsigned long long)paddr,
 				     (unsigned long long)len);
-	if (src_off > size || size - src_off < len)
+	if (!vmc__in_bounds(src_off, len, size))
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "the %s source has 0x%llx bytes; "
 				     "overlaying [0x%llx, 0x%llx) needs 0x%llx "
@@ -200,8 +180,7 @@ VMC_EXPORT vmc_status vmc_physmem_overlay(vmc_physmem *pm, uint64_t paddr,
 				     (unsigned long long)end,
 				     (unsigned long long)len,
 				     (unsigned long long)src_off);
-	if (!grow((void **)&pm->maps, &pm->cap_maps, pm->nr_maps + 2,
-		  sizeof(*pm->maps)))
+	if (!VMC_GROW(pm->maps, pm->cap_maps, pm->nr_maps + 2, 16))
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	i = map_search(pm, paddr);
 	for (j = i; j < pm->nr_maps && pm->maps[j].start < end; j++)
@@ -251,8 +230,8 @@ VMC_EXPORT vmc_status vmc_physmem_add_not_ram(vmc_physmem *pm, uint64_t start,
 		j++;
 	}
 	if (j == i) {
-		if (!grow((void **)&pm->not_ram, &pm->cap_not_ram,
-			  pm->nr_not_ram + 1, sizeof(*pm->not_ram)))
+		if (!VMC_GROW(pm->not_ram, pm->cap_not_ram,
+			      pm->nr_not_ram + 1, 16))
 			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 		memmove(&pm->not_ram[i + 1], &pm->not_ram[i],
 			(pm->nr_not_ram - i) * sizeof(*pm->not_ram));

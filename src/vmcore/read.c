@@ -68,7 +68,7 @@ VMC_EXPORT vmc_status vmc_dump_read_at(vmc_dump *d, uint64_t off, void *buf,
 {
 	uint8_t *p = buf;
 
-	if (off > d->size || d->size - off < len)
+	if (!vmc__in_bounds(off, len, d->size))
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "read of %zu bytes at 0x%llx is past the "
 				     "end of the dump (0x%llx bytes)", len,

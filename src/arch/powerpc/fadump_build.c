@@ -36,14 +36,16 @@
 #include "vmcorekit/fadump.h"
 #include "vmcorekit/notes.h"
 #include "base/compiler.h"
+#include "elf/elf_class.h"
 
-#define EHDR_SIZE	64u
-#define PHDR_SIZE	56u
 #define PAGE_OFFSET	0xc000000000000000ull	/* ppc64 __va() */
-#define PRSTATUS_REG	112u	/* offsetof(struct elf_prstatus, pr_reg) */
-/* One NT_PRSTATUS: header, "CORE\0" padded to 8, the prstatus. */
-#define CPU_NOTE_SIZE	(12u + 8u + VMC_FADUMP_PRSTATUS_SIZE)
 #define RWX		(VMC_PF_R | VMC_PF_W | VMC_PF_X)
+
+/* fadump_init_elfcore_header writes an ELF64 header. */
+static const struct elf_class *elf64(void)
+{
+	return vmc__elf_class(VMC_CLASS_64);
+}
 
 /* Pass 1 counts (buf NULL), pass 2 writes. */
 struct emit {
@@ -74,10 +76,12 @@ static void warn(struct vmc_fadump_build_info *in, const char *fmt, ...)
 
 static vmc_status emit(struct emit *x, const struct vmc_phdr *ph, vmc_error *e)
 {
+	const struct elf_class *c = elf64();
+
 	if (x->buf) {
 		vmc_status st = vmc_elf_encode_phdr(&x->id, ph, x->buf +
-						    EHDR_SIZE + x->nr *
-						    PHDR_SIZE, PHDR_SIZE, e);
+						    c->ehsz + x->nr * c->phsz,
+						    c->phsz, e);
 		if (st)
 			return PREFIXED(st, e, "program header %zu", x->nr);
 	}
@@ -353,18 +357,29 @@ static vmc_status nr_cpu_notes(const struct vmc_fadump_build_opts *o,
 	return VMC_OK;
 }
 
+static const struct vmc_prstatus_layout *prstatus(void)
+{
+	return vmc_prstatus_layout(VMC_EM_PPC64, VMC_CLASS_64);
+}
+
 /* fadump_regs_to_elf_notes: a zero prstatus but pr_reg (ELF_CORE_COPY_REGS
  * copies min(sizeof(pt_regs) / 8, ELF_NGREG) longs, zeroes the rest). */
 static vmc_status put_note(uint8_t *notes, size_t cap, size_t *used,
 			   enum vmc_order order, const uint64_t *regs,
 			   unsigned nr_regs, vmc_error *e)
 {
-	uint8_t desc[VMC_FADUMP_PRSTATUS_SIZE] = { 0 };
+	const struct vmc_prstatus_layout *l = prstatus();
+	uint8_t desc[VMC_PRSTATUS_MAX_SIZE];
+	struct vmc_prstatus p = { .nr_regs = nr_regs };
+	vmc_status st;
 
 	for (unsigned i = 0; i < nr_regs && i < VMC_FADUMP_NR_REGS; i++)
-		vmc_put64(order, desc + PRSTATUS_REG + 8 * i, regs[i]);
+		p.regs[i] = regs[i];
+	st = vmc_prstatus_encode(l, order, &p, desc, sizeof(desc), e);
+	if (st)
+		return st;
 	return vmc_note_append(notes, cap, used, order, "CORE",
-			       VMC_NT_PRSTATUS, desc, sizeof(desc), e);
+			       VMC_NT_PRSTATUS, desc, l->size, e);
 }
 
 static vmc_status write_notes(const struct vmc_fadump_build_opts *o,
@@ -408,8 +423,10 @@ static vmc_status plan(const struct vmc_fadump_build_opts *o,
 		return st;
 	in->nr_phdrs = x.nr;
 	in->nr_cpu_notes = ncpu;
-	in->notes_offset = EHDR_SIZE + (uint64_t)x.nr * PHDR_SIZE;
-	in->notes_size = (uint64_t)ncpu * CPU_NOTE_SIZE + VMC_ELF_NHDR_SIZE;
+	in->notes_offset = elf64()->ehsz + (uint64_t)x.nr * elf64()->phsz;
+	/* One NT_PRSTATUS per CPU ("CORE" as in vmc_note_size), a terminator. */
+	in->notes_size = (uint64_t)ncpu * vmc_note_size(5, prstatus()->size) +
+			  VMC_ELF_NHDR_SIZE;
 	in->size = (size_t)(in->notes_offset + in->notes_size);
 	in->kernel_phdr_slots = 2 + o->nr_boot_mem +
 				vmc_ranges_count(o->memory);
@@ -453,10 +470,10 @@ VMC_EXPORT vmc_status vmc_fadump_build(const struct vmc_fadump_build_opts *o,
 	eh.id = x.id;
 	eh.type = VMC_ET_CORE;
 	eh.version = VMC_EV_CURRENT;
-	eh.phoff = EHDR_SIZE;
+	eh.phoff = elf64()->ehsz;
 	eh.flags = in.e_flags;
-	eh.ehsize = EHDR_SIZE;
-	eh.phentsize = PHDR_SIZE;
+	eh.ehsize = elf64()->ehsz;
+	eh.phentsize = elf64()->phsz;
 	eh.phnum = (uint32_t)in.nr_phdrs;
 	st = vmc_elf_encode_ehdr(&eh, buf, cap, e);
 	if (!st)

@@ -138,7 +138,7 @@ VMC_EXPORT vmc_status vmc_fadump_cpu_state_parse(vmc_fadump_cpu_state **out,
 				     "(magic 0x%016llx, want \"REGSAVE\")",
 				     (unsigned long long)vmc_get64(VMC_BE, b));
 	off = vmc_get32(VMC_BE, b + 12);
-	if (off > len || len - off < 4)
+	if (!vmc__in_bounds(off, 4, len))
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
 				     "register save area: num_cpu_offset 0x%x "
 				     "past its %zu bytes", off, len);

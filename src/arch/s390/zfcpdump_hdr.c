@@ -24,12 +24,9 @@
 #include "vmcorekit/notes.h"
 #include "base/compiler.h"
 
-/* arch/s390: include/linux/elfcore.h struct elf_prstatus with s390_regs
- * (docs/formats.md section 8); s390_fp_regs; struct elf_prpsinfo. */
+/* arch/s390: s390_fp_regs; struct elf_prpsinfo (docs/formats.md section 8).
+ * struct elf_prstatus with s390_regs is the s390x row of prstatus.c. */
 enum {
-	PRSTATUS_SIZE = 336,
-	PR_PID = 32,
-	PR_REG = 112,		/* psw.mask, psw.addr, gprs[16], acrs[16] */
 	FPREGSET_SIZE = 136,	/* fpc u32, pad u32, fprs[16] */
 	PRPSINFO_SIZE = 136,
 	PRPSINFO_SNAME = 1,
@@ -37,9 +34,14 @@ enum {
 	PAGE_SIZE = 4096,
 };
 
+static const struct vmc_prstatus_layout *prstatus(void)
+{
+	return vmc_prstatus_layout(VMC_EM_S390, VMC_CLASS_64);
+}
+
 static uint64_t cpu_notes_size(bool vx)
 {
-	uint64_t n = vmc_note_size(5, PRSTATUS_SIZE) +
+	uint64_t n = vmc_note_size(5, prstatus()->size) +
 		     vmc_note_size(5, FPREGSET_SIZE) +
 		     vmc_note_size(6, 8) + vmc_note_size(6, 8) +
 		     vmc_note_size(6, 4) + vmc_note_size(6, 128) +
@@ -83,20 +85,24 @@ static vmc_status be64_note(struct w *w, uint32_t type, uint64_t v)
 static vmc_status cpu_notes(struct w *w, uint32_t cpu,
 			    const struct vmc_s390_save_area *sa, bool vx)
 {
-	uint8_t pr[PRSTATUS_SIZE] = { 0 }, fp[FPREGSET_SIZE] = { 0 };
+	const struct vmc_prstatus_layout *l = prstatus();
+	struct vmc_prstatus p = { .pid = (int32_t)cpu, .nr_regs = 34 };
+	uint8_t pr[VMC_PRSTATUS_MAX_SIZE], fp[FPREGSET_SIZE] = { 0 };
 	uint8_t b[256];
 	vmc_status st;
 
-	vmc_put32(VMC_BE, pr + PR_PID, cpu);
-	vmc_put64(VMC_BE, pr + PR_REG, sa->psw[0]);
-	vmc_put64(VMC_BE, pr + PR_REG + 8, sa->psw[1]);
+	/* s390_regs order: psw mask, addr, gprs[16], acrs[16] (orig_gpr2 0) */
+	p.regs[0] = sa->psw[0];
+	p.regs[1] = sa->psw[1];
 	for (int i = 0; i < 16; i++) {
-		vmc_put64(VMC_BE, pr + PR_REG + 16 + 8 * i, sa->gprs[i]);
-		vmc_put32(VMC_BE, pr + PR_REG + 144 + 4 * i, sa->acrs[i]);
+		p.regs[2 + i] = sa->gprs[i];
+		p.regs[18 + i] = sa->acrs[i];
 		vmc_put64(VMC_BE, fp + 8 + 8 * i, sa->fprs[i]);
 	}
 	vmc_put32(VMC_BE, fp, sa->fpc);
-	st = note(w, "CORE", VMC_NT_PRSTATUS, pr, sizeof(pr));
+	st = vmc_prstatus_encode(l, VMC_BE, &p, pr, sizeof(pr), w->e);
+	if (!st)
+		st = note(w, "CORE", VMC_NT_PRSTATUS, pr, l->size);
 	if (!st)
 		st = note(w, "CORE", VMC_NT_PRFPREG, fp, sizeof(fp));
 	if (!st)

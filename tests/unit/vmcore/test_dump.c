@@ -197,6 +197,65 @@ static uint8_t *write_file(vmc_dump *d, uint64_t *len)
 	return buf;
 }
 
+/* The same dump from an image file (fd source) by every copy path, and by
+ * a version 2 caller: the same bytes; the path reported. */
+static void test_copy_paths(void)
+{
+	static const enum vmc_copy_path paths[] = {
+		VMC_COPY_AUTO, VMC_COPY_READ_WRITE, VMC_COPY_RANGE,
+		VMC_COPY_CLONE,
+	};
+	struct model m = { .id = { VMC_CLASS_64, VMC_LE, VMC_EM_X86_64 },
+			   .page = 4096 };
+	char img[] = "/tmp/vmc-test-img.XXXXXX", out[] = "/tmp/vmc-test-out.XXXXXX";
+	int ifd = mkstemp(img), ofd = mkstemp(out);
+	uint8_t *buf;
+	vmc_physmem *pm;
+	vmc_source *src;
+	vmc_dump *d = NULL;
+	vmc_error e = { 0 };
+
+	t_case("copy paths");
+	unlink(img);
+	unlink(out);
+	build_model(&m);
+	build_want(&m);
+	CHECK(pwrite(ifd, ram, RAM_LEN, 0) == (ssize_t)RAM_LEN, "image");
+	vmc_physmem_new(&pm, NULL);
+	CHECK_ST(vmc_source_new_fd(&src, ifd, 1, &e), VMC_OK, &e);
+	vmc_physmem_own(pm, src, NULL);
+	vmc_physmem_map(pm, RAM_BASE, RAM_LEN, src, 0, ifd, NULL);
+	CHECK_ST(open_dump(&d, pm, 4096, false, &e), VMC_OK, &e);
+	buf = malloc(m.want_len);
+	for (size_t i = 0; d && i <= sizeof(paths) / sizeof(paths[0]); i++) {
+		struct vmc_dump_write_opts wo = VMC_DUMP_WRITE_OPTS_INIT;
+		struct vmc_dump_write_stats ws;
+
+		if (i < sizeof(paths) / sizeof(paths[0]))
+			wo.path = paths[i];
+		else
+			wo.version = 2;	/* no path, no cloned/path stats */
+		memset(&ws, 0xee, sizeof(ws));
+		CHECK(ftruncate(ofd, 0) == 0, "truncate");
+		CHECK_ST(vmc_dump_write_fd(d, ofd, &wo, &ws, &e), VMC_OK, &e);
+		CHECK(pread(ofd, buf, m.want_len, 0) == (ssize_t)m.want_len &&
+		      memcmp(buf, m.want, m.want_len) == 0,
+		      "path %zu: written file differs from the model", i);
+		if (wo.version == 2)
+			CHECK((uint8_t)ws.path == 0xee, "v2 stats overrun");
+		else
+			CHECK(ws.path != VMC_COPY_AUTO &&
+			      (paths[i] == VMC_COPY_AUTO || ws.path == paths[i]),
+			      "path %zu reported as %s", i,
+			      vmc_copy_path_name(ws.path));
+	}
+	free(buf);
+	free(m.want);
+	vmc_dump_free(d);
+	vmc_physmem_free(pm);
+	close(ofd);
+}
+
 static void test_random(void)
 {
 	static const struct vmc_elf_id ids[] = {
@@ -369,6 +428,7 @@ int main(void)
 	for (size_t i = 0; i < RAM_LEN; i++)
 		ram[i] = (uint8_t)rng_next();
 	test_random();
+	test_copy_paths();
 	test_errors();
 	test_not_ram();
 	free(ram);
