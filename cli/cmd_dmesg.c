@@ -13,6 +13,8 @@
 
 struct dm_args {
 	vmc_physmem *pm;
+	vmc_source *dd_file;	/* a kdump-compressed INPUT: the file, */
+	vmc_diskdump *dd;	/* its reader (outlives pm's page source) */
 	const char *input;
 	bool scan, list, caller, json, verbose, have_kernel, have_addr;
 	uint64_t kernel, addr;
@@ -266,6 +268,56 @@ static int from_scan(struct dm_args *a, char **text, size_t *len,
 	return -1;
 }
 
+/*
+ * A kdump-compressed or flattened INPUT (makedumpfile -c/-l/-z/-p, -F):
+ * physical memory is the pages it kept (what -d left out reads as zeros,
+ * as crash -z does; the log lives in kernel data, which no dump level
+ * excludes) and VMCOREINFO is the sub-header's copy (@text, malloc'd;
+ * NULL: none, search memory).  -1: done (a->dd says whether it was one);
+ * else an exit code.
+ */
+static int open_diskdump(struct dm_args *a, char **text, size_t *len,
+			 char *where, size_t wcap, vmc_error *e)
+{
+	vmc_source *phys;
+	char *vi = NULL;
+	vmc_status st = vmc_source_open_file(&a->dd_file, a->input, e);
+
+	if (st)
+		return fail(CMD, e);
+	if (!vmc_diskdump_probe(a->dd_file))
+		return -1;
+	st = vmc_diskdump_open(&a->dd, a->dd_file, e);
+	if (!st)
+		st = vmc_diskdump_phys_source_new(&phys, a->dd,
+						  VMC_DISKDUMP_MISSING_ZERO, e);
+	if (!st)
+		st = vmc_physmem_own(a->pm, phys, e);
+	if (!st)
+		st = vmc_physmem_map(a->pm, 0, vmc_source_size(phys), phys, 0,
+				     -1, e);
+	if (!st && !a->scan && !a->have_addr && !a->have_kernel && !a->list)
+		st = vmc_diskdump_read_vmcoreinfo(a->dd, &vi, len, e);
+	if (!st && vi) {
+		*text = malloc(*len + 1);
+		if (*text) {
+			memcpy(*text, vi, *len);
+			(*text)[*len] = '\0';
+		} else {
+			st = vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+		}
+		vmc_buf_free(vi);
+	}
+	if (st) {
+		vmc_error_prefix(e, "%s", a->input);
+		return data_fail(e);
+	}
+	if (*text)
+		snprintf(where, wcap, "the kdump-compressed sub-header of %s",
+			 a->input);
+	return -1;
+}
+
 static int run(struct dm_args *a, vmc_error *e)
 {
 	struct vmc_guest_log_opts lo = VMC_GUEST_LOG_OPTS_INIT;
@@ -278,6 +330,11 @@ static int run(struct dm_args *a, vmc_error *e)
 	int rc;
 
 	if (a->input) {
+		rc = open_diskdump(a, &text, &len, where, sizeof(where), e);
+		if (rc >= 0)
+			return rc;
+	}
+	if (a->input && !a->dd) {
 		vmc_source *src;
 
 		st = mem_add_elf(a->pm, a->input, e);
@@ -370,5 +427,8 @@ int cmd_dmesg(int argc, char **argv)
 	else if (rc < 0)
 		rc = EXIT_OK;
 	vmc_physmem_free(a.pm);
+	vmc_diskdump_free(a.dd);
+	if (a.dd_file)
+		vmc_source_close(a.dd_file);
 	return rc;
 }

@@ -219,20 +219,16 @@ static int parse_args(int argc, char **argv, struct fa_args *a)
 
 /* ---- check ---- */
 
-static const char *const reg_names[VMC_FADUMP_NR_REGS] = {
-	"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
-	"r11", "r12", "r13", "r14", "r15", "r16", "r17", "r18", "r19", "r20",
-	"r21", "r22", "r23", "r24", "r25", "r26", "r27", "r28", "r29", "r30",
-	"r31", "nip", "msr", "orig_gpr3", "ctr", "link", "xer", "ccr", "softe",
-	"trap", "dar", "dsisr", "result", "ppr", "exit_result", "kuap", "iamr",
-};
 
 static void json_regs(struct json *j, const char *key, const uint64_t *r,
 		      unsigned n)
 {
+	const struct vmc_prstatus_layout *l =
+		vmc_prstatus_layout(VMC_EM_PPC64, VMC_CLASS_64);
+
 	json_obj_begin(j, key);
-	for (unsigned i = 0; i < n && i < VMC_FADUMP_NR_REGS; i++)
-		json_hex(j, reg_names[i], r[i]);
+	for (unsigned i = 0; i < n && i < l->nr_regs; i++)
+		json_hex(j, l->names[i], r[i]);
 	json_obj_end(j);
 }
 

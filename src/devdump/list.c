@@ -53,7 +53,7 @@ vmc_status vmc__devdump_walk_notes(vmc_source *src, enum vmc_order order,
 	uint64_t fsize = vmc_source_size(src), pos = 0;
 	bool stop = false;
 
-	if (off > fsize || fsize - off < len)
+	if (!vmc__in_bounds(off, len, fsize))
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
 				     "note segment [0x%llx, +0x%llx) runs past "
 				     "the end of the file (0x%llx bytes)",
@@ -127,15 +127,8 @@ static vmc_status collect_entry(void *arg, const struct src_note *n,
 	(void)stop;
 	if (!n->vmcoredd)
 		return VMC_OK;
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 8;
-		void *p = vmc__reallocarray(l->v, ncap, sizeof(*l->v));
-
-		if (!p)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		l->v = p;
-		l->cap = ncap;
-	}
+	if (!VMC_GROW(l->v, l->cap, l->n + 1, 8))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	x = &l->v[l->n];
 	memset(x, 0, sizeof(*x));
 	st = vmc_source_read_at(l->src, n->desc_off, x->name,

@@ -13,7 +13,7 @@ struct vmc_report {
 	size_t nr_roles;
 	struct vmc_memory_summary sum;
 	struct vmc_lint *lints;
-	size_t nr_lints;
+	size_t nr_lints, cap_lints;
 };
 
 uint64_t vmc__classify_loads(const vmc_elfcore *c, enum vmc_role *roles)
@@ -85,11 +85,9 @@ static vmc_status add_lint(vmc_report *r, enum vmc_lint_code code,
 
 	if (layout_normal(r->layout, code))
 		return VMC_OK;
-	v = vmc__reallocarray(r->lints, r->nr_lints + 1, sizeof(*v));
-	if (!v)
+	if (!VMC_GROW(r->lints, r->cap_lints, r->nr_lints + 1, 8))
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	r->lints = v;
-	v += r->nr_lints++;
+	v = &r->lints[r->nr_lints++];
 	v->code = code;
 	v->phdr = phdr;
 	va_start(ap, fmt);
@@ -280,7 +278,7 @@ static vmc_status lint_phdr(vmc_report *r, const vmc_elfcore *c, size_t i,
 			      (unsigned long long)p->memsz);
 	if (st || !vmcore)
 		return st;
-	if (p->offset > fsize || fsize - p->offset < p->filesz)
+	if (!vmc__in_bounds(p->offset, p->filesz, fsize))
 		return add_lint(r, VMC_LINT_PAST_EOF, i, e,
 				"segment %zu (0x%llx bytes at offset 0x%llx) "
 				"passes the end of the file (0x%llx): truncated",
