@@ -406,6 +406,11 @@ VMC_EXPORT vmc_status vmc_outfile_commit(vmc_outfile *o, bool do_fsync,
 	if (!err && o->kind == OUT_TMPFILE) {
 		what = "link";
 		err = name_tmpfile(o);
+		if (err && !o->tmp) {	/* the name's allocation, not link */
+			close(o->fd);
+			release(o);
+			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+		}
 	}
 	if (close(o->fd) < 0 && !err) {
 		err = errno;
