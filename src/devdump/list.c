@@ -200,7 +200,7 @@ static vmc_status list_kdump(struct vmc_devdump_list *l, vmc_error *e)
 		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
 				     "kdump-compressed: header_version %d has "
 				     "no note segment (offset_note came with "
-				     "version 4)", di->header_version);
+				     "version 4)", in->header_version);
 	}
 	in->nr_note_segments = 1;
 	in->notes_off = di->offset_note;
