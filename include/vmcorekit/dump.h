@@ -25,7 +25,7 @@
 
 #include "vmcorekit/error.h"
 #include "vmcorekit/elf.h"
-#include "vmcorekit/physmem.h"
+#include "vmcorekit/physical_memory.h"
 #include "vmcorekit/hdr_source.h"
 
 #ifdef __cplusplus

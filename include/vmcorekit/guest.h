@@ -24,7 +24,7 @@
 #include <stdbool.h>
 
 #include "vmcorekit/error.h"
-#include "vmcorekit/physmem.h"
+#include "vmcorekit/physical_memory.h"
 #include "vmcorekit/source.h"
 
 #ifdef __cplusplus

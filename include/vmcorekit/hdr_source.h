@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "vmcorekit/error.h"
-#include "vmcorekit/physmem.h"
+#include "vmcorekit/physical_memory.h"
 #include "vmcorekit/source.h"
 
 #ifdef __cplusplus

@@ -17,7 +17,7 @@
 #include "vmcorekit/header.h"
 #include "vmcorekit/inspect.h"
 #include "vmcorekit/output.h"
-#include "vmcorekit/physmem.h"
+#include "vmcorekit/physical_memory.h"
 #include "vmcorekit/hdr_source.h"
 #include "vmcorekit/dump.h"
 #include "vmcorekit/zfcpdump.h"

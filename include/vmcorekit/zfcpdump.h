@@ -23,7 +23,7 @@
 #include <stdbool.h>
 
 #include "vmcorekit/error.h"
-#include "vmcorekit/physmem.h"
+#include "vmcorekit/physical_memory.h"
 #include "vmcorekit/ranges.h"
 
 #ifdef __cplusplus

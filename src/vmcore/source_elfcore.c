@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "vmcorekit/elfcore.h"
-#include "vmcorekit/physmem.h"
+#include "vmcorekit/physical_memory.h"
 #include "base/compiler.h"
 
 struct seg {

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "vmcorekit/physmem.h"
+#include "vmcorekit/physical_memory.h"
 #include "vmcorekit/sys/source.h"
 #include "base/compiler.h"
 

@@ -13,8 +13,8 @@
  * VMC_ERR_RANGE naming the physical range, unless holes are allowed, then
  * it reads as zeros.
  */
-#ifndef VMCOREKIT_PHYSMEM_H
-#define VMCOREKIT_PHYSMEM_H
+#ifndef VMCOREKIT_PHYSICAL_MEMORY_H
+#define VMCOREKIT_PHYSICAL_MEMORY_H
 
 #include <stddef.h>
 #include <stdint.h>
