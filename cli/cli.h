@@ -168,17 +168,13 @@ vmc_status collect_add(vmc_dump *d, const struct collect_spec *s,
 		       uint64_t max, vmc_error *e);
 
 /* ---- which vmcore (dump_source.c): the header, memory, format and
- * device-dump options assemble and mount share ---- */
-
-/* Option codes of the shared table start here; a command's own options
- * use codes below it (or short options). */
-#define DUMP_SRC_OPT_FIRST 0x1000
+ * device-dump options (dump_src_opts in opts.h) ---- */
 
 struct dump_src {
 	const char *cmd;
 	const char *hdr_file, *hdr_newmem, *vmcore;
 	uint64_t hdr_addr;
-	bool have_addr, memory;
+	bool have_addr;
 	bool vmcore_ok;			/* the command takes --vmcore */
 	struct vmc_dump_opts o;
 	vmc_physmem *pm;
@@ -194,20 +190,72 @@ struct dump_src {
 	vmc_dump *d;
 };
 
-/* The help text of the shared options (--vmcore with @vmcore). */
-void dump_src_help(FILE *f, bool vmcore);
-/* The shared options (--vmcore with @vmcore) followed by @own (ending in
- * a zero entry), for getopt_long; free() it.  NULL when out of memory. */
-struct option *dump_src_longopts(const struct option *own, bool vmcore);
 /* 0, or the exit code (a message printed). */
 int dump_src_init(struct dump_src *s, const char *cmd, vmc_error *e);
-/* Handle option @c: 0, an exit code, or -1 when @c is not a shared one. */
-int dump_src_option(struct dump_src *s, int c, const char *arg, vmc_error *e);
 /* After parsing: exactly one header, no memory with --vmcore. */
 int dump_src_check(const struct dump_src *s);
 /* Open the header, the dump (s->d) and add the device dumps. */
 int dump_src_open(struct dump_src *s, vmc_error *e);
 void dump_src_free(struct dump_src *s);
+
+/* ---- which guest (guest_source.c, guest_src_opts in opts.h): what
+ * `guest` writes and `mount guest` serves ---- */
+struct guest_src {
+	const char *cmd;
+	vmc_physmem *pm;
+	const char *elf, *cpu_state;	/* --memory-elf, --cpu-state */
+	uint64_t vi_addr;
+	bool have_vi_addr, no_dmap;
+	/* guest_src_open: what was found, and the dump */
+	vmc_vcpus *cpus;
+	char *vi;			/* VMCOREINFO text */
+	size_t vi_len;
+	const char *vi_from;
+	uint64_t *ram;			/* [start, end) pairs */
+	size_t nr_ram;
+	struct vmc_guestcore_spec spec;
+	uint8_t *hdr;
+	size_t hdr_len;
+	vmc_hdr_source *hs;
+	vmc_dump *d;
+};
+/* 0, or the exit code (a message printed). */
+int guest_src_init(struct guest_src *g, const char *cmd, vmc_error *e);
+/* After parsing: some memory.  0 or the exit code. */
+int guest_src_check(const struct guest_src *g);
+/* Registers, VMCOREINFO, the page-table walk, the header and the dump
+ * (g->d); says what it found on stderr unless @quiet.  0 or the exit
+ * code (a message printed). */
+int guest_src_open(struct guest_src *g, bool quiet, vmc_error *e);
+void guest_src_free(struct guest_src *g);
+
+/* ---- which s390 dump (zfcpdump_source.c, zfcp_src_opts in opts.h):
+ * what `zfcpdump build|assemble` write and `mount zfcpdump` serves ---- */
+struct zfcp_src {
+	const char *cmd;
+	const char *sa_dir, *hsa, *ranges_file;
+	uint64_t hsa_size;
+	bool have_hsa_size;
+	vmc_physmem *pm;
+	/* zfcp_src_build */
+	vmc_zfcpdump_cpus *cpus;
+	vmc_ranges *ranges;
+	struct vmc_zfcpdump_oldmem om;
+	struct vmc_zfcpdump_info info;
+	uint8_t *hdr;
+	size_t hdr_len;
+	vmc_dump *d;			/* zfcp_src_open_dump */
+};
+int zfcp_src_init(struct zfcp_src *z, const char *cmd, vmc_error *e);
+/* After parsing: --hsa-size needs --hsa.  0 or the exit code. */
+int zfcp_src_check(const struct zfcp_src *z);
+/* The HSA overlay, the CPUs, the ranges, old memory, then the header the
+ * stand-alone dump kernel builds (z->hdr).  0 or the exit code. */
+int zfcp_src_build(struct zfcp_src *z, vmc_error *e);
+/* The /proc/vmcore it serves with that header (z->d).  0 or the exit
+ * code. */
+int zfcp_src_open_dump(struct zfcp_src *z, vmc_error *e);
+void zfcp_src_free(struct zfcp_src *z);
 
 int cmd_build(int argc, char **argv);
 int cmd_show(int argc, char **argv);

@@ -5,138 +5,180 @@
  * vmcore.json, devdump/NAME) from the public API; mount_fuse.c serves
  * them.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mount_fuse.h"
+#include "opts.h"
 #include "vmcorekit/sys/source.h"
 
 #define CMD "mount"
 
-static void help(void)
-{
-	printf("Usage: %s mount (--elfcorehdr-addr ADDR | --elfcorehdr FILE |\n"
-"                        --elfcorehdr-newmem FILE) --memory FILE@PADDR ...\n"
-"                       [options] MOUNTPOINT\n"
-"       %s mount --vmcore FILE [--device-dump NAME=FILE ...] MOUNTPOINT\n"
-"\n"
-"Serve the vmcore that 'vmcorekit assemble' (or 'devdump add' with\n"
-"--vmcore) would write, as a read-only FUSE file system, without writing\n"
-"it anywhere:\n"
-"  MOUNTPOINT/vmcore          the exact bytes assemble writes\n"
-"  MOUNTPOINT/vmcore.json     what assemble --json says about it\n"
-"  MOUNTPOINT/devdump/NAME    each device dump's payload (devdump extract)\n"
-"Unmount with 'fusermount3 -u MOUNTPOINT' (or umount), or send SIGTERM or\n"
-"SIGINT to the server: it unmounts and exits 0.\n"
-"\n", prog, prog);
-	dump_src_help(stdout, true);
-	printf("\n"
-"Serving:\n"
-"  -f, --foreground        stay in the foreground (default: print where it\n"
-"                          mounted and the server's pid, then detach)\n"
-"  -o OPT[,OPT...]         mount options passed to FUSE (allow_other,\n"
-"                          ...; repeatable)\n"
-"  --copy                  answer reads by pread into a buffer instead of\n"
-"                          splicing from the memory images\n"
-"  --threads N             most worker threads (default 8)\n"
-"  --readahead KB          the mount's readahead window (default 1024; the\n"
-"                          kernel's 128 KiB cap is lifted through sysfs,\n"
-"                          root only; 0 leaves it)\n"
-"  -d, --debug             libfuse's request trace (implies -f)\n"
-"  -h, --help              this text\n"
-"\n"
-"Exit: 0 unmounted (or detached after mounting), 1 bad input (the header,\n"
-"a note, uncovered memory), 2 usage, 3 environment (no /dev/fuse, no\n"
-"fusermount3, the mount point missing or busy, an I/O error).\n");
-}
-
-enum { M_COPY = 256, M_THREADS, M_READAHEAD };
-
-static const struct option own_opts[] = {
-	{ "foreground", no_argument, NULL, 'f' },
-	{ "debug", no_argument, NULL, 'd' },
-	{ "copy", no_argument, NULL, M_COPY },
-	{ "threads", required_argument, NULL, M_THREADS },
-	{ "readahead", required_argument, NULL, M_READAHEAD },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
-};
+/* Which command's vmcore: the word after `mount` (none: assemble's, or
+ * devdump add's with --vmcore). */
+enum src_kind { SRC_ASSEMBLE, SRC_GUEST, SRC_ZFCPDUMP };
+static const char *const src_word[] = { "assemble", "guest", "zfcpdump" };
 
 struct margs {
 	struct mount_cfg c;
 	char *options;		/* -o, joined */
+	uint64_t threads, readahead_kb;
+	enum src_kind kind;
+	struct dump_src s;
+	struct guest_src g;
+	struct zfcp_src z;
 };
 
-static int add_options(struct margs *m, const char *o)
+static vmc_status o_option(void *args, const char *o, vmc_error *e)
 {
+	struct margs *m = args;
 	size_t old = m->options ? strlen(m->options) : 0;
 	char *p = realloc(m->options, old + strlen(o) + 2);
 
 	if (!p)
-		return fail(CMD, &(vmc_error){ .status = VMC_ERR_NOMEM,
-					       .msg = "out of memory" });
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	if (old)
 		p[old++] = ',';
 	strcpy(p + old, o);
 	m->options = p;
-	return EXIT_OK;
+	return VMC_OK;
 }
 
-static int own_option(struct margs *m, int c, const char *arg)
+#define T struct margs
+static const struct opt serve_opts[] = {
+	OPT_SEC("Serving:"),
+	{ .kind = OPT_FLAG, .name = "foreground", .short_name = 'f',
+	  .off = offsetof(T, c.foreground),
+	  .help = "stay in the foreground (default: print where it\n"
+		  "mounted and the server's pid, then detach)" },
+	{ .kind = OPT_CALL, .name = "option", .short_name = 'o',
+	  .metavar = "OPT[,OPT...]", .fn = o_option,
+	  .help = "mount options passed to FUSE (allow_other,\n"
+		  "...; repeatable)" },
+	OPT_FLAG_(T, "copy", c.copy,
+		  "answer reads of image data by pread into a\n"
+		  "buffer instead of splicing from the images"),
+	OPT_U64_(T, "threads", "N", threads,
+		 "most worker threads (default 8, at most 256)"),
+	OPT_U64_(T, "readahead", "KB", readahead_kb,
+		 "the mount's readahead window (default 1024; the\n"
+		 "kernel's 128 KiB cap is lifted through sysfs,\n"
+		 "root only; 0 leaves it)"),
+	{ .kind = OPT_FLAG, .name = "debug", .short_name = 'd',
+	  .off = offsetof(T, c.debug),
+	  .help = "libfuse's request trace (implies -f)" },
+	{ 0 },
+};
+
+static const struct opt assemble_opts[] = {
+	OPT_INCLUDE_(T, s, dump_src_opts),
+	OPT_SEC("Or an existing vmcore (devdump add's input):"),
+	OPT_IN_(T, "vmcore", "FILE", s.vmcore,
+		"any ELF core with its notes in the file; no\n"
+		"header or memory options, --device-dump adds"),
+	{ .kind = OPT_INCLUDE, .sub = serve_opts },
+	{ 0 },
+};
+
+static const struct opt guest_opts[] = {
+	OPT_INCLUDE_(T, g, guest_src_opts),
+	{ .kind = OPT_INCLUDE, .sub = serve_opts },
+	{ 0 },
+};
+
+static const struct opt zfcpdump_opts[] = {
+	OPT_INCLUDE_(T, z, zfcp_src_opts),
+	{ .kind = OPT_INCLUDE, .sub = serve_opts },
+	{ 0 },
+};
+#undef T
+
+#define FILES \
+"  MOUNTPOINT/vmcore          the exact bytes the command writes\n" \
+"  MOUNTPOINT/vmcore.json     what assemble --json says about it\n" \
+"  MOUNTPOINT/devdump/NAME    each device dump's payload (devdump extract)\n" \
+"Unmount with 'fusermount3 -u MOUNTPOINT' (or umount), or send SIGTERM or\n" \
+"SIGINT to the server: it unmounts and exits 0."
+#define FOOTER \
+NUMBER_HELP "\n" \
+"Exit: 0 unmounted (or detached after mounting), 1 bad input (the header,\n" \
+"a note, uncovered memory), 2 usage, 3 environment (no /dev/fuse, no\n" \
+"fusermount3, the mount point missing or busy, an I/O error)."
+
+static const struct cmd_spec specs[] = {
+	[SRC_ASSEMBLE] = {
+		.name = CMD,
+		.usage = "vmcorekit mount [--elfcorehdr-addr ADDR | "
+			 "--elfcorehdr FILE |\n"
+			 "                         --elfcorehdr-newmem FILE] "
+			 "--memory FILE@PADDR ... MOUNTPOINT\n"
+			 "       vmcorekit mount --vmcore FILE "
+			 "[--device-dump NAME=FILE ...] MOUNTPOINT\n"
+			 "       vmcorekit mount guest [guest's inputs] "
+			 "MOUNTPOINT\n"
+			 "       vmcorekit mount zfcpdump [zfcpdump's inputs] "
+			 "MOUNTPOINT",
+		.about =
+"Serve the vmcore that 'vmcorekit assemble' (or 'devdump add' with --vmcore,\n"
+"'guest' after the word guest, 'zfcpdump assemble' after zfcpdump) would\n"
+"write, as a read-only FUSE file system, without writing it anywhere:\n"
+FILES "\n'vmcorekit mount guest --help' and 'mount zfcpdump --help' list "
+"those inputs.",
+		.opts = assemble_opts,
+		.footer = RANGE_HELP "\n" FOOTER,
+	},
+	[SRC_GUEST] = {
+		.name = "mount guest",
+		.usage = "vmcorekit mount guest (--memory FILE@PADDR ... | "
+			 "--memory-elf FILE)\n"
+			 "                       [--cpu-state FILE] "
+			 "[--vmcoreinfo-addr ADDR] MOUNTPOINT",
+		.about =
+"Serve the vmcore 'vmcorekit guest' would write from the same inputs, as a\n"
+"read-only FUSE file system, without writing it:\n" FILES,
+		.opts = guest_opts,
+		.footer = FOOTER,
+	},
+	[SRC_ZFCPDUMP] = {
+		.name = "mount zfcpdump",
+		.usage = "vmcorekit mount zfcpdump [--save-areas DIR] [--hsa "
+			 "FILE] --memory FILE@PADDR ...\n"
+			 "                       MOUNTPOINT",
+		.about =
+"Serve the vmcore 'vmcorekit zfcpdump assemble' would write from the same\n"
+"inputs, as a read-only FUSE file system, without writing it:\n" FILES,
+		.opts = zfcpdump_opts,
+		.footer = RANGE_HELP "\n" FOOTER,
+	},
+};
+
+static int parse_args(int argc, char **argv, struct margs *m)
 {
-	uint64_t n;
-	vmc_error e = { 0 };
+	const struct cmd_spec *spec = &specs[m->kind];
+	int first, rc = opts_parse(spec, m, argc, argv, &first);
 
-	switch (c) {
-	case 'f': m->c.foreground = true; return EXIT_OK;
-	case 'd': m->c.debug = m->c.foreground = true; return EXIT_OK;
-	case 'o': return add_options(m, arg);
-	case M_COPY: m->c.copy = true; return EXIT_OK;
-	case M_THREADS:
-		if (vmc_parse_u64(arg, &n, &e) || n < 1 || n > 256)
-			return usage_error(CMD, "--threads: want 1 to 256");
-		m->c.threads = (unsigned)n;
-		return EXIT_OK;
-	case M_READAHEAD:
-		if (vmc_parse_u64(arg, &n, &e) || n > (1u << 20))
-			return usage_error(CMD, "--readahead: want 0 to 1048576 "
-					   "(KiB)");
-		m->c.readahead_kb = (unsigned)n;
-		return EXIT_OK;
-	case 'h': help(); return -1;
-	}
-	return EXIT_USAGE;
-}
-
-static int parse_args(int argc, char **argv, struct dump_src *s,
-		      struct margs *m, vmc_error *e)
-{
-	struct option *longopts = dump_src_longopts(own_opts, true);
-	int c, rc = EXIT_OK;
-
-	if (!longopts)
-		return fail(CMD, &(vmc_error){ .status = VMC_ERR_NOMEM,
-					       .msg = "out of memory" });
-	optind = 1;
-	while (!rc &&
-	       (c = getopt_long(argc, argv, "fdo:h", longopts, NULL)) != -1) {
-		rc = dump_src_option(s, c, optarg, e);
-		if (rc == -1)
-			rc = own_option(m, c, optarg);
-	}
-	free(longopts);
 	if (rc)
 		return rc;
-	if (optind != argc - 1)
-		return usage_error(CMD, optind < argc ? "one MOUNTPOINT, got "
-				   "'%s' too" : "MOUNTPOINT is missing%s",
-				   optind < argc ? argv[argc - 1] : "");
-	m->c.mountpoint = argv[optind];
+	if (first != argc - 1)
+		return usage_error(spec->name, first < argc ? "one MOUNTPOINT, "
+				   "got '%s' too" : "MOUNTPOINT is missing%s",
+				   first < argc ? argv[argc - 1] : "");
+	if (m->threads > 256)
+		return usage_error(spec->name, "--threads: want 1 to 256");
+	if (m->readahead_kb > (1u << 20))
+		return usage_error(spec->name, "--readahead: want 0 to 1048576 "
+				   "(KiB)");
+	m->c.threads = (unsigned)m->threads;
+	m->c.readahead_kb = (unsigned)m->readahead_kb;
+	m->c.foreground |= m->c.debug;
+	m->c.mountpoint = argv[first];
 	m->c.options = m->options;
-	return dump_src_check(s);
+	m->c.cmd = spec->name;
+	return m->kind == SRC_GUEST ? guest_src_check(&m->g)
+	     : m->kind == SRC_ZFCPDUMP ? zfcp_src_check(&m->z)
+	     : dump_src_check(&m->s);
 }
 
 /* ---- the files ---- */
@@ -209,7 +251,7 @@ static void json_files(struct json *j, const struct mount_file *f, size_t n)
 
 /* vmcore.json: assemble --json's description of the dump, and the
  * device-dump files. */
-static char *summary_json(const struct dump_src *s, const struct mount_file *f,
+static char *summary_json(const struct margs *m, const struct mount_file *f,
 			  size_t n, size_t *len)
 {
 	char *text = NULL;
@@ -221,9 +263,11 @@ static char *summary_json(const struct dump_src *s, const struct mount_file *f,
 	json_init(&j, mf);
 	json_obj_begin(&j, NULL);
 	json_str(&j, "file", "vmcore");
-	if (s->vmcore)
-		json_str(&j, "vmcore", s->vmcore);
-	json_dump_fields(&j, s->d);
+	json_str(&j, "source", m->kind == SRC_ASSEMBLE && m->s.vmcore
+			       ? "devdump add" : src_word[m->kind]);
+	if (m->kind == SRC_ASSEMBLE && m->s.vmcore)
+		json_str(&j, "vmcore", m->s.vmcore);
+	json_dump_fields(&j, m->c.d);
 	json_files(&j, f, n);
 	json_obj_end(&j);
 	json_done(&j);
@@ -234,25 +278,26 @@ static char *summary_json(const struct dump_src *s, const struct mount_file *f,
 	return text;
 }
 
-static int make_files(struct dump_src *s, struct mount_cfg *c,
-		      struct mount_file **out, char **json, vmc_error *e)
+static int make_files(struct margs *m, struct mount_file **out, char **json,
+		      vmc_error *e)
 {
-	struct dump_source ds = { { &ds_ops }, s->d };
+	struct mount_cfg *c = &m->c;
+	struct dump_source ds = { { &ds_ops }, c->d };
 	vmc_devdump_list *l = NULL;
 	struct mount_file *f;
 	size_t nr, json_len;
 
 	if (vmc_devdump_list_open(&l, &ds.base, e))
-		return fail(CMD, e);
+		return fail(c->cmd, e);
 	nr = vmc_devdump_list_count(l);
 	f = calloc(nr + 2, sizeof(*f));
 	if (!f) {
 		vmc_devdump_list_free(l);
-		return fail(CMD, &(vmc_error){ .status = VMC_ERR_NOMEM,
+		return fail(c->cmd, &(vmc_error){ .status = VMC_ERR_NOMEM,
 					       .msg = "out of memory" });
 	}
 	strcpy(f[0].name, "vmcore");
-	f[0].size = vmc_dump_size(s->d);
+	f[0].size = vmc_dump_size(c->d);
 	for (size_t i = 0; i < nr; i++) {
 		const struct vmc_devdump_entry *x = vmc_devdump_list_get(l, i);
 
@@ -263,10 +308,10 @@ static int make_files(struct dump_src *s, struct mount_cfg *c,
 	}
 	vmc_devdump_list_free(l);
 	strcpy(f[1].name, "vmcore.json");
-	*json = summary_json(s, f, nr + 2, &json_len);
+	*json = summary_json(m, f, nr + 2, &json_len);
 	if (!*json) {
 		free(f);
-		return fail(CMD, &(vmc_error){ .status = VMC_ERR_NOMEM,
+		return fail(c->cmd, &(vmc_error){ .status = VMC_ERR_NOMEM,
 					       .msg = "out of memory" });
 	}
 	f[1].bytes = (const uint8_t *)*json;
@@ -278,33 +323,70 @@ static int make_files(struct dump_src *s, struct mount_cfg *c,
 	return EXIT_OK;
 }
 
+/* Open the chosen source's dump (m->c.d): 0 or the exit code. */
+static int open_dump(struct margs *m, vmc_error *e)
+{
+	int rc;
+
+	switch (m->kind) {
+	case SRC_GUEST:
+		rc = guest_src_open(&m->g, false, e);
+		m->c.d = m->g.d;
+		break;
+	case SRC_ZFCPDUMP:
+		rc = zfcp_src_build(&m->z, e);
+		if (!rc)
+			rc = zfcp_src_open_dump(&m->z, e);
+		m->c.d = m->z.d;
+		break;
+	default:
+		rc = dump_src_open(&m->s, e);
+		m->c.d = m->s.d;
+		break;
+	}
+	return rc;
+}
+
 int cmd_mount(int argc, char **argv)
 {
-	struct margs m = { .c = { .cmd = CMD, .readahead_kb = 1024 } };
+	struct margs m = { .readahead_kb = 1024 };
 	struct mount_file *files = NULL;
-	struct dump_src s;
 	vmc_error e = { 0 };
 	char *json = NULL;
-	int rc = dump_src_init(&s, CMD, &e);
+	int rc;
 
+	for (int k = SRC_GUEST; argc > 1 && k <= SRC_ZFCPDUMP; k++)
+		if (!strcmp(argv[1], src_word[k])) {
+			m.kind = (enum src_kind)k;
+			argc--;
+			argv++;
+			break;
+		}
+	m.c.cmd = specs[m.kind].name;
+	rc = m.kind == SRC_GUEST ? guest_src_init(&m.g, m.c.cmd, &e)
+	   : m.kind == SRC_ZFCPDUMP ? zfcp_src_init(&m.z, m.c.cmd, &e)
+	   : dump_src_init(&m.s, m.c.cmd, &e);
 	if (rc)
 		return rc;
-	s.vmcore_ok = true;
-	rc = parse_args(argc, argv, &s, &m, &e);
+	m.s.vmcore_ok = true;
+	rc = parse_args(argc, argv, &m);
 	if (!rc)
-		rc = dump_src_open(&s, &e);
+		rc = open_dump(&m, &e);
 	if (!rc)
-		rc = make_files(&s, &m.c, &files, &json, &e);
-	for (size_t i = 0; !rc && i < vmc_dump_nr_warnings(s.d); i++)
-		fprintf(stderr, "%s %s: warning: %s\n", prog, CMD,
-			vmc_dump_warning(s.d, i));
-	if (!rc) {
-		m.c.d = s.d;
+		rc = make_files(&m, &files, &json, &e);
+	for (size_t i = 0; !rc && i < vmc_dump_nr_warnings(m.c.d); i++)
+		fprintf(stderr, "%s %s: warning: %s\n", prog, m.c.cmd,
+			vmc_dump_warning(m.c.d, i));
+	if (!rc)
 		rc = mount_fuse_serve(&m.c);
-	}
 	free(files);
 	free(json);
 	free(m.options);
-	dump_src_free(&s);
+	if (m.kind == SRC_GUEST)
+		guest_src_free(&m.g);
+	else if (m.kind == SRC_ZFCPDUMP)
+		zfcp_src_free(&m.z);
+	else
+		dump_src_free(&m.s);
 	return rc < 0 ? EXIT_OK : rc;
 }

@@ -371,13 +371,18 @@ static vmc_status o_allow_holes(void *pm, const char *arg, vmc_error *e)
 	return VMC_OK;
 }
 
-const struct opt memory_opts[] = {
+const struct opt memory_image_opts[] = {
 	OPT_CALL_("memory", "FILE@PADDR[,offset=N][,size=N]", o_memory,
 		  "a raw image mapped at physical PADDR, from file\n"
 		  "offset N (default 0), N bytes (default: the rest)"),
 	{ .kind = OPT_CALL, .name = "memory-map", .metavar = "FILE",
 	  .fn = o_memory_map, .input = true,
 	  .help = "one --memory spec per line ('#' comments)" },
+	{ 0 },
+};
+
+const struct opt memory_opts[] = {
+	{ .kind = OPT_INCLUDE, .sub = memory_image_opts },	/* same field */
 	OPT_CALL_("memory-elf", "FILE", o_memory_elf,
 		  "an ELF core as memory (QEMU dump-guest-memory,\n"
 		  "makedumpfile -E, a vmcore): PT_LOAD paddr -> file"),

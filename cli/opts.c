@@ -199,7 +199,7 @@ int opts_parse(const struct cmd_spec *c, void *args, int argc, char **argv,
 		rc = store(c, r, args, optarg);
 		if (rc)
 			return rc;
-		if (r->o->short_name == 'o')
+		if (!strcmp(r->o->name, "output"))
 			output = optarg;
 	}
 	/* Refuse to overwrite an input before anything else is done. */

@@ -79,6 +79,15 @@ extern const struct opt dump_out_opts[];
 /* --force, --no-clobber, --fsync over struct dump_out (output.c). */
 extern const struct opt output_opts[];
 extern const struct opt memory_opts[];
+/* --memory and --memory-map alone (guest: its --memory-elf is its own). */
+extern const struct opt memory_image_opts[];
+/* Which vmcore (dump_source.c): header, memory, format, device dumps and
+ * --vmcore, over struct dump_src (assemble's options; mount's default). */
+extern const struct opt dump_src_opts[];
+/* A guest's RAM and state (guest_source.c), over struct guest_src. */
+extern const struct opt guest_src_opts[];
+/* zfcpdump's inputs (zfcpdump_source.c), over struct zfcp_src. */
+extern const struct opt zfcp_src_opts[];
 
 /* Footer lines the commands share. */
 #define RANGE_HELP "RANGE is START-END (END inclusive, as /proc/iomem prints it) or START+SIZE."

@@ -16,6 +16,10 @@
 #   device dumps: mount --device-dump x2 = assemble --device-dump x2;
 #     devdump/NAME = devdump extract; mount --vmcore REAL --device-dump =
 #     devdump add
+#   mount guest (a capture's RAM as a guest's, its VMCOREINFO address from
+#     the sysroot): sha256 = what `guest` writes from the same options
+#   mount zfcpdump (the synthetic s390 fixture of run-zfcpdump.sh): the
+#     bytes `zfcpdump assemble` writes
 #   SIGTERM on a foreground server: exit 0, unmounted; errors: a missing or
 #   busy mount point (exit 3), no header (exit 2)
 #
@@ -237,6 +241,51 @@ devdumps() {	# S: device dumps through the mount
 	rm -f "$TMP/add.core"
 }
 
+# same_as_written LABEL CMD MOUNTCMD ARGS...: `vmcorekit CMD ARGS -o F` and
+# `vmcorekit mount MOUNTCMD ARGS MP` give the same bytes (sha256)
+same_as_written() {
+	local label=$1 cmd=$2 mcmd=$3 mp=$TMP/mnt-$2 pid h w
+	shift 3
+	# shellcheck disable=SC2086 # CMD may be two words
+	if ! "$BIN" $cmd "$@" -o "$TMP/$label.core" >/dev/null 2>"$TMP/w.err"; then
+		bad "$label write" "$(head -2 "$TMP/w.err")"
+		return
+	fi
+	mkdir -p "$mp"
+	MOUNTS+=("$mp")
+	# shellcheck disable=SC2086
+	if ! pid=$("$BIN" mount $mcmd "$@" "$mp" 2>"$TMP/m.err" |
+		   sed -n 's/.*served by pid \([0-9]*\);.*/\1/p') || [[ -z $pid ]]; then
+		bad "$label mount" "$(head -2 "$TMP/m.err")"
+		return
+	fi
+	h=$(sha "$mp/vmcore") w=$(sha "$TMP/$label.core")
+	if [[ $h == "$w" && $(jget "$mp/vmcore.json" source) == "$mcmd" ]]; then
+		ok "$label sha256" "mount $mcmd = $cmd -o ($(stat -c %s "$TMP/$label.core") bytes): $h"
+	else
+		bad "$label sha256" "mounted $h, written $w, source $(jget "$mp/vmcore.json" source)"
+	fi
+	do_umount "$label" "$mp" "$pid"
+	rm -f "$TMP/$label.core"
+}
+
+guest_mount() {	# S: the capture's RAM served as `guest` would write it
+	local s=$1 vi
+	vi=$(cut -d' ' -f1 "tests/kernel/captures/$s/sysroot/sys/kernel/vmcoreinfo")
+	same_as_written "$s guest" guest guest --memory "$CACHE/$s/physmem.bin@0" \
+		--vmcoreinfo-addr "$vi"
+}
+
+zfcpdump_mount() {	# the synthetic s390 stand-alone dump of run-zfcpdump.sh
+	local f=$TMP/zfcp
+	if ! /usr/bin/python3 tests/e2e/zfcpdump-fixture.py "$f" >/dev/null; then
+		bad "zfcpdump fixture" "zfcpdump-fixture.py failed"
+		return
+	fi
+	same_as_written "zfcpdump" "zfcpdump assemble" zfcpdump \
+		--save-areas "$f/sa" --hsa "$f/hsa.bin" --memory "$f/mem.bin@0"
+}
+
 signals_and_errors() {	# S
 	local s=$1 mp=$TMP/mnt-sig pid rc args i
 	args=$(capture_args "$s")
@@ -289,7 +338,9 @@ for s in 612-file-1cpu 61-file-1cpu; do
 	one_capture "$s"
 	any=$s
 done
+zfcpdump_mount
 if [[ -n $any ]]; then
+	guest_mount "$any"
 	devdumps "$any"
 	signals_and_errors "$any"
 fi
