@@ -87,7 +87,8 @@ check-kernel: build
 
 # One script per measured claim, each printing ratios measured in the same
 # run (docs/performance.md).  random-reads needs the kernel cache
-# (make check-kernel); assemble writes ~10 GiB under /var/tmp.
+# (make check-kernel); assemble writes ~10 GiB under /var/tmp; mount
+# needs /dev/fuse and the same cache.
 bench: build
 	@scripts/install-deps.sh --bench
 	bench/build-scale.sh
@@ -95,6 +96,7 @@ bench: build
 	bench/assemble.sh
 	bench/devdump-add.sh
 	bench/guest.sh
+	bench/mount.sh
 
 # libFuzzer: the library and fuzz/fuzz_*.c built with clang,
 # -fsanitize=fuzzer,address,undefined (every UB report is a crash).

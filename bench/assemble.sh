@@ -8,7 +8,8 @@
 # (or whatever BENCH_DIR is on) with the page cache hot and dropped, tmpfs,
 # and an XFS loop image with reflink=1 (root, xfsprogs), hot and cold:
 # the default copy path against cat, cp --reflink=never, 4 MiB pread/pwrite
-# and copy_file_range on each (FS_BENCH=0 skips it).
+# and copy_file_range on each, best of ROUNDS (3) runs each (FS_BENCH=0
+# skips it; MAIN_BENCH=0 skips the first part).
 #
 # usage: bench/assemble.sh [GiB]   (default 4; needs ~2.5x GiB of disk for
 #                                   the dense parts; BENCH_DIR to choose where)
@@ -19,10 +20,12 @@ DIR=${BENCH_DIR:-/var/tmp/vmc-bench-assemble}
 TIME=/usr/bin/time
 mkdir -p "$DIR"
 XFS_MNT=$DIR/xfs
+TMPFS_MNT=$DIR/tmpfs
 cleanup() {
 	rm -f "$DIR"/out.*
 	grep -qs " $XFS_MNT xfs" /proc/mounts && umount "$XFS_MNT"
-	rm -rf "$DIR/xfs.img" /dev/shm/vmc-bench-assemble
+	grep -qs " $TMPFS_MNT tmpfs" /proc/mounts && umount "$TMPFS_MNT"
+	rm -rf "$DIR/xfs.img"
 }
 trap cleanup EXIT
 cd "$DIR"
@@ -77,6 +80,7 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
      "kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "image: $GIB GiB physmem.bin, $DENSE_MB MiB dense ($(du -m physmem.bin | cut -f1) MiB allocated)"
 A=(assemble --elfcorehdr-addr $HDR_AT --memory physmem.bin@0 --no-progress)
+if [ "${MAIN_BENCH:-1}" != 0 ]; then
 run cat "cat physmem.bin > out" sh -c 'cat physmem.bin > out.cat'
 run cfr "vmcorekit assemble (copy_file_range, sparse)" "$VMC" "${A[@]}" -o out.a
 run rw "vmcorekit assemble --no-copy-range" "$VMC" "${A[@]}" --no-copy-range -o out.b
@@ -97,6 +101,7 @@ ratio pipe catpipe
 ratio piperw catpipe
 ratio pipe cat
 [ -n "${T[mdf]:-}" ] && { ratio cfr mdf; ratio dense mdf; }
+fi
 
 [ "${FS_BENCH:-1}" = 0 ] && exit 0
 # ---- the copy path per filesystem ----
@@ -120,19 +125,26 @@ make_image() {
 	dd if="$d/hdr.bin" of="$d/physmem.bin" bs=4096 seek=$(((FSIZE - 0x10000) / 4096)) \
 	   conv=notrunc status=none
 }
-# frun FS MODE KEY NAME CMD...: MODE cold drops the caches first, hot
-# runs the command once untimed to fill them
+# frun FS MODE KEY NAME CMD...: MODE cold drops the caches before each
+# run, hot runs the command once untimed to fill them; the best of
+# ROUNDS (default 3) wall times, in ms (on a shared machine one run is
+# worth little: cold runs of the same command differed by 2x here)
 frun() {
-	local fs=$1 mode=$2 key=$3 name=$4 t
+	local fs=$1 mode=$2 key=$3 name=$4 t best= i
 	shift 4
-	if [ "$mode" = cold ]; then drop; else "$@" >/dev/null 2>&1; rm -f "$W"/out.*; fi
-	$TIME -f "%e %M" -o time.txt "$@" >"$W/json.txt" 2>&1 || { echo "$name: failed"; cat time.txt; return 1; }
-	read -r t rss <time.txt
-	T[$fs.$mode.$key]=$t
-	printf '  %-40s %7.3f s %8.0f MB/s %s\n' "$name" "$t" \
-		"$(echo "$FSIZE / 1000000 / ($t + 0.0005)" | bc -l)" \
+	[ "$mode" = cold ] || { "$@" >/dev/null 2>&1; rm -f "$W"/out.*; }
+	for i in $(seq "${ROUNDS:-3}"); do
+		[ "$mode" = cold ] && drop
+		t=$(date +%s%N)
+		"$@" >"$W/json.txt" 2>&1 || { echo "$name: failed"; cat "$W/json.txt"; return 1; }
+		t=$((($(date +%s%N) - t) / 1000000))
+		{ [ -z "$best" ] || [ "$t" -lt "$best" ]; } && best=$t
+		rm -f "$W"/out.*
+	done
+	T[$fs.$mode.$key]=$(echo "$best / 1000" | bc -l)
+	printf '  %-40s %7.3f s %8.0f MB/s %s\n' "$name" "${T[$fs.$mode.$key]}" \
+		"$(echo "$FSIZE / 1000 / ($best + 0.5)" | bc -l)" \
 		"$(grep -o '"copy_path": "[a-z-]*"' "$W/json.txt" | cut -d'"' -f4)"
-	rm -f "$W"/out.*
 }
 fs_round() {	# FS MODE
 	local fs=$1 mode=$2 best=cat k
@@ -149,6 +161,19 @@ fs_round() {	# FS MODE
 	done
 	printf '  default vs the best of cat/cp/read-write/copy-range (%s): %.2fx\n' "$best" \
 		"$(echo "(${T[$fs.$mode.$best]} + 0.0005) / (${T[$fs.$mode.auto]} + 0.0005)" | bc -l)"
+	[ "$fs" = xfs ] && printf '  default vs clone: %.2fx\n' \
+		"$(echo "(${T[$fs.$mode.clone]} + 0.0005) / (${T[$fs.$mode.auto]} + 0.0005)" | bc -l)"
+	return 0
+}
+# xfs_extents: O(extents) -- the clone path's time against the image's
+# data extents, and the output's extents shared with the image
+xfs_extents() {
+	local n
+	n=$(xfs_bmap "$W/physmem.bin" | grep -vc hole)
+	"$VMC" assemble --elfcorehdr-addr $((FSIZE - 0x10000)) --memory "$W/physmem.bin@0" \
+		--no-progress -o "$W/out.auto" >/dev/null
+	echo "  image: $((n - 1)) data extents; output: $(xfs_bmap -v "$W/out.auto" | awk 'NR > 2 && length($NF) == 6 && substr($NF, 1, 1) == "1"' | wc -l) of $(($(xfs_bmap "$W/out.auto" | grep -vc hole) - 1)) extents shared (flag 100000)"
+	rm -f "$W"/out.*
 }
 echo "copy path per filesystem (time; >1x: the default is faster):"
 W=$DIR/fs-ext4
@@ -157,11 +182,16 @@ make_image "$W"
 fs_round ext4 hot
 fs_round ext4 cold
 rm -rf "$W"
-W=/dev/shm/vmc-bench-assemble
+# tmpfs: a mount of our own under BENCH_DIR (root), else /dev/shm
+W=$TMPFS_MNT
+mkdir -p "$W"
+mount -t tmpfs -o size=$((FS_GIB * 3 + 1))G vmc-bench "$W" 2>/dev/null ||
+	W=/dev/shm/vmc-bench-assemble
 mkdir -p "$W"
 make_image "$W"
 fs_round tmpfs hot
-rm -rf "$W"
+rm -rf "$W"/*
+[ "$W" = "$TMPFS_MNT" ] && umount "$W"
 if command -v mkfs.xfs >/dev/null; then
 	truncate -s $((FS_GIB * 3 + 1))G "$DIR/xfs.img"
 	mkfs.xfs -q -f -m reflink=1 "$DIR/xfs.img"
@@ -171,6 +201,7 @@ if command -v mkfs.xfs >/dev/null; then
 	make_image "$W"
 	fs_round xfs hot
 	fs_round xfs cold
+	xfs_extents
 else
 	echo "xfs: mkfs.xfs missing (xfsprogs), skipped"
 fi

@@ -3,8 +3,9 @@
 # vmcorekit mount against the materialized vmcore, in one run, on a real
 # capture (the shared cache's physmem.bin + the elfcorehdr address):
 #
-#   sequential dd bs=1M: the mounted vmcore (splice, then --copy) vs the
-#     file assemble wrote, page cache dropped, then warm
+#   sequential dd bs=1M: the mounted vmcore (the default pread/writev,
+#     then --splice) vs the file assemble wrote, page cache dropped, then
+#     warm
 #   random 4 KiB pread through the mount: p50/p99, cold and warm
 #   makedumpfile -d 31 -z (mmap) from the mount vs from the file
 #   peak RSS of the server (VmHWM) after all of it
@@ -69,16 +70,16 @@ serve() {	# mount with extra options; prints the pid
 }
 
 declare -A T
-for mode in splice copy; do
+for mode in copy splice; do
 	extra=()
-	[[ $mode == copy ]] && extra=(--copy)
+	[[ $mode == splice ]] && extra=(--splice)
 	pid=$(serve "${extra[@]}")
 	drop
 	T[m_cold_$mode]=$(dd_time "$MP/vmcore")
 	T[m_warm_$mode]=$(dd_time "$MP/vmcore")
 	row "dd mount ($mode), cold" "${T[m_cold_$mode]}"
 	row "dd mount ($mode), warm" "${T[m_warm_$mode]}"
-	if [[ $mode == splice ]]; then
+	if [[ $mode == copy ]]; then
 		echo "random 4 KiB pread via the mount, warm: $(pread_lat "$MP/vmcore" 20000)"
 		fusermount3 -u "$MP"
 		pid=$(serve)
@@ -110,11 +111,12 @@ row "dd file, cold" "${T[f_cold]}"
 row "dd file, warm" "${T[f_warm]}"
 echo "ratios (same run; mount throughput / file throughput):"
 for k in cold warm; do
-	for mode in splice copy; do
+	for mode in copy splice; do
 		printf '  %-42s %6.2fx\n' "dd mount ($mode) vs file, $k" \
 			"$(echo "${T[f_$k]} / ${T[m_${k}_$mode]}" | bc -l)"
 	done
 done
 [[ -n ${T[mdf_mount]:-} ]] && printf '  %-42s %6.2fx\n' "makedumpfile from mount vs file" \
 	"$(echo "${T[mdf_file]} / ${T[mdf_mount]}" | bc -l)"
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit 0

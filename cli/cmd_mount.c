@@ -57,13 +57,14 @@ static const struct opt serve_opts[] = {
 	  .metavar = "OPT[,OPT...]", .fn = o_option,
 	  .help = "mount options passed to FUSE (allow_other,\n"
 		  "...; repeatable)" },
-	OPT_FLAG_(T, "copy", c.copy,
-		  "answer reads of image data by pread into a\n"
-		  "buffer instead of splicing from the images"),
+	OPT_FLAG_(T, "splice", c.splice,
+		  "hand image data to libfuse to splice from the\n"
+		  "images' page cache (default: pread into a\n"
+		  "buffer, measured as fast; docs/performance.md)"),
 	OPT_U64_(T, "threads", "N", threads,
 		 "most worker threads (default 8, at most 256)"),
 	OPT_U64_(T, "readahead", "KB", readahead_kb,
-		 "the mount's readahead window (default 1024; the\n"
+		 "the mount's readahead window (default 8192; the\n"
 		 "kernel's 128 KiB cap is lifted through sysfs,\n"
 		 "root only; 0 leaves it)"),
 	{ .kind = OPT_FLAG, .name = "debug", .short_name = 'd',
@@ -349,7 +350,7 @@ static int open_dump(struct margs *m, vmc_error *e)
 
 int cmd_mount(int argc, char **argv)
 {
-	struct margs m = { .readahead_kb = 1024 };
+	struct margs m = { .readahead_kb = 8192 };
 	struct mount_file *files = NULL;
 	vmc_error e = { 0 };
 	char *json = NULL;

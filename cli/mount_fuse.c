@@ -8,21 +8,27 @@
  * vmc_dump_read_at does, turned into pieces:
  *
  *   header, notes, device dumps   memory (the dump's own bytes)
- *   zeros, not RAM, holes         memory: a never-written anonymous
- *                                 mapping (nothing is read or memset)
- *   a plain file's window         the image's fd at its offset
+ *   zeros, not RAM, holes, and    memory: a never-written anonymous
+ *   the images' own holes         mapping (nothing is read or memset)
+ *   (SEEK_DATA/SEEK_HOLE)
+ *   a plain file's data           the image's fd at its offset
  *   another source                read_at into a per-thread buffer
  *
- * The pieces go to the kernel as a fuse_bufvec (fuse_reply_data): with
- * FUSE_CAP_SPLICE_WRITE libfuse splices fd pieces from the page cache of
- * the image into a pipe and on into /dev/fuse (one copy in the kernel);
- * with --copy they are pread into the thread's buffer and sent with
- * fuse_reply_iov (two copies).  docs/performance.md measures both.
+ * By default the fd pieces are pread into the thread's 1 MiB buffer and
+ * the reply goes out with one writev (fuse_reply_iov).  --splice hands
+ * them to libfuse as fd buffers instead (FUSE_CAP_SPLICE_WRITE: image
+ * page cache -> pipe -> /dev/fuse, one copy fewer); a reply must fit the
+ * pipe whole, and without CAP_SYS_RESOURCE a pipe stops at
+ * /proc/sys/fs/pipe-max-size (1 MiB), so --splice makes requests that
+ * much smaller.  docs/performance.md measures both: copying was as fast
+ * or faster, as mergerfs found.
  *
  * The dump never changes, so every open keeps the page cache (keep_cache)
  * and attributes and names are cached for a day: after the first read a
  * page is served by the kernel without asking us, and mmap (makedumpfile's
- * default) maps those pages.
+ * default) maps those pages.  Sequential reads are kept ahead by a large
+ * readahead window (--readahead, 8 MiB) and up to MAX_BG requests in
+ * flight, which the worker threads answer in parallel.
  */
 #define FUSE_USE_VERSION 312
 
@@ -45,11 +51,14 @@
 #define REQ_MAX (1u << 20)	/* max_read and the kernel's max_pages (256) */
 #define MAX_PIECES 64		/* more pieces in one request: read_at */
 #define TTL 86400.0		/* the dump is immutable */
+#define MAX_BG 48		/* requests in flight (the kernel's default:
+				 * 12, which leaves a cold read waiting) */
 
 enum { INO_ROOT = FUSE_ROOT_ID, INO_DIR, INO_FILE0 };
 
 struct server {
 	const struct mount_cfg *c;
+	unsigned max_read;	/* REQ_MAX, or what fits a pipe (--splice) */
 	const uint8_t *zeros;	/* REQ_MAX read-only zero pages */
 	pthread_key_t buf_key;	/* per-thread REQ_MAX buffer */
 	struct timespec t0;
@@ -92,16 +101,20 @@ static void op_init(void *arg, struct fuse_conn_info *conn)
 {
 	struct server *s = arg;
 
-	/* Splice from the image's page cache into /dev/fuse unless --copy. */
-	if (!s->c->copy && (conn->capable & FUSE_CAP_SPLICE_WRITE))
+	if (s->c->splice && (conn->capable & FUSE_CAP_SPLICE_WRITE))
 		conn->want |= FUSE_CAP_SPLICE_WRITE;
 	else
 		conn->want &= ~(unsigned)FUSE_CAP_SPLICE_WRITE;
 	conn->want &= ~(unsigned)FUSE_CAP_SPLICE_MOVE;
 	if (conn->capable & FUSE_CAP_ASYNC_READ)
 		conn->want |= FUSE_CAP_ASYNC_READ;
-	conn->max_readahead = REQ_MAX;
-	conn->max_read = REQ_MAX;	/* as -o max_read said */
+	/* The kernel takes the smaller of this and the mount's readahead,
+	 * which set_readahead has raised by then (process_init_reply). */
+	conn->max_readahead = s->c->readahead_kb > s->max_read / 1024
+			      ? s->c->readahead_kb * 1024 : s->max_read;
+	conn->max_read = s->max_read;	/* as -o max_read said */
+	conn->max_background = MAX_BG;
+	conn->congestion_threshold = MAX_BG * 3 / 4;
 }
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -222,6 +235,67 @@ static uint8_t *thread_buf(struct server *s)
 	return b;
 }
 
+static bool add_mem(struct fuse_bufvec *bv, const void *mem, size_t len)
+{
+	struct fuse_buf *b = &bv->buf[bv->count];
+
+	if (bv->count == MAX_PIECES)
+		return false;
+	memset(b, 0, sizeof(*b));
+	b->size = len;
+	b->fd = -1;
+	b->mem = (void *)mem;
+	bv->count++;
+	return true;
+}
+
+static bool add_fd(struct fuse_bufvec *bv, int fd, off_t pos, size_t len)
+{
+	struct fuse_buf *b = &bv->buf[bv->count];
+
+	if (bv->count == MAX_PIECES)
+		return false;
+	memset(b, 0, sizeof(*b));
+	b->size = len;
+	b->flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY;
+	b->fd = fd;
+	b->pos = pos;
+	bv->count++;
+	return true;
+}
+
+/*
+ * A file window as data and zero pieces: the image's own holes
+ * (SEEK_DATA/SEEK_HOLE, as the writer keeps them) are answered from the
+ * zero mapping, so a sparse RAM file's holes are never read, nor put in
+ * its page cache.  A filesystem without SEEK_DATA says the whole file is
+ * data (lseek's generic fallback), which is still correct.
+ */
+static bool add_window(struct server *s, struct fuse_bufvec *bv, int fd,
+		       uint64_t pos, size_t len)
+{
+	uint64_t end = pos + len;
+
+	while (pos < end) {
+		off_t d = lseek(fd, (off_t)pos, SEEK_DATA), h;
+
+		if (d < 0 || (uint64_t)d > end)	/* ENXIO: a hole to EOF */
+			d = (off_t)end;
+		if ((uint64_t)d > pos &&
+		    !add_mem(bv, s->zeros, (size_t)((uint64_t)d - pos)))
+			return false;
+		if ((uint64_t)d >= end)
+			break;
+		h = lseek(fd, d, SEEK_HOLE);
+		if (h < 0 || (uint64_t)h > end)
+			h = (off_t)end;
+		if (!add_fd(bv, fd, d, (size_t)(h - d)))
+			return false;
+		pos = (uint64_t)h;
+	}
+	return true;
+}
+
 /* [off, off+len) of the dump as at most MAX_PIECES pieces; false when it
  * needs more, or a source without a plain file behind it (read_at). */
 static bool map_pieces(struct server *s, uint64_t off, size_t len,
@@ -230,36 +304,31 @@ static bool map_pieces(struct server *s, uint64_t off, size_t len,
 	bv->count = 0;
 	while (len) {
 		struct vmc_mem_span sp;
-		struct fuse_buf *b = &bv->buf[bv->count];
+		bool fit;
 
 		if (vmc_dump_map(s->c->d, off, len, &sp, e)) {
 			*bad = true;
 			return false;
 		}
-		if (bv->count == MAX_PIECES ||
-		    (sp.kind == VMC_SPAN_SOURCE && sp.fd < 0))
+		if (sp.kind == VMC_SPAN_SOURCE && sp.fd < 0)
 			return false;
-		memset(b, 0, sizeof(*b));
-		b->size = (size_t)sp.len;
-		b->fd = -1;
-		if (sp.kind == VMC_SPAN_SOURCE) {
-			b->flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK |
-				   FUSE_BUF_FD_RETRY;
-			b->fd = sp.fd;
-			b->pos = (off_t)sp.src_off;
-		} else if (sp.kind == VMC_SPAN_BYTES) {
-			b->mem = (void *)sp.bytes;
-		} else {
-			b->mem = (void *)s->zeros;	/* sp.len <= REQ_MAX */
-		}
-		bv->count++;
+		if (sp.kind == VMC_SPAN_SOURCE)
+			fit = add_window(s, bv, sp.fd, sp.src_off,
+					 (size_t)sp.len);
+		else	/* zeros: sp.len <= REQ_MAX */
+			fit = add_mem(bv, sp.kind == VMC_SPAN_BYTES ? sp.bytes
+							  : s->zeros,
+				      (size_t)sp.len);
+		if (!fit)
+			return false;
 		off += sp.len;
 		len -= (size_t)sp.len;
 	}
 	return true;
 }
 
-/* --copy: fd pieces pread into the thread's buffer, sent as an iovec. */
+/* The default: fd pieces pread into the thread's buffer, sent as an
+ * iovec (zeros and bytes straight from memory). */
 static int reply_copy(fuse_req_t req, struct fuse_bufvec *bv, uint8_t *tb)
 {
 	struct iovec iov[MAX_PIECES];
@@ -302,7 +371,7 @@ static void serve_dump(fuse_req_t req, struct server *s, uint64_t off,
 	bool bad = false;
 	int err;
 
-	if (!tb || len > REQ_MAX) {
+	if (!tb || len > s->max_read) {
 		fuse_reply_err(req, tb ? EINVAL : ENOMEM);
 		return;
 	}
@@ -315,7 +384,7 @@ static void serve_dump(fuse_req_t req, struct server *s, uint64_t off,
 			fuse_reply_buf(req, (const char *)tb, len);
 		return;
 	}
-	if (s->c->copy) {
+	if (!s->c->splice) {
 		err = reply_copy(req, &u.bv, tb);
 		if (err)
 			fuse_reply_err(req, err);
@@ -460,6 +529,35 @@ static void set_readahead(const char *mp, unsigned kb)
 	}
 }
 
+/*
+ * --splice: the largest request whose reply fits one pipe.  libfuse's
+ * fuse_send_data_iov wants the header, the data and a page per piece in
+ * its pipe and copies instead when it cannot grow the pipe that far;
+ * without CAP_SYS_RESOURCE a pipe grows to /proc/sys/fs/pipe-max-size.
+ */
+static unsigned splice_max_read(void)
+{
+	const unsigned slack = (MAX_PIECES + 3) * 4096;
+	unsigned long max = 0;
+	unsigned got = REQ_MAX;
+	FILE *f;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return REQ_MAX;
+	if (fcntl(p[0], F_SETPIPE_SZ, (int)(REQ_MAX + slack)) < 0) {
+		f = fopen("/proc/sys/fs/pipe-max-size", "re");
+		if (f && fscanf(f, "%lu", &max) == 1 && max > slack + 4096 &&
+		    max - slack < REQ_MAX)
+			got = (unsigned)((max - slack) & ~4095ul);
+		if (f)
+			fclose(f);
+	}
+	close(p[0]);
+	close(p[1]);
+	return got;
+}
+
 static struct fuse_session *new_session(const struct mount_cfg *c,
 					struct server *s)
 {
@@ -473,7 +571,7 @@ static struct fuse_session *new_session(const struct mount_cfg *c,
 	 * ...); libfuse rejects what it does not know. */
 	n = snprintf(opts, sizeof(opts),
 		     "ro,default_permissions,fsname=vmcorekit,subtype=vmcorekit,"
-		     "max_read=%u%s%s", REQ_MAX, c->options ? "," : "",
+		     "max_read=%u%s%s", s->max_read, c->options ? "," : "",
 		     c->options ? c->options : "");
 	if (n < 0 || (size_t)n >= sizeof(opts))
 		return NULL;
@@ -534,7 +632,8 @@ static int run_loop(const struct mount_cfg *c, struct fuse_session *se)
 
 int mount_fuse_serve(const struct mount_cfg *c)
 {
-	struct server s = { .c = c, .uid = getuid(), .gid = getgid() };
+	struct server s = { .c = c, .uid = getuid(), .gid = getgid(),
+			    .max_read = c->splice ? splice_max_read() : REQ_MAX };
 	struct fuse_session *se = NULL;
 	char mp[PATH_MAX];
 	void *z;

@@ -29,8 +29,8 @@ struct mount_cfg {
 	size_t nr_files;
 	bool have_dir;		/* a devdump/ directory */
 	bool foreground, debug;
-	bool copy;		/* answer file windows by pread (default:
-				 * splice from the image's fd) */
+	bool splice;		/* hand image data to libfuse as fd buffers
+				 * (default: pread into a buffer) */
 	const char *options;	/* -o, comma separated (kernel/libfuse) */
 	unsigned threads;	/* most worker threads (0: 8) */
 	unsigned readahead_kb;	/* the mount's read_ahead_kb (0: leave) */

@@ -19,7 +19,7 @@
 #   mount guest (a capture's RAM as a guest's, its VMCOREINFO address from
 #     the sysroot): sha256 = what `guest` writes from the same options
 #   mount zfcpdump (the synthetic s390 fixture of run-zfcpdump.sh): the
-#     bytes `zfcpdump assemble` writes
+#     bytes `zfcpdump assemble` writes, by default and with --splice
 #   SIGTERM on a foreground server: exit 0, unmounted; errors: a missing or
 #   busy mount point (exit 3), no header (exit 2)
 #
@@ -242,12 +242,13 @@ devdumps() {	# S: device dumps through the mount
 }
 
 # same_as_written LABEL CMD MOUNTCMD ARGS...: `vmcorekit CMD ARGS -o F` and
-# `vmcorekit mount MOUNTCMD ARGS MP` give the same bytes (sha256)
+# `vmcorekit mount MOUNTCMD ARGS MP` give the same bytes (sha256); MOUNTCMD
+# is the source word and any serving options
 same_as_written() {
-	local label=$1 cmd=$2 mcmd=$3 mp=$TMP/mnt-$2 pid h w
+	local label=$1 cmd=$2 mcmd=$3 mp=$TMP/mnt-${1// /-} pid h w
 	shift 3
 	# shellcheck disable=SC2086 # CMD may be two words
-	if ! "$BIN" $cmd "$@" -o "$TMP/$label.core" >/dev/null 2>"$TMP/w.err"; then
+	if ! "$BIN" $cmd "$@" -o "$TMP/${label// /-}.core" >/dev/null 2>"$TMP/w.err"; then
 		bad "$label write" "$(head -2 "$TMP/w.err")"
 		return
 	fi
@@ -259,14 +260,14 @@ same_as_written() {
 		bad "$label mount" "$(head -2 "$TMP/m.err")"
 		return
 	fi
-	h=$(sha "$mp/vmcore") w=$(sha "$TMP/$label.core")
-	if [[ $h == "$w" && $(jget "$mp/vmcore.json" source) == "$mcmd" ]]; then
-		ok "$label sha256" "mount $mcmd = $cmd -o ($(stat -c %s "$TMP/$label.core") bytes): $h"
+	h=$(sha "$mp/vmcore") w=$(sha "$TMP/${label// /-}.core")
+	if [[ $h == "$w" && $(jget "$mp/vmcore.json" source) == "${mcmd%% *}" ]]; then
+		ok "$label sha256" "mount $mcmd = $cmd -o ($(stat -c %s "$TMP/${label// /-}.core") bytes): $h"
 	else
 		bad "$label sha256" "mounted $h, written $w, source $(jget "$mp/vmcore.json" source)"
 	fi
 	do_umount "$label" "$mp" "$pid"
-	rm -f "$TMP/$label.core"
+	rm -f "$TMP/${label// /-}.core"
 }
 
 guest_mount() {	# S: the capture's RAM served as `guest` would write it
@@ -283,6 +284,9 @@ zfcpdump_mount() {	# the synthetic s390 stand-alone dump of run-zfcpdump.sh
 		return
 	fi
 	same_as_written "zfcpdump" "zfcpdump assemble" zfcpdump \
+		--save-areas "$f/sa" --hsa "$f/hsa.bin" --memory "$f/mem.bin@0"
+	# --splice (fd buffers that libfuse splices) serves the same bytes
+	same_as_written "zfcpdump --splice" "zfcpdump assemble" "zfcpdump --splice" \
 		--save-areas "$f/sa" --hsa "$f/hsa.bin" --memory "$f/mem.bin@0"
 }
 
