@@ -60,6 +60,12 @@ void json_arr_begin(struct json *j, const char *key);
 void json_arr_end(struct json *j);
 void json_str(struct json *j, const char *key, const char *val);
 void json_strn(struct json *j, const char *key, const char *val, size_t n);
+
+/* Length of the well-formed UTF-8 sequence at @s (<= @n bytes), 0 if none. */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+/* Write @n bytes of input data for a human: UTF-8 passes, control bytes,
+ * backslashes and bytes that are not UTF-8 become \\ and \xHH. */
+void text_escaped(FILE *f, const char *s, size_t n);
 void json_u64(struct json *j, const char *key, uint64_t v);
 void json_i64(struct json *j, const char *key, int64_t v);
 void json_hex(struct json *j, const char *key, uint64_t v);

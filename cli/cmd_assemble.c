@@ -133,6 +133,9 @@ static int parse_args(int argc, char **argv, struct asm_args *a)
 		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
 	if (!a->w.path)
 		return usage_error(CMD, "-o FILE is required");
+	if (vmc_physmem_nr_maps(a->pm) == 0)	/* --memory*, --zero */
+		return usage_error(CMD, "no --memory given (--memory, "
+				   "--memory-map, --memory-elf or --zero)");
 	if (a->have_addr + !!a->hdr_file + !!a->hdr_newmem > 1)
 		return usage_error(CMD, "give at most one of --elfcorehdr-addr ADDR, "
 				   "--elfcorehdr FILE and --elfcorehdr-newmem "

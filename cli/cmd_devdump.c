@@ -160,9 +160,11 @@ static void list_text(const char *path, const vmc_devdump_list *l)
 	for (size_t i = 0; i < n; i++) {
 		const struct vmc_devdump_entry *x = vmc_devdump_list_get(l, i);
 
-		printf("%5zu  0x%016llx  %-10llu  %s\n", x->index,
+		printf("%5zu  0x%016llx  %-10llu  ", x->index,
 		       (unsigned long long)x->data_off,
-		       (unsigned long long)x->data_len, x->name);
+		       (unsigned long long)x->data_len);
+		text_escaped(stdout, x->name, strlen(x->name));
+		putchar('\n');
 	}
 }
 
@@ -300,8 +302,9 @@ static int do_extract(struct args *a)
 		json_obj_end(&j);
 		json_done(&j);
 	} else if (strcmp(a->w.path, "-")) {
-		printf("%s: device dump #%zu '%s', %llu bytes\n", a->w.path,
-		       x->index, x->name, (unsigned long long)x->data_len);
+		printf("%s: device dump #%zu '", a->w.path, x->index);
+		text_escaped(stdout, x->name, strlen(x->name));
+		printf("', %llu bytes\n", (unsigned long long)x->data_len);
 	}
 out:
 	vmc_devdump_list_free(l);

@@ -18,9 +18,10 @@ static vmc_status opt_page(void *args, const char *arg, vmc_error *e)
 {
 	struct show_args *a = args;
 
-	if (vmc_parse_u64(arg, &a->page, e) || a->page == 0)
-		return vmc_error_set(e, VMC_ERR_INVALID, "bad --page-size '%s'",
-				     arg);
+	if (vmc_parse_u64(arg, &a->page, e) || a->page == 0 ||
+	    (a->page & (a->page - 1)))
+		return vmc_error_set(e, VMC_ERR_INVALID, "bad --page-size '%s' "
+				     "(want a power of two)", arg);
 	return VMC_OK;
 }
 
@@ -28,7 +29,8 @@ static const struct opt opts[] = {
 	OPT_FLAG_(struct show_args, "json", json,
 		  "machine-readable output (docs/json.md)"),
 	OPT_CALL_("page-size", "N", opt_page,
-		  "page size for the alignment check (default 4096)"),
+		  "page size for the alignment check (default: VMCOREINFO's "
+		  "PAGESIZE, else 4096; one that disagrees is a warning)"),
 	OPT_FLAG_(struct show_args, "strict", strict,
 		  "exit 1 when there are lint warnings"),
 	OPT_FLAG_(struct show_args, "vmcoreinfo", vmcoreinfo,
@@ -95,7 +97,9 @@ static void note_detail(struct out *o, const struct vmc_elf_id *id,
 		json_u64(&o->j, "descsz", n->descsz);
 		json_hex(&o->j, "offset", n->off);
 	} else {
-		printf("  %-10.*s %-14s descsz %-6u", nl, n->name,
+		printf("  ");
+		text_escaped(stdout, n->name, (size_t)nl);
+		printf("%*s %-14s descsz %-6u", nl < 10 ? 10 - nl : 0, "",
 		       tn ? tn : "?", n->descsz);
 	}
 	if (tn && !strcmp(tn, "NT_PRSTATUS")) {
@@ -121,7 +125,9 @@ static void note_detail(struct out *o, const struct vmc_elf_id *id,
 				json_i64(&o->j, "pid", ps.pid);
 				json_str(&o->j, "fname", ps.fname);
 			} else {
-				printf(" pid %d fname %s", ps.pid, ps.fname);
+				printf(" pid %d fname ", ps.pid);
+				text_escaped(stdout, ps.fname,
+					     strlen(ps.fname));
 			}
 		}
 	} else if (tn && !strcmp(tn, "VMCOREINFO")) {
@@ -134,8 +140,10 @@ static void note_detail(struct out *o, const struct vmc_elf_id *id,
 				continue;
 			if (o->json)
 				json_str(&o->j, keys[k], val);
-			else
-				printf(" %s=%s", keys[k], val);
+			else {
+				printf(" %s=", keys[k]);
+				text_escaped(stdout, val, strlen(val));
+			}
 		}
 	} else if (tn && !strcmp(tn, "NT_VMCOREDD")) {
 		struct vmc_vmcoredd dd;
@@ -145,8 +153,9 @@ static void note_detail(struct out *o, const struct vmc_elf_id *id,
 				json_str(&o->j, "dump_name", dd.name);
 				json_u64(&o->j, "dump_size", dd.data_len);
 			} else {
-				printf(" dump '%s' %zu bytes", dd.name,
-				       dd.data_len);
+				printf(" dump '");
+				text_escaped(stdout, dd.name, strlen(dd.name));
+				printf("' %zu bytes", dd.data_len);
 			}
 		}
 	}
@@ -316,7 +325,7 @@ static void show_ehdr(struct out *o, const vmc_elfcore *c, const char *kind)
 int cmd_show(int argc, char **argv)
 {
 	struct out o = { 0 };
-	struct show_args args = { .page = 4096 };
+	struct show_args args = { .page = 0 };	/* 0: VMCOREINFO's, or 4096 */
 	vmc_error e = { 0 };
 	vmc_source *src = NULL;
 	vmc_elfcore *c = NULL;

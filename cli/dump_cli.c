@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "opts.h"
@@ -18,9 +19,17 @@
 vmc_status mem_open_image(vmc_physmem *pm, const char *path,
 			     vmc_source **src, int *fd, vmc_error *e)
 {
+	struct stat sb;
 	vmc_status st;
 
 	out_input(path);
+	/* Memory is read at the offsets the header asks for: a stream has
+	 * none (and opening a FIFO would wait for a writer). */
+	if (stat(path, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
+				     S_ISSOCK(sb.st_mode)))
+		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
+				     "%s: a %s cannot be a memory image", path,
+				     S_ISFIFO(sb.st_mode) ? "FIFO" : "socket");
 	st = vmc_source_open_file(src, path, e);
 	if (st)
 		return st;
@@ -28,13 +37,41 @@ vmc_status mem_open_image(vmc_physmem *pm, const char *path,
 	return vmc_physmem_own(pm, *src, e);
 }
 
+/*
+ * The window [off, off + size) of an image of @fsz bytes: without size=,
+ * the rest of the file.  An empty file, an offset past the end and an
+ * explicit size the file does not hold are errors, not zeros.
+ */
+static vmc_status mem_image_window(uint64_t fsz, uint64_t off, uint64_t *size,
+				   bool explicit_size, vmc_error *e)
+{
+	if (fsz == 0)
+		return vmc_error_set(e, VMC_ERR_CORRUPT, "empty image");
+	if (off >= fsz)
+		return vmc_error_set(e, VMC_ERR_CORRUPT,
+				     "offset=0x%llx is past the end of the file "
+				     "(0x%llx bytes)", (unsigned long long)off,
+				     (unsigned long long)fsz);
+	if (!explicit_size)
+		*size = fsz - off;
+	else if (*size > fsz - off)
+		return vmc_error_set(e, VMC_ERR_CORRUPT,
+				     "size=0x%llx is larger than the file holds "
+				     "past offset 0x%llx (0x%llx bytes)",
+				     (unsigned long long)*size,
+				     (unsigned long long)off,
+				     (unsigned long long)(fsz - off));
+	return VMC_OK;
+}
+
 /* FILE@PADDR[,offset=N][,size=N] */
 vmc_status mem_add_image(vmc_physmem *pm, const char *spec, vmc_error *e)
 {
 	char *buf = strdup(spec), *at, *opt, *save = NULL;
 	uint64_t paddr, off = 0, size = UINT64_MAX;
-	vmc_source *src;
+	vmc_source *src = NULL;
 	vmc_status st = VMC_OK;
+	bool has_size = false;
 	int fd;
 
 	if (!buf)
@@ -52,7 +89,7 @@ vmc_status mem_add_image(vmc_physmem *pm, const char *spec, vmc_error *e)
 	while (!st && (opt = strtok_r(NULL, ",", &save))) {
 		if (!strncmp(opt, "offset=", 7))
 			st = vmc_parse_u64(opt + 7, &off, e);
-		else if (!strncmp(opt, "size=", 5))
+		else if (!strncmp(opt, "size=", 5) && (has_size = true))
 			st = vmc_parse_u64(opt + 5, &size, e);
 		else
 			st = vmc_error_set(e, VMC_ERR_INVALID,
@@ -60,19 +97,15 @@ vmc_status mem_add_image(vmc_physmem *pm, const char *spec, vmc_error *e)
 	}
 	if (st)
 		e->status = st = VMC_ERR_INVALID;
-	if (!st)
-		st = mem_open_image(pm, buf, &src, &fd, e);
-	if (!st) {
-		uint64_t fsz = vmc_source_size(src);
-
-		if (size == UINT64_MAX)
-			size = off < fsz ? fsz - off : 0;
+	if (!st && (st = mem_open_image(pm, buf, &src, &fd, e)) == VMC_OK &&
+	    (st = mem_image_window(vmc_source_size(src), off, &size, has_size,
+				   e)) == VMC_OK) {
 		st = vmc_physmem_map(pm, paddr, size, src, off, fd, e);
 		if (st == VMC_ERR_INVALID)	/* overlap: bad input */
 			e->status = st = VMC_ERR_CORRUPT;
-		if (st)
-			vmc_error_prefix(e, "--memory %s", spec);
 	}
+	if (st && st != VMC_ERR_INVALID)
+		vmc_error_prefix(e, "--memory %s", spec);
 	free(buf);
 	return st;
 }
@@ -92,6 +125,14 @@ vmc_status mem_add_map_file(vmc_physmem *pm, const char *path, vmc_error *e)
 		lineno++;
 		while (*p == ' ' || *p == '\t')
 			p++;
+		/* '#' starts a comment at the start of a line or after a
+		 * blank, so "img@0  # low memory" works and "a#b@0" is a name. */
+		for (end = p; *end; end++)
+			if (*end == '#' && (end == p || end[-1] == ' ' ||
+					    end[-1] == '\t')) {
+				*end = '\0';
+				break;
+			}
 		end = p + strlen(p);
 		while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
 				   end[-1] == '\r'))
@@ -114,6 +155,8 @@ vmc_status mem_add_map_file(vmc_physmem *pm, const char *path, vmc_error *e)
 		} else {
 			st = mem_add_image(pm, p, e);
 		}
+		if (st == VMC_ERR_INVALID)	/* the file's content, not usage */
+			e->status = st = VMC_ERR_CORRUPT;
 		if (st)
 			vmc_error_prefix(e, "%s:%zu", path, lineno);
 	}

@@ -33,20 +33,31 @@ static void sep(struct json *j, const char *key)
 	}
 }
 
-static void escaped(FILE *f, const char *s, size_t n)
+/*
+ * A JSON string (RFC 8259): well-formed UTF-8 passes as it is ("über"
+ * stays "über"), control characters become \\uXXXX, and a byte that is
+ * not UTF-8 becomes U+FFFD, so the document is always valid UTF-8.
+ */
+static void escaped(FILE *f, const char *str, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)str;
+
 	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		size_t l = utf8_seq_len(s + i, n - i);
 
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", f);
-		else if (c < 0x20 || c >= 0x7f)
+		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
+		else if (l == 0)
+			fputs("\\ufffd", f);
 		else
-			fputc(c, f);
+			fwrite(s + i, 1, l, f);
+		i += l ? l : 1;
 	}
 	fputc('"', f);
 }

@@ -41,6 +41,9 @@ enum vmc_lint_code {
 	VMC_LINT_NOTE_DROPPED,		/* a note passes the segment end */
 	VMC_LINT_NOTE_TRUNCATED,	/* walk stopped before p_filesz */
 	VMC_LINT_NO_NOTES,		/* PT_NOTE with no notes */
+	VMC_LINT_VMCOREDD,		/* NT_VMCOREDD short or name unterminated */
+	VMC_LINT_PAGE_SIZE,		/* page size != VMCOREINFO's PAGESIZE */
+	VMC_LINT_FILE_OVERLAP,		/* two PT_LOADs share file bytes */
 };
 
 struct vmc_lint {
@@ -66,7 +69,8 @@ typedef struct vmc_report vmc_report;
 /*
  * Inspect @c: roles, summary and lint.  For a vmcore, note segments are
  * read from the file and walked with the kernel's rule.  @page_size is the
- * page size for the alignment lint (4096 if 0).
+ * page size for the alignment lint: 0 takes VMCOREINFO's PAGESIZE (4096
+ * without one); a size that disagrees with PAGESIZE is a lint warning.
  * Errors: VMC_ERR_NOMEM, source errors.
  */
 vmc_status vmc_inspect(vmc_report **out, const vmc_elfcore *c,

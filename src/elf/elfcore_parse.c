@@ -54,6 +54,45 @@ static vmc_status read_phdrs(vmc_elfcore *c, vmc_error *e)
 	return st;
 }
 
+/* Does [start, start + len) run past 2^64?  (A span ending exactly at 2^64
+ * is representable: its last byte is 2^64 - 1.) */
+static bool span_wraps(uint64_t start, uint64_t len)
+{
+	return len && start > UINT64_MAX - (len - 1);
+}
+
+/*
+ * A segment whose end passes 2^64 is not a truncated segment but a corrupt
+ * one: a naive "offset + filesz <= size" check passes after the wrap, and
+ * no reader can give its bytes a place (issue 14: an error in every command
+ * that parses, never a "past EOF, truncated" warning).  p_paddr
+ * UINT64_MAX is /proc/kcore's "no physical address" (fs/proc/kcore.c,
+ * elf_kcore_store_hdr), not an address.
+ */
+static vmc_status check_spans(const vmc_elfcore *c, vmc_error *e)
+{
+	for (size_t i = 0; i < c->eh.phnum; i++) {
+		const struct vmc_phdr *p = &c->ph[i];
+		const char *t = p->type == VMC_PT_NOTE ? "PT_NOTE" : "PT_LOAD";
+
+		if (p->type != VMC_PT_NOTE && p->type != VMC_PT_LOAD)
+			continue;
+		if (span_wraps(p->offset, p->filesz))
+			return vmc_error_set(e, VMC_ERR_CORRUPT,
+					     "%s %zu: p_offset 0x%llx + p_filesz "
+					     "0x%llx passes 2^64", t, i,
+					     (unsigned long long)p->offset,
+					     (unsigned long long)p->filesz);
+		if (p->paddr != UINT64_MAX && span_wraps(p->paddr, p->memsz))
+			return vmc_error_set(e, VMC_ERR_CORRUPT,
+					     "%s %zu: p_paddr 0x%llx + p_memsz "
+					     "0x%llx passes 2^64", t, i,
+					     (unsigned long long)p->paddr,
+					     (unsigned long long)p->memsz);
+	}
+	return VMC_OK;
+}
+
 static vmc_status resolve_xnum(vmc_elfcore *c, vmc_error *e)
 {
 	size_t shsz = vmc_elf_shdr_size(c->eh.id.cls);
@@ -73,6 +112,23 @@ static vmc_status resolve_xnum(vmc_elfcore *c, vmc_error *e)
 	return st;
 }
 
+/*
+ * Name the dump formats users hand us instead of an ELF core, rather than
+ * "bad magic": makedumpfile's kdump-compressed file starts "KDUMP   ", its
+ * older diskdump "DISKDUMP" (makedumpfile diskdump_mod.h, KDUMP_SIGNATURE
+ * and DISK_DUMP_SIGNATURE).
+ */
+static vmc_status not_elf(const uint8_t *hdr, size_t n, vmc_error *e)
+{
+	if (n >= 8 && (!memcmp(hdr, "KDUMP   ", 8) ||
+		       !memcmp(hdr, "DISKDUMP", 8)))
+		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
+				     "a makedumpfile kdump-compressed file: not "
+				     "an ELF core (makedumpfile -E writes an "
+				     "ELF one; devdump list reads this one)");
+	return VMC_OK;
+}
+
 VMC_EXPORT vmc_status vmc_elfcore_parse(vmc_elfcore **out, vmc_source *src,
 					vmc_error *e)
 {
@@ -87,6 +143,8 @@ VMC_EXPORT vmc_status vmc_elfcore_parse(vmc_elfcore **out, vmc_source *src,
 	c->size = vmc_source_size(src);
 	n = c->size < sizeof(hdr) ? (size_t)c->size : sizeof(hdr);
 	st = vmc_source_read_at(src, 0, hdr, n, e);
+	if (!st)
+		st = not_elf(hdr, n, e);
 	if (!st)
 		st = vmc_elf_decode_ehdr(hdr, n, &c->eh, e);
 	if (!st && c->eh.type != VMC_ET_CORE)
@@ -103,6 +161,8 @@ VMC_EXPORT vmc_status vmc_elfcore_parse(vmc_elfcore **out, vmc_source *src,
 		st = resolve_xnum(c, e);
 	if (!st)
 		st = read_phdrs(c, e);
+	if (!st)
+		st = check_spans(c, e);
 	if (st) {
 		vmc_elfcore_free(c);
 		return st;

@@ -5,6 +5,7 @@
 
 #include "vmcorekit/notes.h"
 #include "base/compiler.h"
+#include "base/numparse.h"
 #include "inspect/roles.h"
 
 struct vmc_report {
@@ -136,6 +137,31 @@ static vmc_status summarize(vmc_report *r, const vmc_elfcore *c,
 	return st;
 }
 
+/*
+ * One note's own checks.  An NT_VMCOREDD note carries a 44-byte,
+ * NUL-terminated dump name before the data (include/uapi/linux/vmcore.h,
+ * struct vmcoredd_header; fs/proc/vmcore.c vmcore_add_device_dump copies
+ * it with strscpy_pad); readers (makedumpfile, crash) print the name as a C
+ * string, so an unterminated or missing one is reported.
+ */
+static vmc_status lint_note(vmc_report *r, size_t i, size_t nr,
+			    const struct vmc_note *n, vmc_error *e)
+{
+	if (n->type != VMC_NT_VMCOREDD || !vmc_note_name_is(n, "LINUX"))
+		return VMC_OK;
+	if (n->descsz < VMC_VMCOREDD_NAME_MAX)
+		return add_lint(r, VMC_LINT_VMCOREDD, i, e,
+				"PT_NOTE %zu: note %zu: NT_VMCOREDD desc of %u "
+				"bytes is shorter than its %d-byte name header",
+				i, nr, n->descsz, VMC_VMCOREDD_NAME_MAX);
+	if (!memchr(n->desc, 0, VMC_VMCOREDD_NAME_MAX))
+		return add_lint(r, VMC_LINT_VMCOREDD, i, e,
+				"PT_NOTE %zu: note %zu: NT_VMCOREDD dump name "
+				"has no NUL in its %d bytes", i, nr,
+				VMC_VMCOREDD_NAME_MAX);
+	return VMC_OK;
+}
+
 static vmc_status lint_notes(vmc_report *r, const vmc_elfcore *c, size_t i,
 			     vmc_error *e)
 {
@@ -152,9 +178,11 @@ static vmc_status lint_notes(vmc_report *r, const vmc_elfcore *c, size_t i,
 	if (st)
 		return st;
 	vmc_notes_iter_init(&it, buf, len, vmc_elfcore_ehdr(c)->id.order);
-	while (vmc_notes_next(&it, &n) == VMC_OK)
-		count++;
+	while (!st && vmc_notes_next(&it, &n) == VMC_OK)
+		st = lint_note(r, i, count++, &n, e);
 	vmc__free(buf);
+	if (st)
+		return st;
 	if (it.dropped)
 		st = add_lint(r, VMC_LINT_NOTE_DROPPED, i, e,
 			      "PT_NOTE %zu: note %zu (n_namesz 0x%x, n_descsz "
@@ -296,6 +324,93 @@ static vmc_status lint_phdr(vmc_report *r, const vmc_elfcore *c, size_t i,
 	return st;
 }
 
+/* VMCOREINFO's PAGESIZE from the notes in the file (*page 0 without
+ * one).  Unreadable segments are lint_notes' to report; NOMEM is ours. */
+static vmc_status vmcoreinfo_page_size(const vmc_elfcore *c, uint64_t *page,
+				       vmc_error *e)
+{
+	*page = 0;
+	for (size_t i = 0; !*page && i < vmc_elfcore_nr_phdrs(c); i++) {
+		struct vmc_note_iter it;
+		struct vmc_note n;
+		char val[32];
+		uint8_t *buf;
+		size_t len;
+		vmc_status st;
+
+		if (vmc_elfcore_phdr(c, i)->type != VMC_PT_NOTE ||
+		    !vmc_elfcore_segment_in_file(c, i))
+			continue;
+		st = vmc_elfcore_read_segment(c, i, &buf, &len, e);
+		if (st == VMC_ERR_NOMEM)
+			return st;
+		if (st)
+			continue;
+		vmc_notes_iter_init(&it, buf, len,
+				    vmc_elfcore_ehdr(c)->id.order);
+		while (vmc_notes_next(&it, &n) == VMC_OK)
+			if (vmc_note_name_is(&n, "VMCOREINFO") &&
+			    !vmc_vmcoreinfo_get((const char *)n.desc, n.descsz,
+						"PAGESIZE", val, sizeof(val)) &&
+			    vmc__parse_u64_base(val, 10, page))
+				break;
+		vmc__free(buf);
+	}
+	return VMC_OK;
+}
+
+/* The page size the alignment lint uses; a given one that disagrees with
+ * VMCOREINFO's PAGESIZE (the crashed kernel's) is itself a warning. */
+static vmc_status pick_page_size(vmc_report *r, const vmc_elfcore *c,
+				 uint64_t *page, vmc_error *e)
+{
+	uint64_t info;
+	vmc_status st = vmcoreinfo_page_size(c, &info, e);
+
+	if (st)
+		return st;
+	if (*page && info && *page != info)
+		return add_lint(r, VMC_LINT_PAGE_SIZE, SIZE_MAX, e,
+				"page size %llu disagrees with VMCOREINFO's "
+				"PAGESIZE=%llu", (unsigned long long)*page,
+				(unsigned long long)info);
+	if (!*page)
+		*page = info && !(info & (info - 1)) ? info : 4096;
+	return VMC_OK;
+}
+
+/*
+ * In a vmcore every byte of the file belongs to one segment; two PT_LOADs
+ * whose file windows overlap give the same bytes two physical addresses.
+ */
+static vmc_status lint_file_overlap(vmc_report *r, const vmc_elfcore *c,
+				    vmc_error *e)
+{
+	size_t n = vmc_elfcore_nr_phdrs(c);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vmc_phdr *a = vmc_elfcore_phdr(c, i);
+
+		if (a->type != VMC_PT_LOAD || !a->filesz)
+			continue;
+		for (size_t j = i + 1; j < n; j++) {
+			const struct vmc_phdr *b = vmc_elfcore_phdr(c, j);
+
+			if (b->type != VMC_PT_LOAD || !b->filesz ||
+			    !(b->offset >= a->offset
+				      ? b->offset - a->offset < a->filesz
+				      : a->offset - b->offset < b->filesz))
+				continue;
+			return add_lint(r, VMC_LINT_FILE_OVERLAP, j, e,
+					"PT_LOAD %zu and %zu share file bytes "
+					"(offsets 0x%llx and 0x%llx)", i, j,
+					(unsigned long long)a->offset,
+					(unsigned long long)b->offset);
+		}
+	}
+	return VMC_OK;
+}
+
 VMC_EXPORT vmc_status vmc_inspect(vmc_report **out, const vmc_elfcore *c,
 				  uint64_t page_size, vmc_error *e)
 {
@@ -309,11 +424,9 @@ VMC_EXPORT vmc_status vmc_inspect(vmc_report **out, const vmc_elfcore *c,
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	}
 	r->nr_roles = n;
-	if (!page_size)
-		page_size = 4096;
 	if (vmc_elfcore_kind(c) != VMC_KIND_ELFCOREHDR)
 		st = has_qemu_note(c, &qemu, e);
-	r->layout = detect_layout(c, page_size, qemu);
+	r->layout = detect_layout(c, page_size ? page_size : 4096, qemu);
 	r->sum.direct_map_offset = vmc__classify_loads(c, r->roles);
 	for (size_t i = 0; i < n; i++)
 		r->sum.nr_mappings += r->roles[i] == VMC_ROLE_MAPPING;
@@ -325,8 +438,14 @@ VMC_EXPORT vmc_status vmc_inspect(vmc_report **out, const vmc_elfcore *c,
 		st = add_lint(r, VMC_LINT_NOTE_NOT_FIRST, 0, e,
 			      "program header 0 is not PT_NOTE (crash requires "
 			      "the notes first)");
+	if (!st && vmcore)
+		st = pick_page_size(r, c, &page_size, e);
+	if (!page_size)
+		page_size = 4096;
 	for (size_t i = 0; !st && i < n; i++)
 		st = lint_phdr(r, c, i, vmcore, page_size, e);
+	if (!st && vmcore)
+		st = lint_file_overlap(r, c, e);
 	if (!st)
 		st = summarize(r, c, e);
 	if (st) {
@@ -397,6 +516,9 @@ VMC_EXPORT const char *vmc_lint_name(enum vmc_lint_code c)
 	case VMC_LINT_NOTE_DROPPED: return "note-dropped";
 	case VMC_LINT_NOTE_TRUNCATED: return "note-truncated";
 	case VMC_LINT_NO_NOTES: return "no-notes";
+	case VMC_LINT_VMCOREDD: return "vmcoredd";
+	case VMC_LINT_PAGE_SIZE: return "page-size";
+	case VMC_LINT_FILE_OVERLAP: return "file-overlap";
 	}
 	return "unknown";
 }

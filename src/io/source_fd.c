@@ -141,14 +141,28 @@ VMC_EXPORT vmc_status vmc_source_open_file(vmc_source **out, const char *path,
 	int fd;
 	vmc_status st;
 
+	struct stat sb;
+
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer. */
 	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return vmc_error_set_errno(e, errno == ENOENT ? VMC_ERR_NOTFOUND
 							      : VMC_ERR_IO,
 					   errno, "%s: %s", path,
 					   strerror(errno));
+	/* Every reader here reads at random offsets (pread): a stream has
+	 * none, so say so instead of failing with ESPIPE later. */
+	if (fstat(fd, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
+				    S_ISSOCK(sb.st_mode))) {
+		close(fd);
+		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
+				     "%s: a %s cannot be read at random offsets",
+				     path, S_ISFIFO(sb.st_mode) ? "FIFO"
+								: "socket");
+	}
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	name = vmc__malloc(l);
 	if (!name) {
 		close(fd);

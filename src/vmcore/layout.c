@@ -505,6 +505,12 @@ VMC_EXPORT vmc_status vmc_dump_open(vmc_dump **out, vmc_hdr_source *hs,
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "page size %llu: want 4096, 16384 or "
 				     "65536", (unsigned long long)x.page);
+	/* ELF: p_align 0 and 1 mean none, otherwise a power of two. */
+	if (opts->have_note_align &&
+	    (opts->note_align & (opts->note_align - 1)))
+		return vmc_error_set(e, VMC_ERR_INVALID,
+				     "note alignment %llu: want 0 or a power of "
+				     "two", (unsigned long long)opts->note_align);
 	d = vmc__calloc(1, sizeof(*d));
 	if (!d)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");

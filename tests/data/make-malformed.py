@@ -24,6 +24,7 @@ ET_CORE, ET_EXEC = 4, 2
 EM_X86_64 = 62
 PT_LOAD, PT_NOTE = 1, 4
 NT_PRSTATUS = 1
+NT_VMCOREDD = 0x700
 PN_XNUM = 0xFFFF
 
 
@@ -108,7 +109,63 @@ def corpus():
     files["xnum-no-shdr.bin"] = ehdr64(PN_XNUM) + bytes(2 * PHDR64)
     # 11. Empty file.
     files["empty.bin"] = b""
+    # 12. PT_LOAD whose p_offset + p_filesz wraps past 2^64.
+    files["load-offset-overflow.bin"] = load_variant(
+        GOOD_NOTES, offset=2**64 - 0x20, filesz=0x40)
+    # 13. PT_LOAD whose p_paddr + p_memsz wraps past 2^64.
+    files["load-paddr-overflow.bin"] = load_variant(
+        GOOD_NOTES, paddr=2**64 - 0x1000, memsz=0x2000)
+    # 14. NT_VMCOREDD note too short for its 44-byte dump-name header.
+    files["vmcoredd-short.bin"] = vmcore(
+        GOOD_NOTES + note(b"LINUX", NT_VMCOREDD, bytes(16)))
+    # 15. NT_VMCOREDD note whose 44-byte name has no NUL.
+    files["vmcoredd-no-nul.bin"] = vmcore(
+        GOOD_NOTES + note(b"LINUX", NT_VMCOREDD, b"A" * 44 + bytes(8)))
+    # 16. Two PT_LOADs over the same file bytes (different p_paddr).
+    files["load-file-overlap.bin"] = two_loads(GOOD_NOTES)
+    # 17. VMCOREINFO says PAGESIZE=16384: checked with --page-size 4096.
+    files["pagesize-mismatch.bin"] = vmcore(
+        GOOD_NOTES + note(b"VMCOREINFO", 0,
+                          b"OSRELEASE=6.12.0\nPAGESIZE=16384\n"))
+    # 18. A makedumpfile kdump-compressed file (its signature, then
+    #     zeros): not an ELF core; the message says what it is.
+    files["kdump-compressed.bin"] = b"KDUMP   " + bytes(1016)
+    # 19. A device-dump name with UTF-8, a terminal escape and a byte that
+    #     is not UTF-8 (well-formed otherwise: no warning).  Text output
+    #     escapes the control and the bad byte; JSON stays valid UTF-8.
+    files["name-escapes.bin"] = vmcore(
+        GOOD_NOTES + note(b"LINUX", NT_VMCOREDD,
+                          (b"\xc3\xbcber\x1b[2J\xff").ljust(44, b"\0") +
+                          bytes(8)))
     return files
+
+
+def load_variant(notes_blob, **kw):
+    """vmcore() with fields of its PT_LOAD (index 1) replaced."""
+    data = bytearray(vmcore(notes_blob))
+    at = EHDR64 + PHDR64
+    p_type, flags, off, vaddr, paddr, filesz, memsz, align = \
+        struct.unpack_from("<IIQQQQQQ", data, at)
+    off = kw.get("offset", off)
+    paddr = kw.get("paddr", paddr)
+    filesz = kw.get("filesz", filesz)
+    memsz = kw.get("memsz", filesz if "filesz" in kw else memsz)
+    data[at:at + PHDR64] = phdr64(p_type, off, paddr, filesz, memsz,
+                                  vaddr=vaddr, flags=flags, align=align)
+    return bytes(data)
+
+
+def two_loads(notes_blob):
+    """ehdr | PT_NOTE | PT_LOAD | PT_LOAD (same file bytes) | notes | ram."""
+    phoff = EHDR64
+    notes_off = phoff + 3 * PHDR64
+    ram_off = notes_off + len(notes_blob)
+    ph = phdr64(PT_NOTE, notes_off, 0, len(notes_blob))
+    for base in (0x100000, 0x200000):
+        paddr = base + ram_off
+        ph += phdr64(PT_LOAD, ram_off, paddr, 64,
+                     vaddr=0xFFFF888000000000 + paddr, flags=7)
+    return ehdr64(3) + ph + notes_blob + bytes(64)
 
 
 def main():

@@ -14,12 +14,16 @@
 # Modes of the table below:
 #   error   headers do not parse.  `show FILE` exits 1, prints nothing on
 #           stdout and exactly one line on stderr, which starts
-#           "vmcorekit show:" and contains FRAGMENT; `diff good.bin FILE`
-#           likewise exits 1 with one "vmcorekit diff:" line.
+#           "vmcorekit show:" and contains FRAGMENT; `diff good.bin FILE`,
+#           `devdump list FILE` and `assemble --memory-elf FILE` likewise
+#           exit 1 with one "vmcorekit CMD:" line.
 #   strict  headers parse, a segment or note is bad (a lint warning).
 #           `show FILE` exits 0; `show --strict FILE` exits 1 with a stdout
 #           line "warning: ..." containing FRAGMENT; stderr stays clean.
 #   ok      the control: `show --strict FILE` exits 0, stderr empty.
+# A fourth column gives extra `show` options (strict mode).
+# Then the ARGS table: command lines whose input (an option's value, a file
+# an option names) is bad, with the exit code and the one stderr line.
 # One line per case, then "N passed, N failed"; exit 1 if any failed.
 set -euo pipefail
 
@@ -39,8 +43,16 @@ CASES=(
 	"bad-phentsize.bin|error|e_phentsize 32"
 	"phnum-past-eof.bin|error|program header table (1000 x 56 bytes at 0x40) runs past the end of the file"
 	"xnum-no-shdr.bin|error|PN_XNUM but section header 0"
-	"note-offset-overflow.bin|strict|past-eof: segment 0 (0x200 bytes at offset 0xffffffffffffff00)"
+	"note-offset-overflow.bin|error|PT_NOTE 0: p_offset 0xffffffffffffff00 + p_filesz 0x200 passes 2^64"
+	"load-offset-overflow.bin|error|PT_LOAD 1: p_offset 0xffffffffffffffe0 + p_filesz 0x40 passes 2^64"
+	"load-paddr-overflow.bin|error|PT_LOAD 1: p_paddr 0xfffffffffffff000 + p_memsz 0x2000 passes 2^64"
+	"kdump-compressed.bin|error|a makedumpfile kdump-compressed file: not an ELF core"
 	"note-namesz-huge.bin|strict|note-dropped: PT_NOTE 0: note 0 (n_namesz 0xffffffff"
+	"vmcoredd-short.bin|strict|vmcoredd: PT_NOTE 0: note 1: NT_VMCOREDD desc of 16 bytes is shorter than its 44-byte name header"
+	"vmcoredd-no-nul.bin|strict|vmcoredd: PT_NOTE 0: note 1: NT_VMCOREDD dump name has no NUL"
+	"load-file-overlap.bin|strict|file-overlap: PT_LOAD 1 and 2 share file bytes"
+	"name-escapes.bin|escape|"
+	"pagesize-mismatch.bin|strict|page-size: page size 4096 disagrees with VMCOREINFO's PAGESIZE=16384|--page-size 4096"
 )
 
 if [[ ! -x $BIN ]]; then
@@ -81,21 +93,61 @@ check_error() {		# FILE FRAGMENT -> prints the reason on failure
 		{ echo "diff exit $rc with $lines stderr lines, want 1 and 1"; return 1; }
 	grep -q '^vmcorekit diff: ' "$TMP/d.err" ||
 		{ echo "diff stderr does not start 'vmcorekit diff:'"; return 1; }
+	one_line_exit 1 "devdump list" devdump list "$f" || return 1
+	one_line_exit 1 assemble assemble --elfcorehdr "$DIR/good.bin" \
+		--memory-elf "$f" -o "$TMP/out.core" || return 1
+	[[ ! -e $TMP/out.core ]] || { echo "assemble left an output"; return 1; }
 	echo "exit 1: $(cat "$TMP/s.err")"
+}
+
+# one_line_exit CODE CMD ARGS...: exit CODE, one "vmcorekit CMD: " line on
+# stderr (plus the "Try" line of a usage error), no sanitizer report.
+one_line_exit() {
+	local want=$1 cmd=$2 lines
+	shift 2
+	run "$TMP/a" "$@"
+	lines=$(grep -vc "^Try '" "$TMP/a.err" || true)
+	[[ $rc == "$want" ]] || { echo "$cmd exit $rc, want $want: $(head -1 "$TMP/a.err")"; return 1; }
+	[[ $lines == 1 ]] || { echo "$cmd: $lines stderr lines, want 1"; return 1; }
+	grep -q "^vmcorekit $cmd: " "$TMP/a.err" ||
+		{ echo "stderr does not start 'vmcorekit $cmd:'"; return 1; }
 }
 
 check_strict() {
 	local f=$1 frag=$2
-	run "$TMP/s" show "$f"
+	# shellcheck disable=SC2206
+	local extra=($3)
+	run "$TMP/s" show "${extra[@]}" "$f"
 	[[ $rc == 0 ]] || { echo "show (no --strict) exit $rc, want 0"; return 1; }
 	sanitizer_clean "$TMP/s.err" || { echo "sanitizer report"; return 1; }
-	run "$TMP/s" show --strict "$f"
+	run "$TMP/s" show --strict "${extra[@]}" "$f"
 	[[ $rc == 1 ]] || { echo "show --strict exit $rc, want 1"; return 1; }
 	sanitizer_clean "$TMP/s.err" || { echo "sanitizer report"; return 1; }
 	[[ ! -s $TMP/s.err ]] || { echo "stderr not empty: $(head -1 "$TMP/s.err")"; return 1; }
 	grep '^warning: ' "$TMP/s.out" | grep -qF -- "$frag" ||
 		{ echo "no warning line with '$frag'"; return 1; }
 	echo "--strict exit 1: $(grep '^warning: ' "$TMP/s.out" | grep -F -- "$frag")"
+}
+
+# Input bytes in output: text escapes the ESC and the non-UTF-8 byte and
+# keeps "über"; JSON is valid UTF-8 with the same name.
+check_escape() {
+	local f=$1
+	run "$TMP/s" show --strict "$f"
+	[[ $rc == 0 ]] || { echo "show --strict exit $rc, want 0"; return 1; }
+	grep -qF "dump 'über\x1b[2J\xff'" "$TMP/s.out" ||
+		{ echo "text: no escaped name: $(grep dump "$TMP/s.out")"; return 1; }
+	! grep -q $'\x1b' "$TMP/s.out" || { echo "text: a raw ESC byte"; return 1; }
+	run "$TMP/j" show --json "$f"
+	[[ $rc == 0 ]] || { echo "show --json exit $rc"; return 1; }
+	/usr/bin/python3 -c '
+import json, sys
+d = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+names = [n.get("dump_name") for p in d["phdrs"] for n in p.get("notes", [])]
+assert "\u00fcber\x1b[2J\ufffd" in names, names
+' "$TMP/j.out" 2>"$TMP/py.err" ||
+		{ echo "json: $(tail -1 "$TMP/py.err")"; return 1; }
+	echo "text 'über\x1b[2J\xff', JSON valid UTF-8 'über\u001b[2J\ufffd'"
 }
 
 check_ok() {
@@ -108,12 +160,12 @@ check_ok() {
 }
 
 for c in "${CASES[@]}"; do
-	IFS='|' read -r name mode frag <<<"$c"
+	IFS='|' read -r name mode frag extra <<<"$c"
 	f=$DIR/$name
 	if [[ ! -f $f ]]; then
 		msg="missing (run tests/data/make-malformed.py)"
 		ok=false
-	elif msg=$("check_$mode" "$f" "$frag"); then
+	elif msg=$("check_$mode" "$f" "$frag" "$extra"); then
 		ok=true
 	else
 		ok=false
@@ -126,6 +178,60 @@ for c in "${CASES[@]}"; do
 		echo "FAIL $name: $msg"
 	fi
 done
+
+# Bad option values and the files options name: arg_case WANT CMD FRAGMENT
+# ARGS...: exit WANT, one "vmcorekit CMD: ..." line containing FRAGMENT (a
+# usage error adds its "Try" line), no output file left.
+arg_case() {
+	local want=$1 cmd=$2 frag=$3 name msg
+	shift 3
+	name="$cmd: $frag"
+	rm -f "$TMP/out.core"
+	if ! msg=$(one_line_exit "$want" "$cmd" "$@"); then
+		:
+	elif ! grep -qF -- "$frag" "$TMP/a.err"; then
+		msg="stderr lacks '$frag': $(head -1 "$TMP/a.err")"
+	elif [[ -e $TMP/out.core ]]; then
+		msg="an output was left"
+	else
+		pass=$((pass + 1))
+		echo "PASS $name: exit $want: $(head -1 "$TMP/a.err")"
+		return
+	fi
+	fail=$((fail + 1))
+	echo "FAIL $name: $msg"
+}
+
+G=$DIR/good.bin
+ASM=(assemble --elfcorehdr "$G" -o "$TMP/out.core")
+: >"$TMP/empty.img"
+mkfifo "$TMP/fifo"
+printf 'good.bin@0 # all of it\n' >"$TMP/ok.map"
+cp "$G" "$TMP/good.bin"
+printf '# header\ngood.bin@zz\n' >"$TMP/bad.map"
+arg_case 2 assemble "no --memory given" "${ASM[@]}"
+arg_case 1 assemble "empty image" "${ASM[@]}" --memory "$TMP/empty.img@0"
+arg_case 1 assemble "offset=0x10000 is past the end of the file" \
+	"${ASM[@]}" --memory "$G@0,offset=0x10000"
+arg_case 1 assemble "size=0xffffffffffffffff is larger than the file holds" \
+	"${ASM[@]}" --memory "$G@0,size=0xffffffffffffffff"
+arg_case 1 assemble "a FIFO cannot be a memory image" \
+	"${ASM[@]}" --memory "$TMP/fifo@0"
+arg_case 1 assemble "bad.map:2" "${ASM[@]}" --memory-map "$TMP/bad.map"
+arg_case 2 assemble "note alignment 3: want 0 or a power of two" \
+	"${ASM[@]}" --memory "$G@0" --note-align 3
+arg_case 2 show "want a power of two" show --page-size 3000 "$G"
+arg_case 1 show "a FIFO cannot be read at random offsets" show "$TMP/fifo"
+# A '#' comment at a line's end: the map is good, the vmcore is written.
+run "$TMP/m" assemble --elfcorehdr "$G" --memory-map "$TMP/ok.map" --allow-holes \
+	-o "$TMP/out.core"
+if [[ $rc == 0 && -s $TMP/out.core ]]; then
+	pass=$((pass + 1))
+	echo "PASS assemble: a '#' comment after a --memory-map line"
+else
+	fail=$((fail + 1))
+	echo "FAIL assemble: '#' comment after a map line: exit $rc $(head -1 "$TMP/m.err")"
+fi
 
 # Every corpus file must have a row.
 for f in "$DIR"/*.bin; do

@@ -142,6 +142,12 @@ static uint64_t gen_word(enum vmc_class c)
 	return c == VMC_CLASS_32 ? (uint32_t)v : v;
 }
 
+/* The oracle for the parser's 2^64 rule, in 128-bit arithmetic. */
+static bool span_past_2_64(uint64_t start, uint64_t len)
+{
+	return (unsigned __int128)start + len > (unsigned __int128)1 << 64;
+}
+
 static void gen_phdr(enum vmc_class c, struct vmc_phdr *p)
 {
 	p->type = rng_below(8) ? (rng_below(4) ? VMC_PT_LOAD : VMC_PT_NOTE)
@@ -154,6 +160,29 @@ static void gen_phdr(enum vmc_class c, struct vmc_phdr *p)
 	p->filesz = gen_word(c);
 	p->memsz = gen_word(c);
 	p->align = gen_word(c);
+	/* Most segments end at or below 2^64; the rest must fail to parse. */
+	if (rng_below(8) && (p->type == VMC_PT_LOAD || p->type == VMC_PT_NOTE)) {
+		if (span_past_2_64(p->offset, p->filesz))
+			p->filesz = 0 - p->offset;
+		if (span_past_2_64(p->paddr, p->memsz))
+			p->memsz = 0 - p->paddr;
+	}
+}
+
+/* Does a PT_LOAD/PT_NOTE of @s pass 2^64 (p_paddr UINT64_MAX is kcore's
+ * "no address" and exempt)?  Then the parser must refuse the header. */
+static bool spec_wraps(const struct vmc_elfcore_spec *s)
+{
+	for (size_t i = 0; i < s->nr_phdrs; i++) {
+		const struct vmc_phdr *p = &s->phdrs[i];
+
+		if (p->type != VMC_PT_LOAD && p->type != VMC_PT_NOTE)
+			continue;
+		if (span_past_2_64(p->offset, p->filesz) ||
+		    (p->paddr != UINT64_MAX && span_past_2_64(p->paddr, p->memsz)))
+			return true;
+	}
+	return false;
 }
 
 static size_t gen_align(void)
@@ -271,7 +300,13 @@ static void verify(const struct vmc_elfcore_spec *s, const uint8_t *b,
 	if (st)
 		return;
 	st = vmc_elfcore_parse(&core, src, &e);
-	CHECK_ST(st, VMC_OK, &e);
+	if (spec_wraps(s)) {
+		CHECK_ST(st, VMC_ERR_CORRUPT, &e);
+		CHECK(strstr(e.msg, "passes 2^64") != NULL, "message '%s'",
+		      e.msg);
+	} else {
+		CHECK_ST(st, VMC_OK, &e);
+	}
 	if (!st) {
 		const struct vmc_ehdr *eh = vmc_elfcore_ehdr(core);
 
