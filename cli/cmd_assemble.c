@@ -79,6 +79,9 @@ static const struct opt opts[] = {
 		 "from it, the others from memory"),
 	OPT_SEC("Memory (repeatable; mappings must not overlap):"),
 	OPT_INCLUDE_(T, pm, memory_opts),
+	OPT_FLAG_(T, "allow-huge-holes", o.allow_huge_holes,
+		  "with --allow-holes, even over 1 GiB and 1024 times\n"
+		  "the memory the sources cover (else refused)"),
 	OPT_SEC("Format:"),
 	OPT_U64_(T, "page-size", "N", o.page_size,
 		 "4096 (default), 16384 or 65536"),

@@ -36,7 +36,8 @@ extern "C" {
 
 typedef struct vmc_dump vmc_dump;
 
-#define VMC_DUMP_OPTS_VERSION 1
+/* 2 added allow_huge_holes. */
+#define VMC_DUMP_OPTS_VERSION 2
 
 struct vmc_dump_opts {
 	unsigned version;	/* VMC_DUMP_OPTS_VERSION */
@@ -55,6 +56,13 @@ struct vmc_dump_opts {
 	 */
 	bool have_note_align;
 	uint64_t note_align;
+	/*
+	 * With holes allowed (vmc_physmem_set_allow_holes), a dump whose
+	 * uncovered bytes pass 1 GiB and 1024 times the bytes the sources
+	 * cover is refused (VMC_ERR_RANGE): a corrupt p_memsz would stream
+	 * zeros for ever.  True writes it anyway.
+	 */
+	bool allow_huge_holes;
 };
 #define VMC_DUMP_OPTS_INIT { .version = VMC_DUMP_OPTS_VERSION }
 

@@ -410,6 +410,31 @@ static vmc_status layout_loads(struct ctx *x, vmc_error *e)
 }
 
 /* Every window must be backed by memory (or holes allowed): fail early. */
+/*
+ * Allowed holes read as zeros; a window orders of magnitude over the memory
+ * the sources cover is a corrupt p_memsz (an exabyte of zeros into a pipe
+ * never ends), so it needs its own option.
+ */
+#define HUGE_HOLES_MIN (1ull << 30)
+#define HUGE_HOLES_RATIO 1024
+
+static vmc_status check_huge_holes(const vmc_dump *d, vmc_error *e)
+{
+	uint64_t holes = d->info.hole_len;
+	uint64_t covered = d->info.memory_len - holes;
+
+	if (d->o.allow_huge_holes || holes <= HUGE_HOLES_MIN ||
+	    holes / HUGE_HOLES_RATIO <= covered)
+		return VMC_OK;
+	return vmc_error_set(e, VMC_ERR_RANGE,
+			     "the PT_LOAD windows hold 0x%llx bytes no memory "
+			     "source covers, over %u times the 0x%llx bytes "
+			     "the sources cover (a corrupt p_memsz?); "
+			     "assemble --allow-huge-holes writes it",
+			     (unsigned long long)holes, HUGE_HOLES_RATIO,
+			     (unsigned long long)covered);
+}
+
 static vmc_status check_coverage(vmc_dump *d, vmc_error *e)
 {
 	for (size_t i = 0; i < d->nr_ext; i++) {
@@ -434,7 +459,7 @@ static vmc_status check_coverage(vmc_dump *d, vmc_error *e)
 			left -= s.len;
 		}
 	}
-	return VMC_OK;
+	return check_huge_holes(d, e);
 }
 
 static vmc_status build(struct ctx *x, vmc_error *e)

@@ -220,6 +220,25 @@ arg_case 1 assemble "a FIFO cannot be a memory image" \
 arg_case 1 assemble "bad.map:2" "${ASM[@]}" --memory-map "$TMP/bad.map"
 arg_case 2 assemble "note alignment 3: want 0 or a power of two" \
 	"${ASM[@]}" --memory "$G@0" --note-align 3
+# An elfcorehdr whose PT_LOAD claims an exabyte: with --allow-holes it
+# would stream zeros for ever; refused unless --allow-huge-holes.
+/usr/bin/python3 - "$TMP" <<'PY'
+import struct, sys
+d = sys.argv[1]
+note = struct.pack("<III", 5, 336, 1) + b"CORE\0\0\0\0" + bytes(336)
+eh = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8) + struct.pack(
+    "<HHIQQQIHHHHHH", 4, 62, 1, 0, 64, 0, 0, 64, 56, 2, 0, 0, 0)
+ph = struct.pack("<IIQQQQQQ", 4, 0, 0x1000, 0, 0x1000, len(note), len(note), 0)
+ph += struct.pack("<IIQQQQQQ", 1, 7, 0x100000, 0xffff888000100000, 0x100000,
+                  1 << 60, 1 << 60, 0)
+open(d + "/exa-hdr.bin", "wb").write(eh + ph)
+mem = bytearray(0x200000)
+mem[0x1000:0x1000 + len(note)] = note
+open(d + "/exa-mem.bin", "wb").write(mem)
+PY
+arg_case 1 assemble "bytes no memory source covers, over 1024 times" \
+	assemble --elfcorehdr "$TMP/exa-hdr.bin" --memory "$TMP/exa-mem.bin@0" \
+	--allow-holes -o "$TMP/out.core"
 arg_case 2 show "want a power of two" show --page-size 3000 "$G"
 arg_case 1 show "a FIFO cannot be read at random offsets" show "$TMP/fifo"
 # A '#' comment at a line's end: the map is good, the vmcore is written.
