@@ -140,8 +140,8 @@ VMC_EXPORT vmc_status vmc_source_open_file(vmc_source **out, const char *path,
 	char *name;
 	int fd;
 	vmc_status st;
-
 	struct stat sb;
+	int fl;
 
 	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer. */
 	do
@@ -154,15 +154,24 @@ VMC_EXPORT vmc_status vmc_source_open_file(vmc_source **out, const char *path,
 					   strerror(errno));
 	/* Every reader here reads at random offsets (pread): a stream has
 	 * none, so say so instead of failing with ESPIPE later. */
-	if (fstat(fd, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
-				    S_ISSOCK(sb.st_mode))) {
+	if (fstat(fd, &sb) < 0) {
+		int err = errno;
+
+		close(fd);
+		return vmc_error_set_errno(e, VMC_ERR_IO, err, "%s: %s", path,
+					   strerror(err));
+	}
+	if (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode)) {
 		close(fd);
 		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
 				     "%s: a %s cannot be read at random offsets",
 				     path, S_ISFIFO(sb.st_mode) ? "FIFO"
 								: "socket");
 	}
-	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	/* Back to blocking reads (a character device such as /dev/crash). */
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	name = vmc__malloc(l);
 	if (!name) {
 		close(fd);

@@ -211,8 +211,6 @@ expect "memory not covered" 1 "is not covered by any memory source" -- \
 	--elfcorehdr-addr "$A" --memory-map "$F/memory.map"
 expect "overlapping mappings" 1 "overlaps" -- --elfcorehdr-addr "$A" \
 	--memory "$M@0x1000" --memory "$M@0x2000"
-expect "truncated image" 1 "truncated image" -- --elfcorehdr-addr "$A" \
-	--memory "$M@0"
 expect "size= past the image" 1 "is larger than the file holds" -- --elfcorehdr-addr "$A" \
 	--memory "$M@0,size=0x100000"
 expect "bad page size" 2 "page size" -- --elfcorehdr-addr "$A" \
