@@ -72,17 +72,38 @@ int out_check(const char *cmd, const char *path)
 	return EXIT_OK;
 }
 
+static void add_signals(sigset_t *s)
+{
+	sigaddset(s, SIGINT);
+	sigaddset(s, SIGTERM);
+	sigaddset(s, SIGHUP);
+}
+
+/*
+ * Remove the unfinished output, say so, then end by the signal itself, as
+ * sort(1) does after its cleanup (coreutils sort.c, sighandler): the
+ * status is 128+N whether the signal came before the output was opened
+ * (no handler yet), while it was written, or after the commit (the
+ * default action again), and a shell loop or make sees an interrupt, not
+ * an I/O error.  The other two signals are blocked here (sa_mask), so
+ * the cleanup runs once.
+ */
 static void on_signal(int sig)
 {
 	const char *t = temp_path;
+	sigset_t s;
 
-	(void)sig;
 	if (t)
 		unlink(t);
 	if (write(STDERR_FILENO, stop_msg, stop_len) < 0) {
 		/* nothing more to say */
 	}
-	_exit(EXIT_ENV);
+	signal(sig, SIG_DFL);
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	raise(sig);
+	_exit(128 + sig);	/* not reached */
 }
 
 /* A signal ignored when we started (nohup, a script's background job)
@@ -93,6 +114,7 @@ static void set_signals(void (*h)(int))
 	struct sigaction sa = { .sa_handler = h }, old;
 
 	sigemptyset(&sa.sa_mask);
+	add_signals(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (sigaction(sigs[i], NULL, &old) == 0 &&
 		    old.sa_handler != SIG_IGN)
@@ -104,9 +126,7 @@ static void block_signals(int how)
 	sigset_t s;
 
 	sigemptyset(&s);
-	sigaddset(&s, SIGINT);
-	sigaddset(&s, SIGTERM);
-	sigaddset(&s, SIGHUP);
+	add_signals(&s);
 	sigprocmask(how, &s, NULL);
 }
 
