@@ -217,6 +217,7 @@ struct guest_src {
 	char *vi;			/* VMCOREINFO text */
 	size_t vi_len;
 	const char *vi_from;
+	char vi_found[80];		/* vi_from after a search */
 	uint64_t *ram;			/* [start, end) pairs */
 	size_t nr_ram;
 	struct vmc_guestcore_spec spec;

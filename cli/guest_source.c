@@ -36,6 +36,7 @@ const struct opt guest_src_opts[] = {
 	OPT_SEC("Memory (repeatable; mappings must not overlap; e.g. QEMU's\n"
 		"memory-backend-file, docs/formats.md):"),
 	OPT_INCLUDE_(T, pm, memory_image_opts),
+	OPT_INCLUDE_(T, pm, vmm_memory_opts),
 	OPT_CALL_("memory-elf", "FILE",  o_memory_elf,
 		  "an ELF dump (QEMU dump-guest-memory, a\n"
 		  "cloud-hypervisor coredump): its memory, its\n"
@@ -47,7 +48,8 @@ const struct opt guest_src_opts[] = {
 		"18.2 ({\"vcpus\": [...]}); replaces --memory-elf's"),
 	OPT_CALL_("vmcoreinfo-addr", "ADDR", o_vi_addr,
 		  "physical address of the kernel's VMCOREINFO\n"
-		  "note (/sys/kernel/vmcoreinfo's first field)"),
+		  "note (/sys/kernel/vmcoreinfo's first field);\n"
+		  "default: searched for in memory"),
 	OPT_FLAG_(T, "no-direct-map", no_dmap,
 		  "PT_LOAD p_vaddr 0 instead of the kernel's direct\n"
 		  "map (found by walking the guest's page tables)"),
@@ -69,7 +71,8 @@ int guest_src_check(const struct guest_src *g)
 {
 	if (vmc_physmem_nr_maps(g->pm) == 0)
 		return usage_error(g->cmd, "no memory: give --memory, "
-				   "--memory-map or --memory-elf");
+				   "--memory-map, --memory-elf or "
+				   "--cloud-hypervisor-snapshot");
 	return EXIT_OK;
 }
 
@@ -121,6 +124,66 @@ static vmc_status elf_state(struct guest_src *a, vmc_error *e)
 	return st ? PREFIXED(st, e, "--memory-elf %s", a->elf) : VMC_OK;
 }
 
+/*
+ * VMCOREINFO that was given (--vmcoreinfo-addr, the --memory-elf note)
+ * must describe this memory: its own page tables reach init_uts_ns and
+ * the release there is its OSRELEASE.  A stale copy (an earlier boot) or
+ * a forged page would otherwise give a vmcore that looks right and is not.
+ */
+static vmc_status check_vmcoreinfo(struct guest_src *a, vmc_error *e)
+{
+	vmc_guest_kernel *k = NULL;
+	vmc_status st = vmc_guest_kernel_new(&k, a->pm, a->vi, a->vi_len, e);
+
+	if (!st)
+		st = vmc_guest_kernel_check(k, e);
+	vmc_guest_kernel_free(k);
+	return st ? PREFIXED(st, e, "VMCOREINFO from %s does not describe "
+			     "this memory", a->vi_from) : VMC_OK;
+}
+
+/*
+ * No VMCOREINFO given: search memory for it (vmc_guest_scan_new: every
+ * page-aligned note or text copy, each checked against its own page
+ * tables) and take the crashed kernel's (vmc_guest_scan_pick).
+ */
+static vmc_status scan_vmcoreinfo(struct guest_src *a, vmc_error *e)
+{
+	struct vmc_guest_scan_opts so = VMC_GUEST_SCAN_OPTS_INIT;
+	const struct vmc_guest_vmci *c;
+	vmc_guest_scan *s;
+	char several[200];
+	size_t idx;
+	vmc_status st = vmc_guest_scan_new(&s, a->pm, &so, e);
+
+	if (st)
+		return PREFIXED(st, e, "searching memory for VMCOREINFO");
+	st = vmc_guest_scan_pick(s, &idx, several, e);
+	if (st) {
+		vmc_guest_scan_free(s);
+		return PREFIXED(st, e, "no usable VMCOREINFO in memory (give "
+				"--vmcoreinfo-addr, or see vmcorekit dmesg "
+				"--list)");
+	}
+	c = vmc_guest_scan_get(s, idx);
+	if (several[0])
+		fprintf(stderr, "%s %s: several kernels in memory: %s; using "
+			"the crashed one\n", prog, a->cmd, several);
+	a->vi = malloc(c->len + 1);
+	if (!a->vi) {
+		vmc_guest_scan_free(s);
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	}
+	memcpy(a->vi, c->text, c->len + 1);
+	a->vi_len = c->len;
+	snprintf(a->vi_found, sizeof(a->vi_found), "a search of memory (%s "
+		 "at 0x%llx)", c->form == VMC_GUEST_VMCI_NOTE ? "note" : "text",
+		 (unsigned long long)c->paddr);
+	a->vi_from = a->vi_found;
+	vmc_guest_scan_free(s);
+	return VMC_OK;
+}
+
 static vmc_status load_state(struct guest_src *a, vmc_error *e)
 {
 	vmc_status st;
@@ -163,10 +226,17 @@ static vmc_status load_state(struct guest_src *a, vmc_error *e)
 		a->vi_from = "--vmcoreinfo-addr";
 	}
 	if (!a->vi)
-		return vmc_error_set(e, VMC_ERR_NOTFOUND,
-				     "no VMCOREINFO: give --vmcoreinfo-addr "
-				     "ADDR (the guest's /sys/kernel/vmcoreinfo)");
-	return VMC_OK;
+		return scan_vmcoreinfo(a, e);
+	return check_vmcoreinfo(a, e);
+}
+
+/* Not found in the data (no VMCOREINFO, an unmapped address, a missing
+ * key) is bad input, exit 1; a missing file (errno set) stays exit 3. */
+static int data_fail(const char *cmd, vmc_error *e)
+{
+	if (e->status == VMC_ERR_NOTFOUND && !e->sys_errno)
+		e->status = VMC_ERR_CORRUPT;
+	return fail(cmd, e);
 }
 
 /* The memory mappings as RAM ranges, adjacent ones merged. */
@@ -235,13 +305,13 @@ int guest_src_open(struct guest_src *a, bool quiet, vmc_error *e)
 	struct vmc_dump_opts o = VMC_DUMP_OPTS_INIT;
 
 	if (load_state(a, e) || ram_ranges(a, e))
-		return fail(a->cmd, e);
+		return data_fail(a->cmd, e);
 	if (vmc_vcpus_count(a->cpus) == 0)
 		fprintf(stderr, "%s %s: warning: no vCPU registers (give "
 			"--cpu-state): the vmcore has no NT_PRSTATUS\n", prog,
 			a->cmd);
 	if (find_maps(a, e))
-		return fail(a->cmd, e);
+		return data_fail(a->cmd, e);
 	a->spec.cpus = a->cpus;
 	a->spec.vmcoreinfo = a->vi;
 	a->spec.vmcoreinfo_len = a->vi_len;

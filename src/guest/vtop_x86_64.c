@@ -10,8 +10,12 @@
  * pmd), bits 12..51 the next table or page (arch/x86/include/asm/
  * pgtable_types.h PTE_PFN_MASK with __PHYSICAL_MASK_SHIFT 52), bit 63 NX;
  * with SME the encryption bit (NUMBER(sme_mask)) is cleared first
- * (__sme_clr).  The walk has a fixed depth, so a table pointing at itself
- * ends after 4 or 5 reads; a table outside memory is an error.
+ * (__sme_clr).  The walk has a fixed depth, so it always ends; an entry
+ * pointing back at a table this walk already went through (a loop: Linux
+ * never shares a table between levels, so only a forged or overwritten
+ * table does that) is an error, as is a table outside memory.  The page
+ * a last-level entry maps may be a page table (the direct map maps them
+ * all), so only the tables walked through are compared.
  */
 #include <string.h>
 
@@ -30,6 +34,8 @@ VMC_EXPORT vmc_status vmc_guest_vtop(const vmc_guest_kernel *k,
 {
 	unsigned top = k->levels == 5 ? 56 : 47;
 	uint64_t table = k->pgd, sign = vaddr >> top;
+	uint64_t walked[5];
+	unsigned nr_walked = 0;
 
 	/* Canonical: bits 63..top all equal. */
 	if (sign != 0 && sign != (UINT64_MAX >> top))
@@ -67,7 +73,19 @@ VMC_EXPORT vmc_status vmc_guest_vtop(const vmc_guest_kernel *k,
 				*page_len = size - (vaddr & (size - 1));
 			return VMC_OK;
 		}
+		walked[nr_walked++] = table;
 		table = ent & PTE_ADDR;
+		for (unsigned i = 0; i < nr_walked; i++)
+			if (walked[i] == table)
+				return vmc_error_set(e, VMC_ERR_CORRUPT,
+						     "0x%llx: page-table loop "
+						     "(the %s entry at 0x%llx "
+						     "points back at table "
+						     "0x%llx)",
+						     (unsigned long long)vaddr,
+						     name,
+						     (unsigned long long)at,
+						     (unsigned long long)table);
 	}
 	return vmc_error_set(e, VMC_ERR_CORRUPT, "page walk fell through");
 }

@@ -142,6 +142,12 @@ expect "assemble with a failing collector: exit 1" 1 "$BIN" assemble --elfcorehd
 grep -q "exited with status 1" "$TMP/expect.err" && ok "the message names the collector's status" ||
 	bad "collector message" "$(cat "$TMP/expect.err")"
 expect "collector killed by a signal: exit 1" 1 "$BIN" devdump add "$TMP/tiny.core" 'x=exec:kill -9 $$' -o "$TMP/x.out"
+for k in le-zlib-lzo flat; do
+	expect "add to a kdump-compressed file ($k): exit 1" 1 "$BIN" devdump add \
+		fuzz/seeds/diskdump_header/$k.kdump "x=$TMP/p0" -o "$TMP/x.out"
+	grep -q "kdump-compressed: add writes ELF vmcores only" "$TMP/expect.err" &&
+		ok "the refusal says why ($k)" || bad "kdump refusal ($k)" "$(cat "$TMP/expect.err")"
+done
 expect "empty collector output: exit 1" 1 "$BIN" devdump add "$TMP/tiny.core" 'x=exec:true' -o "$TMP/x.out"
 expect "over --device-dump-max: exit 1" 1 "$BIN" devdump add "$TMP/tiny.core" "x=$TMP/p3" --device-dump-max 4096 -o "$TMP/x.out"
 expect "exec over --device-dump-max: exit 1" 1 "$BIN" devdump add "$TMP/tiny.core" 'x=exec:yes' --device-dump-max 1M -o "$TMP/x.out"
@@ -239,6 +245,16 @@ EOF
 			[[ $same == 1 && $(jget "$TMP/m.json" device_dumps 3 name 2>/dev/null) == "" ]] &&
 				ok "capture $s: after makedumpfile -$fmt, list + extract find the 3 dumps" "$(jget "$TMP/m.json" format)" ||
 				bad "capture $s makedumpfile -$fmt" "dumps differ"
+			# add refuses a kdump-compressed file, saying why, and
+			# leaves no output
+			[[ $fmt == c ]] || continue
+			rc=0
+			printf blob >"$TMP/kc.blob"
+			"$BIN" devdump add "$out" x="$TMP/kc.blob" -o "$TMP/kc.dd" 2>"$TMP/kc.err" || rc=$?
+			[[ $rc == 1 && ! -e $TMP/kc.dd ]] &&
+				grep -q 'kdump-compressed: add writes ELF vmcores only' "$TMP/kc.err" &&
+				ok "capture $s: devdump add refuses makedumpfile -c's file (exit 1, says why)" ||
+				bad "capture $s add to -c" "exit $rc: $(cat "$TMP/kc.err")"
 		done
 		rm -f "$TMP"/*.dmesg
 		makedumpfile --dump-dmesg "$TMP/real.dd" "$TMP/dd.dmesg" >/dev/null 2>&1

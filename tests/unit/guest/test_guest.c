@@ -398,6 +398,31 @@ static void test_walk(void)
 	      VMC_OK || (got & ((1ull << 30) - 1)) == 0,
 	      "a looping table gives an error or an aligned base, never a "
 	      "hang");
+	{
+		/* the walk itself names the loop: the PUD entry points back
+		 * at the PGD, then a PMD entry at its PUD */
+		vmc_guest_kernel *k = NULL;
+
+		CHECK_ST(vmc_guest_kernel_new(&k, pm, vi, strlen(vi), &e),
+			 VMC_OK, &e);
+		CHECK_ST(vmc_guest_vtop(k, dmap, &pa, NULL, &e),
+			 VMC_ERR_CORRUPT, &e);
+		CHECK(strstr(e.msg, "page-table loop") != NULL, "msg: %s",
+		      e.msg);
+		put64(0x301000 + 8 * ((dmap >> 30) & 511), 0x303000 | 3);
+		put64(0x303000 + 8 * 2, 0x301000 | 3);
+		CHECK_ST(vmc_guest_vtop(k, dmap + (2ull << 21), &pa, NULL, &e),
+			 VMC_ERR_CORRUPT, &e);
+		CHECK(strstr(e.msg, "page-table loop") != NULL, "msg: %s",
+		      e.msg);
+		/* a leaf mapping the page that holds the tables is no loop
+		 * (the direct map maps every table) */
+		put64(0x303000 + 8 * 2, 0x200000 | 0x83);
+		CHECK_ST(vmc_guest_vtop(k, dmap + (2ull << 21) + 0x10, &pa,
+					NULL, &e), VMC_OK, &e);
+		CHECK_U64(pa, 0x200010);
+		vmc_guest_kernel_free(k);
+	}
 	/* a key missing */
 	CHECK_ST(vmc_guestcore_x86_64_direct_map(pm, "OSRELEASE=1\n", 12,
 						 &got, &e), VMC_ERR_NOTFOUND,
