@@ -102,6 +102,9 @@ vmc_status mem_open_image(vmc_physmem *pm, const char *path,
 vmc_status mem_add_image(vmc_physmem *pm, const char *spec, vmc_error *e);
 /* --memory-map FILE: one --memory spec per line, relative to the file. */
 vmc_status mem_add_map_file(vmc_physmem *pm, const char *path, vmc_error *e);
+/* A cloud-hypervisor snapshot directory's memory: DIR/state.json's
+ * memory_ranges mapped onto DIR/memory-ranges (cli/vmm_memory.c). */
+vmc_status mem_add_ch_snapshot(vmc_physmem *pm, const char *dir, vmc_error *e);
 /* --memory-elf FILE: an ELF core's PT_LOADs as memory. */
 vmc_status mem_add_elf(vmc_physmem *pm, const char *path, vmc_error *e);
 /* --zero (@zero) or --not-ram START-END. */

@@ -394,6 +394,12 @@ static vmc_status o_memory_elf(void *pm, const char *arg, vmc_error *e)
 	return data_status(mem_add_elf(*(vmc_physmem **)pm, arg, e), e);
 }
 
+static vmc_status o_ch_snapshot(void *pm, const char *arg, vmc_error *e)
+{
+	return data_status(mem_add_ch_snapshot(*(vmc_physmem **)pm, arg, e),
+			   e);
+}
+
 static vmc_status o_zero(void *pm, const char *arg, vmc_error *e)
 {
 	return data_status(mem_add_range(*(vmc_physmem **)pm, arg, true, e),
@@ -429,6 +435,10 @@ const struct opt memory_opts[] = {
 	OPT_CALL_("memory-elf", "FILE", o_memory_elf,
 		  "an ELF core as memory (QEMU dump-guest-memory,\n"
 		  "makedumpfile -E, a vmcore): PT_LOAD paddr -> file"),
+	{ .kind = OPT_CALL, .name = "cloud-hypervisor-snapshot",
+	  .metavar = "DIR", .fn = o_ch_snapshot, .input = true,
+	  .help = "a cloud-hypervisor snapshot: DIR/memory-ranges\n"
+		  "at the ranges DIR/state.json lists" },
 	OPT_CALL_("zero", "RANGE", o_zero, "physical range of zeros"),
 	OPT_CALL_("not-ram", "RANGE", o_not_ram,
 		  "reads as zeros like pages pfn_is_ram() rejects"),

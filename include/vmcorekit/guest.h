@@ -180,6 +180,32 @@ vmc_status vmc_guest_elf_vmcoreinfo(char **text, size_t *len, vmc_source *src,
 				    vmc_error *e);
 void vmc_guest_text_free(char *text);
 
+/* ---- memory files of virtual machine monitors ---- */
+
+/* One guest-physical range and where its bytes are in a VMM's file. */
+struct vmc_guest_range {
+	uint64_t paddr;		/* guest physical address */
+	uint64_t len;		/* bytes */
+	uint64_t file_off;	/* offset of its first byte in the file */
+};
+
+/*
+ * The guest memory ranges of a cloud-hypervisor snapshot: @json (@len
+ * bytes) is its state.json; the ranges are those of the memory manager's
+ * memory_ranges table, in table order, and range i is at the sum of the
+ * lengths before it in the snapshot's memory-ranges file (a dense
+ * concatenation; docs/formats.md 18.4).  *@out (free with
+ * vmc_guest_ranges_free) gets *@nr ranges.  Overlaps are not checked here
+ * (vmc_physmem_map refuses them).  Errors: VMC_ERR_CORRUPT (not JSON, not
+ * a snapshot tree, a range without u64 gpa/length, empty or passing
+ * 2^64, an empty table: all memory persisted in backing files),
+ * VMC_ERR_UNSUPPORTED (built without json-c),
+ * VMC_ERR_NOMEM, VMC_ERR_RANGE (over 2 GiB of JSON).
+ */
+vmc_status vmc_guest_ch_ranges(struct vmc_guest_range **out, size_t *nr,
+			       const char *json, size_t len, vmc_error *e);
+void vmc_guest_ranges_free(struct vmc_guest_range *r);
+
 /* ---- the kdump header a kexec loader placed ---- */
 
 struct vmc_guest_hdr {
