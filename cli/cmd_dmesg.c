@@ -40,6 +40,7 @@ static vmc_status opt_kernel(void *args, const char *arg, vmc_error *e)
 static const struct opt opts[] = {
 	OPT_SEC("Memory (repeatable; INPUT adds its PT_LOADs):"),
 	OPT_INCLUDE_(T, pm, memory_opts),
+	OPT_INCLUDE_(T, pm, vmm_memory_opts),
 	OPT_SEC("VMCOREINFO:"),
 	OPT_FLAG_(T, "scan", scan,
 		  "search memory for VMCOREINFO even when INPUT has\n"

@@ -435,15 +435,20 @@ const struct opt memory_opts[] = {
 	OPT_CALL_("memory-elf", "FILE", o_memory_elf,
 		  "an ELF core as memory (QEMU dump-guest-memory,\n"
 		  "makedumpfile -E, a vmcore): PT_LOAD paddr -> file"),
-	{ .kind = OPT_CALL, .name = "cloud-hypervisor-snapshot",
-	  .metavar = "DIR", .fn = o_ch_snapshot, .input = true,
-	  .help = "a cloud-hypervisor snapshot: DIR/memory-ranges\n"
-		  "at the ranges DIR/state.json lists" },
 	OPT_CALL_("zero", "RANGE", o_zero, "physical range of zeros"),
 	OPT_CALL_("not-ram", "RANGE", o_not_ram,
 		  "reads as zeros like pages pfn_is_ram() rejects"),
 	{ .kind = OPT_CALL, .name = "allow-holes", .fn = o_allow_holes,
 	  .help = "memory no source covers reads as zeros (counted)" },
+	{ 0 },
+};
+
+/* A VMM's snapshot as guest memory (guest, dmesg). */
+const struct opt vmm_memory_opts[] = {
+	{ .kind = OPT_CALL, .name = "cloud-hypervisor-snapshot",
+	  .metavar = "DIR", .fn = o_ch_snapshot, .input = true,
+	  .help = "a cloud-hypervisor snapshot: DIR/memory-ranges\n"
+		  "at the ranges DIR/state.json lists" },
 	{ 0 },
 };
 

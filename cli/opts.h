@@ -88,6 +88,8 @@ extern const struct opt dump_src_opts[];
 extern const struct opt guest_src_opts[];
 /* zfcpdump's inputs (zfcpdump_source.c), over struct zfcp_src. */
 extern const struct opt zfcp_src_opts[];
+/* A VMM snapshot as guest memory (cloud-hypervisor; guest, dmesg). */
+extern const struct opt vmm_memory_opts[];
 
 /* Footer lines the commands share. */
 #define RANGE_HELP "RANGE is START-END (END inclusive, as /proc/iomem prints it) or START+SIZE."
