@@ -18,6 +18,8 @@
 # from fuzz/seeds/NAME and fuzz/regressions/NAME.  A crash, leak, timeout
 # or out-of-memory input stops the target and is copied to
 # fuzz/regressions/NAME/ -- commit it with the fix; `make check` replays it.
+# A timeout is kept only if it times out again when replayed alone (a load
+# spike is no hang); libFuzzer's slow-unit reports are not findings.
 # Logs: fuzz/corpus-work/logs/NAME.log.
 #
 # Row: target, executions per CPU-second, coverage edges ("cov"), features
@@ -130,8 +132,18 @@ campaign_target() {
 		cpu=$(awk -v a="$cpu" -v b="$R_CPU" 'BEGIN { printf "%.1f", a + b }')
 		execs=$((execs + ${R_EXECS:-0}))
 		found=0
-		for f in "$WORK/artifacts/$name"/{crash,leak,timeout,oom,slow-unit}-*; do
+		for f in "$WORK/artifacts/$name"/{crash,leak,timeout,oom}-*; do
 			[[ -e $f ]] || continue
+			# On a loaded machine a starved process trips
+			# -timeout on any input: keep a timeout only when
+			# it times out again on its own (it then hangs).
+			if [[ ${f##*/} == timeout-* ]] &&
+			   nice -n "$NICE" "$BUILD/fuzz/fuzz_$name" -timeout=25 "$f" >/dev/null 2>&1; then
+				mkdir -p "$WORK/artifacts/$name/unconfirmed"
+				mv "$f" "$WORK/artifacts/$name/unconfirmed/"
+				echo "campaign.sh: $name: ${f##*/} ran in time when replayed: not kept (artifacts/$name/unconfirmed)" >&2
+				continue
+			fi
 			mkdir -p "$ROOT/fuzz/regressions/$name"
 			mv "$f" "$ROOT/fuzz/regressions/$name/"
 			echo "campaign.sh: $name: finding fuzz/regressions/$name/${f##*/}" >&2
