@@ -32,11 +32,10 @@
 #include "base/compiler.h"
 
 #ifdef VMC_HAVE_JSON_C
-#include <json-c/json.h>
+#include "guest/guest_json.h"
 
-/* One JSON value from @len bytes of @text, all of them. */
-static vmc_status parse_json(struct json_object **out, const char *text,
-			     size_t len, const char *what, vmc_error *e)
+vmc_status vmc__json_parse(struct json_object **out, const char *text,
+			   size_t len, const char *what, vmc_error *e)
 {
 	struct json_tokener *tok;
 	struct json_object *root;
@@ -44,16 +43,17 @@ static vmc_status parse_json(struct json_object **out, const char *text,
 
 	*out = NULL;
 	if (len > INT32_MAX)
-		return vmc_error_set(e, VMC_ERR_RANGE, "%s: %zu bytes of JSON",
-				     what, len);
+		return vmc_error_set(e, VMC_ERR_RANGE, "%s%sJSON of %zu bytes",
+				     what ? what : "", what ? ": " : "", len);
 	tok = json_tokener_new();
 	if (!tok)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	root = json_tokener_parse_ex(tok, text, (int)len);
 	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
 	    json_tokener_get_parse_end(tok) < len) {
-		st = vmc_error_set(e, VMC_ERR_CORRUPT, "%s: not one JSON value"
-				   ": %s", what, json_tokener_error_desc(
+		st = vmc_error_set(e, VMC_ERR_CORRUPT, "%s%snot one JSON value"
+				   ": %s", what ? what : "", what ? ": " : "",
+				   json_tokener_error_desc(
 					   json_tokener_get_error(tok)));
 		json_object_put(root);
 		root = NULL;
@@ -175,11 +175,12 @@ VMC_EXPORT vmc_status vmc_guest_ch_ranges(struct vmc_guest_range **out,
 
 	*out = NULL;
 	*nr = 0;
-	st = parse_json(&root, json, len, "state.json", e);
+	st = vmc__json_parse(&root, json, len, "state.json", e);
 	if (!st)
 		st = mm_state(root, &text, &tlen, e);
 	if (!st)
-		st = parse_json(&mm, text, tlen, "memory-manager state", e);
+		st = vmc__json_parse(&mm, text, tlen, "memory-manager state",
+				     e);
 	if (!st)
 		st = ranges_of(mm, out, nr, e);
 	json_object_put(mm);

@@ -27,7 +27,7 @@
 #include "guest/vcpu_priv.h"
 
 #ifdef VMC_HAVE_JSON_C
-#include <json-c/json.h>
+#include "guest/guest_json.h"
 
 static const char *const names[VMC_X86_NR_REGS] = {
 	"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",
@@ -100,26 +100,15 @@ static vmc_status one_cpu(struct json_object *o, size_t idx,
 VMC_EXPORT vmc_status vmc_vcpus_parse_json(vmc_vcpus **out, const char *text,
 					   size_t len, vmc_error *e)
 {
-	struct json_tokener *tok;
 	struct json_object *root = NULL, *arr;
 	struct vmc_vcpus *l = NULL;
-	vmc_status st = VMC_OK;
+	vmc_status st;
 	size_t n;
 
 	*out = NULL;
-	if (len > INT32_MAX)
-		return vmc_error_set(e, VMC_ERR_RANGE, "JSON of %zu bytes", len);
-	tok = json_tokener_new();
-	if (!tok)
-		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	root = json_tokener_parse_ex(tok, text, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) < len) {
-		st = vmc_error_set(e, VMC_ERR_CORRUPT, "not one JSON value: %s",
-				   json_tokener_error_desc(
-					   json_tokener_get_error(tok)));
-		goto out;
-	}
+	st = vmc__json_parse(&root, text, len, NULL, e);
+	if (st)
+		return st;
 	if (!json_object_object_get_ex(root, "vcpus", &arr) ||
 	    !json_object_is_type(arr, json_type_array) ||
 	    (n = json_object_array_length(arr)) == 0) {
@@ -146,7 +135,6 @@ VMC_EXPORT vmc_status vmc_vcpus_parse_json(vmc_vcpus **out, const char *text,
 out:
 	vmc_vcpus_free(l);
 	json_object_put(root);
-	json_tokener_free(tok);
 	return st;
 }
 #else
