@@ -342,25 +342,30 @@ static int do_add(struct args *a)
 		free(specs);
 		return rc;
 	}
-	/*
-	 * A kdump-compressed file keeps its notes in a copy inside the
-	 * sub-header (offset_note/size_note, docs/formats.md section 10):
-	 * a dump there grows the sub-header, which moves both bitmaps, the
-	 * page descriptors and every page's data, and each descriptor holds
-	 * its page's absolute offset (makedumpfile's write_kdump_pages).  That
-	 * is rewriting the whole file, not streaming it with notes inserted,
-	 * so add refuses and says how to get the same result.
-	 */
-	if (vmc_diskdump_probe(src)) {
-		vmc_error_set(&e, VMC_ERR_UNSUPPORTED,
-			      "%s: kdump-compressed: add writes ELF vmcores "
-			      "only (a dump grows the sub-header's note copy and "
-			      "moves every page); add it to the ELF vmcore, then "
-			      "run makedumpfile, which keeps it", a->pos[0]);
-		rc = fail(a->cmd, &e);
-		goto out;
-	}
 	if (vmc_dump_open_vmcore(&d, src, fd, &o, &e)) {
+		/*
+		 * Not an ELF core: a kdump-compressed file keeps its notes
+		 * in a copy inside the sub-header (offset_note/size_note,
+		 * docs/formats.md section 10); a dump there grows the
+		 * sub-header, which moves both bitmaps, the page descriptors
+		 * and every page's data, and each descriptor holds its page's
+		 * absolute offset (makedumpfile's write_kdump_pages).  That is
+		 * rewriting the whole file, not streaming it with notes
+		 * inserted, so add refuses and says how to get the same
+		 * result.  (Asked only after the ELF parse failed, so an I/O
+		 * error in the probe cannot hide one.)
+		 */
+		if (e.status == VMC_ERR_CORRUPT && vmc_diskdump_probe(src)) {
+			vmc_error_set(&e, VMC_ERR_UNSUPPORTED,
+				      "%s: kdump-compressed: add writes ELF "
+				      "vmcores only (a dump grows the "
+				      "sub-header's note copy and moves every "
+				      "page); add it to the ELF vmcore, then "
+				      "run makedumpfile, which keeps it",
+				      a->pos[0]);
+			rc = fail(a->cmd, &e);
+			goto out;
+		}
 		vmc_error_prefix(&e, "%s", a->pos[0]);
 		rc = e.status == VMC_ERR_INVALID ? usage_error(a->cmd, "%s",
 							       e.msg)
