@@ -49,47 +49,109 @@ int collect_parse(const char *arg, struct collect_spec *out, vmc_error *e)
 	return 0;
 }
 
-/* Bytes gathered ahead of the add (a command's output, a pipe). */
+/*
+ * A collector's bytes on their way into the dump: a regular file is read
+ * where it is, when the dump is written; a pipe or a command's output is
+ * spooled into an unlinked temporary file first (its all-zero chunks left
+ * as holes), so neither is ever held in memory.
+ */
 struct gathered {
-	char *buf;
-	size_t len;
-	int fd;			/* a regular file read in the callback, or -1 */
-	const char *path;
+	int fd;			/* the bytes, from offset 0; -1: none */
+	uint64_t len;
 	vmc_status result;	/* the collector's result (exec status) */
 	char why[200];
 };
 
-static vmc_status from_gathered(const struct vmc_devdump_desc *dd, void *buf,
-				size_t len, vmc_error *e)
+#define SPOOL_CHUNK (1u << 20)
+
+/* An unlinked file in $TMPDIR (else /tmp), for the spool. */
+static vmc_status spool_open(int *fd, vmc_error *e)
 {
-	struct gathered *g = dd->payload;
-	uint8_t *p = buf;
-	size_t done = 0;
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
 
-	if (g->result)
-		return vmc_error_set(e, g->result, "%s", g->why);
-	if (g->fd < 0) {
-		memcpy(buf, g->buf, len);
+	if (!dir || !*dir)
+		dir = "/tmp";
+	*fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (*fd >= 0)
 		return VMC_OK;
-	}
-	while (done < len) {
-		ssize_t n = pread(g->fd, p + done, len - done, (off_t)done);
+	/* No O_TMPFILE on this filesystem: create, then unlink at once. */
+	snprintf(path, sizeof(path), "%s/vmcorekit-dd.XXXXXX", dir);
+	*fd = mkostemp(path, O_CLOEXEC);
+	if (*fd < 0)
+		return vmc_error_set_errno(e, VMC_ERR_IO, errno,
+					   "%s: a temporary file: %s", dir,
+					   strerror(errno));
+	unlink(path);
+	return VMC_OK;
+}
 
-		if (n < 0 && errno == EINTR)
+static vmc_status pwrite_all(int fd, const char *p, size_t n, uint64_t off,
+			     vmc_error *e)
+{
+	while (n) {
+		ssize_t w = pwrite(fd, p, n, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (w < 0)
 			return vmc_error_set_errno(e, VMC_ERR_IO, errno,
-						   "%s: %s", g->path,
+						   "writing the spool: %s",
 						   strerror(errno));
-		if (n == 0)
-			return vmc_error_set(e, VMC_ERR_IO, "%s: shrank to %zu "
-					     "bytes while read", g->path, done);
-		done += (size_t)n;
+		p += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
 	}
 	return VMC_OK;
 }
 
-/* sh -c CMD, its stdout gathered; the exit status becomes g->result. */
+static bool all_zero(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Copy @in to its end into a spool file (at most @max bytes). */
+static vmc_status spool(int in, uint64_t max, const char *what,
+			struct gathered *g, vmc_error *e)
+{
+	char *buf = malloc(SPOOL_CHUNK);
+	vmc_status st = buf ? spool_open(&g->fd, e)
+			    : vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+
+	while (!st) {
+		ssize_t r = read(in, buf, SPOOL_CHUNK);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			st = vmc_error_set_errno(e, VMC_ERR_IO, errno, "%s: %s",
+						 what, strerror(errno));
+		if (r <= 0)
+			break;
+		if ((uint64_t)r > max - g->len) {
+			st = vmc_error_set(e, VMC_ERR_RANGE, "%s: larger than "
+					   "%llu bytes (--device-dump-max)",
+					   what, (unsigned long long)max);
+			break;
+		}
+		/* Zeros become a hole (ftruncate below extends the file). */
+		if (!all_zero(buf, (size_t)r) &&
+		    pwrite_all(g->fd, buf, (size_t)r, g->len, e))
+			st = VMC_ERR_IO;
+		g->len += (uint64_t)r;
+	}
+	if (!st && ftruncate(g->fd, (off_t)g->len) < 0)
+		st = vmc_error_set_errno(e, VMC_ERR_IO, errno,
+					 "spooling %s: %s", what,
+					 strerror(errno));
+	free(buf);
+	return st;
+}
+
+/* sh -c CMD, its stdout spooled; the exit status becomes g->result. */
 static vmc_status run_command(const char *cmd, uint64_t max,
 			      struct gathered *g, vmc_error *e)
 {
@@ -117,7 +179,7 @@ static vmc_status run_command(const char *cmd, uint64_t max,
 		_exit(127);
 	}
 	close(p[1]);
-	st = read_to_end(p[0], (size_t)max, cmd, &g->buf, &g->len, e);
+	st = spool(p[0], max, cmd, g, e);
 	close(p[0]);
 	if (st)
 		kill(pid, SIGKILL);	/* our own child, over its limit */
@@ -153,8 +215,8 @@ static vmc_status open_file(const char *path, uint64_t max,
 		close(fd);
 		return st;
 	}
-	if (!S_ISREG(sb.st_mode)) {	/* a pipe, a device: gather it */
-		st = read_to_end(fd, (size_t)max, path, &g->buf, &g->len, e);
+	if (!S_ISREG(sb.st_mode)) {	/* a pipe, a device: spool it */
+		st = spool(fd, max, path, g, e);
 		close(fd);
 		return st;
 	}
@@ -166,7 +228,7 @@ static vmc_status open_file(const char *path, uint64_t max,
 				     (unsigned long long)max);
 	}
 	g->fd = fd;
-	g->len = (size_t)sb.st_size;
+	g->len = (uint64_t)sb.st_size;
 	return VMC_OK;
 }
 
@@ -174,25 +236,24 @@ vmc_status collect_add(vmc_dump *d, const struct collect_spec *s,
 		       uint64_t max, vmc_error *e)
 {
 	struct vmc_devdump_desc dd = VMC_DEVDUMP_DESC_INIT;
-	struct gathered g = { .fd = -1, .path = s->file };
+	struct gathered g = { .fd = -1 };
 	vmc_status st;
 
 	if (max > VMC_DEVDUMP_SIZE_MAX)
 		max = VMC_DEVDUMP_SIZE_MAX;
 	st = s->cmd ? run_command(s->cmd, max, &g, e)
 		    : open_file(s->file, max, &g, e);
-	if (!st && g.result && g.len == 0)
+	if (!st && g.result)	/* a failed command: its output is not used */
 		st = vmc_error_set(e, g.result, "%s", g.why);
-	if (!st) {
+	/* The dump takes the source (and its fd): read when written. */
+	if (!st && (st = vmc_source_new_fd(&dd.src, g.fd, 1, e)) == VMC_OK) {
+		g.fd = -1;
 		memcpy(dd.name, s->name, sizeof(dd.name));
 		dd.size = (uint32_t)g.len;
-		dd.collect = from_gathered;
-		dd.payload = &g;
 		st = vmc_dump_add_device_dump(d, &dd, e);
 	}
 	if (g.fd >= 0)
 		close(g.fd);
-	free(g.buf);
 	if (st)
 		vmc_error_prefix(e, "--device-dump %s", s->arg);
 	return st;

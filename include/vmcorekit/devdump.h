@@ -41,7 +41,8 @@
 extern "C" {
 #endif
 
-#define VMC_DEVDUMP_DESC_VERSION 1
+/* 2 added src; descriptors of version 1 are still accepted. */
+#define VMC_DEVDUMP_DESC_VERSION 2
 
 /*
  * The largest payload: n_descsz (a u32) must hold data_size - 20, so
@@ -65,6 +66,16 @@ struct vmc_devdump_desc {
 	vmc_status (*collect)(const struct vmc_devdump_desc *dd, void *buf,
 			      size_t len, vmc_error *e);
 	void *payload;		/* for the callback */
+	/*
+	 * Version 2, instead of collect: the payload is bytes [0, size) of
+	 * src.  vmc_dump_add_device_dump then holds only the 64-byte header
+	 * and reads src when the dump is read or written (a large dump is
+	 * streamed, never held in memory; its zero pages stay holes).  The
+	 * call consumes src: the dump closes it when freed, and it is closed
+	 * at once on failure.  vmc_devdump_build reads it into its buffer
+	 * (and leaves it open).
+	 */
+	vmc_source *src;
 };
 #define VMC_DEVDUMP_DESC_INIT { .version = VMC_DEVDUMP_DESC_VERSION }
 
@@ -82,6 +93,18 @@ vmc_status vmc_devdump_build(uint8_t **out, size_t *len,
 			     const struct vmc_devdump_desc *dd,
 			     enum vmc_order order, uint64_t page_size,
 			     vmc_error *e);
+
+/*
+ * The note's 64-byte vmcoredd_header (the descriptor checked as
+ * vmc_devdump_build checks it) and in *@data_size the whole note's size,
+ * roundup(64 + size, @page_size); nothing is collected.  Errors: those of
+ * vmc_devdump_build's checks.
+ */
+vmc_status vmc_devdump_header(uint8_t out[VMC_VMCOREDD_HDR_SIZE],
+			      uint64_t *data_size,
+			      const struct vmc_devdump_desc *dd,
+			      enum vmc_order order, uint64_t page_size,
+			      vmc_error *e);
 
 /*
  * vmcore_add_device_dump on an open dump: the note is built as

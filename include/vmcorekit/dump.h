@@ -71,8 +71,9 @@ enum vmc_extent_kind {
 	VMC_EXTENT_NOTES,	/* the merged note segment, padded */
 	VMC_EXTENT_MEMORY,	/* a PT_LOAD window of physical memory */
 	VMC_EXTENT_DEVDUMP,	/* a device dump note (devdump.h), whole pages */
-	VMC_EXTENT_FILE,	/* bytes of an existing vmcore at src_off
-				 * (vmc_dump_open_vmcore) */
+	VMC_EXTENT_FILE,	/* bytes of a source at src_off: the existing
+				 * vmcore (vmc_dump_open_vmcore), or src */
+	VMC_EXTENT_ZERO,	/* zeros (a streamed device dump's padding) */
 };
 
 /* One extent of the file: [off, off+len).  Extents are sorted, touch and
@@ -85,6 +86,9 @@ struct vmc_dump_extent {
 	const uint8_t *bytes;	/* HEADER, NOTES: the bytes */
 	size_t phdr_index;	/* MEMORY: index in the output phdr table */
 	uint64_t src_off;	/* FILE: offset in the existing vmcore */
+	/* FILE: the source read (a device dump's payload, read only when
+	 * the dump is read or written); NULL: the existing vmcore. */
+	vmc_source *src;
 };
 
 /*

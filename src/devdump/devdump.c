@@ -27,12 +27,18 @@
 #include <string.h>
 
 #include "vmcorekit/devdump.h"
+#include "vmcorekit/sys/source.h"
 #include "base/compiler.h"
+
+static bool has_src(const struct vmc_devdump_desc *dd)
+{
+	return dd->version >= 2 && dd->src;
+}
 
 static vmc_status check_desc(const struct vmc_devdump_desc *dd,
 			     uint64_t page, vmc_error *e)
 {
-	if (!dd || dd->version != VMC_DEVDUMP_DESC_VERSION)
+	if (!dd || dd->version < 1 || dd->version > VMC_DEVDUMP_DESC_VERSION)
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "device dump: no descriptor (or a bad "
 				     "version)");
@@ -44,7 +50,7 @@ static vmc_status check_desc(const struct vmc_devdump_desc *dd,
 	if (dd->name[0] == '\0')
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "device dump: empty name");
-	if (!dd->collect)
+	if (!dd->collect && !has_src(dd))
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "device dump '%s': no collector callback",
 				     dd->name);
@@ -63,19 +69,50 @@ static vmc_status check_desc(const struct vmc_devdump_desc *dd,
 	return VMC_OK;
 }
 
+VMC_EXPORT vmc_status vmc_devdump_header(uint8_t out[VMC_VMCOREDD_HDR_SIZE],
+					 uint64_t *data_size,
+					 const struct vmc_devdump_desc *dd,
+					 enum vmc_order order,
+					 uint64_t page_size, vmc_error *e)
+{
+	vmc_status st = check_desc(dd, page_size, e);
+	uint64_t sz;
+
+	if (st)
+		return st;
+	sz = align_up_u64(VMC_VMCOREDD_HDR_SIZE + (uint64_t)dd->size,
+			  page_size);
+	memset(out, 0, VMC_VMCOREDD_HDR_SIZE);
+	vmc_put32(order, out + 0, 8);
+	vmc_put32(order, out + 4, (uint32_t)(sz - VMC_VMCOREDD_HDR_SIZE +
+					     VMC_VMCOREDD_NAME_MAX));
+	vmc_put32(order, out + 8, VMC_NT_VMCOREDD);
+	memcpy(out + 12, "LINUX", 5);
+	memcpy(out + 20, dd->name, strlen(dd->name));
+	*data_size = sz;
+	return VMC_OK;
+}
+
+/* The callback of a descriptor that names a source instead. */
+static vmc_status collect_src(const struct vmc_devdump_desc *dd, void *buf,
+			      size_t len, vmc_error *e)
+{
+	return vmc_source_read_at(dd->src, 0, buf, len, e);
+}
+
 VMC_EXPORT vmc_status vmc_devdump_build(uint8_t **out, size_t *len,
 					const struct vmc_devdump_desc *dd,
 					enum vmc_order order,
 					uint64_t page_size, vmc_error *e)
 {
+	uint8_t hdr[VMC_VMCOREDD_HDR_SIZE];
 	uint64_t data_size;
 	uint8_t *buf;
-	vmc_status st = check_desc(dd, page_size, e);
+	vmc_status st = vmc_devdump_header(hdr, &data_size, dd, order,
+					   page_size, e);
 
 	if (st)
 		return st;
-	data_size = align_up_u64(VMC_VMCOREDD_HDR_SIZE + (uint64_t)dd->size,
-				 page_size);
 	if (data_size > SIZE_MAX)
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "device dump '%s': %llu bytes do not fit "
@@ -87,14 +124,9 @@ VMC_EXPORT vmc_status vmc_devdump_build(uint8_t **out, size_t *len,
 				     "device dump '%s': out of memory for %llu "
 				     "bytes", dd->name,
 				     (unsigned long long)data_size);
-	vmc_put32(order, buf + 0, 8);
-	vmc_put32(order, buf + 4, (uint32_t)(data_size -
-					     VMC_VMCOREDD_HDR_SIZE +
-					     VMC_VMCOREDD_NAME_MAX));
-	vmc_put32(order, buf + 8, VMC_NT_VMCOREDD);
-	memcpy(buf + 12, "LINUX", 5);
-	memcpy(buf + 20, dd->name, strlen(dd->name));
-	st = dd->collect(dd, buf + VMC_VMCOREDD_HDR_SIZE, dd->size, e);
+	memcpy(buf, hdr, sizeof(hdr));
+	st = (dd->collect ? dd->collect : collect_src)(
+		dd, buf + VMC_VMCOREDD_HDR_SIZE, dd->size, e);
 	if (st) {
 		vmc__free(buf);
 		if (e && e->status == VMC_OK)	/* a collector that said nothing */

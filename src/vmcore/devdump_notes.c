@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "vmcorekit/devdump.h"
+#include "vmcorekit/sys/source.h"
 #include "base/compiler.h"
 #include "vmcore/dump_priv.h"
 
@@ -117,19 +118,22 @@ static vmc_status shift_phdrs(vmc_dump *d, uint64_t at, uint64_t len,
 	return VMC_OK;
 }
 
-/* Room for the dump and two more extents (a split and the dump), taken
- * before the collector runs so nothing can fail after it. */
+/* Room for the dump and four more extents (a split, and the dump's header,
+ * payload and padding), taken before the collector runs so nothing can
+ * fail after it. */
 static vmc_status reserve(vmc_dump *d, vmc_error *e)
 {
-	if (!VMC_GROW(d->ext, d->cap_ext, d->nr_ext + 2, 16) ||
+	if (!VMC_GROW(d->ext, d->cap_ext, d->nr_ext + 4, 16) ||
 	    !VMC_GROW(d->dd, d->cap_dd, d->nr_dd + 1, 4))
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	return VMC_OK;
 }
 
-/* Insert the dump's extent at d->dd_at; later extents move by its size.
- * A file window that straddles dd_at is split first. */
-static void insert_extent(vmc_dump *d, const uint8_t *buf, uint64_t len)
+/* Insert the dump's @n extents (offsets relative to the dump) at d->dd_at;
+ * later extents move by its size @len.  A file window that straddles dd_at
+ * is split first. */
+static void insert_extents(vmc_dump *d, const struct vmc_dump_extent *add,
+			   size_t n, uint64_t len)
 {
 	uint64_t at = d->dd_at;
 	size_t i = 0;
@@ -151,26 +155,86 @@ static void insert_extent(vmc_dump *d, const uint8_t *buf, uint64_t len)
 	}
 	for (size_t k = i; k < d->nr_ext; k++)
 		d->ext[k].off += len;
-	memmove(&d->ext[i + 1], &d->ext[i], (d->nr_ext - i) * sizeof(*d->ext));
-	d->ext[i] = (struct vmc_dump_extent){ .kind = VMC_EXTENT_DEVDUMP,
-					      .off = at, .len = len,
-					      .bytes = buf };
-	d->nr_ext++;
+	memmove(&d->ext[i + n], &d->ext[i], (d->nr_ext - i) * sizeof(*d->ext));
+	for (size_t k = 0; k < n; k++) {
+		d->ext[i + k] = add[k];
+		d->ext[i + k].off += at;
+	}
+	d->nr_ext += n;
+}
+
+/*
+ * The note as extents: built in memory by the collector (one DEVDUMP
+ * extent), or streamed from dd->src: the 64-byte header in memory, the
+ * payload as a window of the source, the page padding as zeros.
+ */
+static vmc_status note_extents(vmc_dump *d, const struct vmc_devdump_desc *dd,
+			       struct vmc_dump_extent x[3], size_t *n,
+			       uint8_t **buf, size_t *len, vmc_error *e)
+{
+	uint64_t data_size;
+	vmc_status st;
+
+	memset(x, 0, 3 * sizeof(*x));
+	if (dd->collect || dd->version < 2 || !dd->src) {
+		st = vmc_devdump_build(buf, len, dd, d->order,
+				       d->info.page_size, e);
+		x[0] = (struct vmc_dump_extent){ .kind = VMC_EXTENT_DEVDUMP,
+						 .len = *len, .bytes = *buf };
+		*n = 1;
+		return st;
+	}
+	*buf = vmc__malloc(VMC_VMCOREDD_HDR_SIZE);
+	if (!*buf)
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	st = vmc_devdump_header(*buf, &data_size, dd, d->order,
+				d->info.page_size, e);
+	if (!st && vmc_source_size(dd->src) < dd->size)
+		st = vmc_error_set(e, VMC_ERR_CORRUPT,
+				   "device dump '%s': the source holds %llu "
+				   "bytes, fewer than its size %u", dd->name,
+				   (unsigned long long)vmc_source_size(dd->src),
+				   dd->size);
+	if (st) {
+		vmc__free(*buf);
+		return st;
+	}
+	*len = (size_t)data_size;
+	x[0] = (struct vmc_dump_extent){ .kind = VMC_EXTENT_DEVDUMP,
+					 .len = VMC_VMCOREDD_HDR_SIZE,
+					 .bytes = *buf };
+	x[1] = (struct vmc_dump_extent){ .kind = VMC_EXTENT_FILE,
+					 .off = VMC_VMCOREDD_HDR_SIZE,
+					 .len = dd->size, .src = dd->src };
+	x[2] = (struct vmc_dump_extent){ .kind = VMC_EXTENT_ZERO,
+					 .off = VMC_VMCOREDD_HDR_SIZE + dd->size,
+					 .len = data_size - VMC_VMCOREDD_HDR_SIZE -
+						dd->size };
+	*n = x[2].len ? 3 : 2;
+	return VMC_OK;
+}
+
+/* A streamed dump's source is the dump's from here on (see devdump.h). */
+static vmc_source *streamed_src(const struct vmc_devdump_desc *dd)
+{
+	return dd && dd->version >= 2 && !dd->collect ? dd->src : NULL;
 }
 
 VMC_EXPORT vmc_status vmc_dump_add_device_dump(vmc_dump *d,
 					       const struct vmc_devdump_desc *dd,
 					       vmc_error *e)
 {
-	uint8_t *buf;
-	size_t len;
+	struct vmc_dump_extent x[3];
+	uint8_t *buf = NULL;
+	size_t len, n;
 	vmc_status st = reserve(d, e);
 
 	if (!st)
-		st = vmc_devdump_build(&buf, &len, dd, d->order,
-				       d->info.page_size, e);
-	if (st)
+		st = note_extents(d, dd, x, &n, &buf, &len, e);
+	if (st) {
+		vmc_source_close(streamed_src(dd));
 		return st;
+	}
 	if (d->size > UINT64_MAX - len)
 		st = vmc_error_set(e, VMC_ERR_RANGE,
 				   "device dump '%s': the vmcore would pass "
@@ -179,10 +243,12 @@ VMC_EXPORT vmc_status vmc_dump_add_device_dump(vmc_dump *d,
 		st = shift_phdrs(d, d->dd_at, len, false, e);
 	if (st) {
 		vmc__free(buf);
+		vmc_source_close(streamed_src(dd));
 		return PREFIXED(st, e, "device dump '%s'", dd->name);
 	}
-	insert_extent(d, buf, len);
-	d->dd[d->nr_dd++] = (struct dump_devdump){ buf, len };
+	insert_extents(d, x, n, len);
+	d->dd[d->nr_dd++] = (struct dump_devdump){ buf, len,
+						   streamed_src(dd) };
 	d->dd_at += len;
 	d->size += len;
 	d->info.nr_devdumps++;

@@ -10,8 +10,9 @@
 #include "elf/elf_class.h"
 
 struct dump_devdump {
-	uint8_t *buf;			/* the note, whole pages */
-	size_t len;
+	uint8_t *buf;			/* the note, whole pages; or its header */
+	size_t len;			/* the note's bytes */
+	vmc_source *src;		/* owned: a streamed payload, or NULL */
 };
 
 struct vmc_dump {

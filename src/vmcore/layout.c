@@ -563,8 +563,10 @@ VMC_EXPORT void vmc_dump_free(vmc_dump *d)
 	if (!d)
 		return;
 	vmc__strlist_free(&d->warn);
-	for (size_t i = 0; i < d->nr_dd; i++)
+	for (size_t i = 0; i < d->nr_dd; i++) {
 		vmc__free(d->dd[i].buf);
+		vmc_source_close(d->dd[i].src);
+	}
 	vmc__free(d->dd);
 	vmc__free(d->ext);
 	vmc__free(d->notes);

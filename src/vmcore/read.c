@@ -50,11 +50,18 @@ VMC_EXPORT vmc_status vmc_dump_map(const vmc_dump *d, uint64_t off,
 	memset(out, 0, sizeof(*out));
 	out->len = len;
 	if (x->kind == VMC_EXTENT_FILE) {
-		/* An existing vmcore's own bytes (vmc_dump_open_vmcore). */
+		/* An existing vmcore's own bytes (vmc_dump_open_vmcore), or a
+		 * streamed device dump's payload: no fd, so the writer reads
+		 * it in chunks and keeps its zero pages as holes. */
 		out->kind = VMC_SPAN_SOURCE;
-		out->src = d->src;
+		out->src = x->src ? x->src : d->src;
 		out->src_off = x->src_off + in;
-		out->fd = d->src_fd;
+		out->fd = x->src ? -1 : d->src_fd;
+		return VMC_OK;
+	}
+	if (x->kind == VMC_EXTENT_ZERO) {
+		out->kind = VMC_SPAN_ZERO;
+		out->fd = -1;
 		return VMC_OK;
 	}
 	out->kind = VMC_SPAN_BYTES;
