@@ -140,6 +140,10 @@ void out_abort(vmc_outfile *f);
 /* out_open, one write, out_commit: the exit code. */
 int out_write_all(const char *cmd, const struct dump_out *o, const void *buf,
 		  size_t len);
+/* The same, @buf's all-zero MiB chunks and then @pad zero bytes written
+ * as holes (vmc_outfile_pad): a 16 GiB --capacity allocates nothing. */
+int out_write_padded(const char *cmd, const struct dump_out *o,
+		     const void *buf, size_t len, uint64_t pad);
 /* fail(), except that EPIPE (the reader went away) ends the process
  * quietly by SIGPIPE, as it ends cat. */
 int out_fail(const char *cmd, const vmc_error *e);

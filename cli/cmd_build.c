@@ -249,7 +249,7 @@ static vmc_status load_inputs(struct build_args *a, vmc_system *sys,
 }
 
 static void print_summary(const struct build_args *a, const vmc_header *h,
-			  const vmc_system *sys, size_t size, size_t written)
+			  const vmc_system *sys, size_t size, uint64_t written)
 {
 	const struct vmc_elfcore_spec *sp = vmc_header_spec(h);
 	size_t notes = 0, loads = 0;
@@ -290,8 +290,9 @@ static void print_summary(const struct build_args *a, const vmc_header *h,
 		fprintf(stderr, "%s build: warning: %s\n", prog,
 			vmc_header_warning(h, i));
 	if (strcmp(a->w.path, "-") != 0)
-		printf("%s: %zu bytes (%s, %s): %zu PT_NOTE, %zu PT_LOAD; "
-		       "segment %llu bytes\n", a->w.path, written,
+		printf("%s: %llu bytes (%s, %s): %zu PT_NOTE, %zu PT_LOAD; "
+		       "segment %llu bytes\n", a->w.path,
+		       (unsigned long long)written,
 		       vmc_loader_name(a->o.profile),
 		       vmc_machine_name(sp->id.machine), notes, loads,
 		       (unsigned long long)vmc_header_segment_size(h));
@@ -301,16 +302,26 @@ static int emit(struct build_args *a, const vmc_header *h,
 		const vmc_system *sys, vmc_error *e)
 {
 	const struct vmc_elfcore_spec *sp = vmc_header_spec(h);
-	size_t size, used, cap;
+	size_t size, used;
+	uint64_t cap;
 	uint8_t *buf;
 	int rc;
 	vmc_status st = vmc_elfcore_size(sp, &size, e);
 
 	if (st)
 		return fail(CMD, e);
+	/* The segment the summary reports must hold the header: the loader
+	 * would reserve no more (crash_load_segments, locate_hole). */
+	if (vmc_header_segment_size(h) && size > vmc_header_segment_size(h)) {
+		vmc_error_set(e, VMC_ERR_NOSPACE,
+			      "the header needs %zu bytes, over the %llu-byte "
+			      "segment the loader reserves", size,
+			      (unsigned long long)vmc_header_segment_size(h));
+		return fail(CMD, e);
+	}
 	cap = size;
 	if (a->segment && vmc_header_segment_size(h) > cap)
-		cap = (size_t)vmc_header_segment_size(h);
+		cap = vmc_header_segment_size(h);
 	if (a->capacity) {
 		if (a->capacity < size) {
 			vmc_error_set(e, VMC_ERR_NOSPACE,
@@ -319,15 +330,17 @@ static int emit(struct build_args *a, const vmc_header *h,
 				      (unsigned long long)a->capacity);
 			return fail(CMD, e);
 		}
-		cap = (size_t)a->capacity;
+		cap = a->capacity;
 	}
-	buf = calloc(1, cap);
+	/* Only the header is in memory; the padding is a hole. */
+	buf = calloc(1, size);
 	if (!buf) {
 		vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 		return fail(CMD, e);
 	}
-	st = vmc_elfcore_write(sp, buf, cap, &used, e);
-	rc = st ? fail(CMD, e) : out_write_all(CMD, &a->w, buf, cap);
+	st = vmc_elfcore_write(sp, buf, size, &used, e);
+	rc = st ? fail(CMD, e)
+		: out_write_padded(CMD, &a->w, buf, size, cap - size);
 	free(buf);
 	if (!rc)
 		print_summary(a, h, sys, size, cap);

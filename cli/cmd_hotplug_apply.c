@@ -266,15 +266,16 @@ static void report(const struct apply_args *a, const vmc_hotplug *hp,
 }
 
 /* Semantic diff of two segment images. */
-static vmc_status diff_segments(const uint8_t *a, const uint8_t *b,
-				size_t len, vmc_diff **d, vmc_error *e)
+static vmc_status diff_segments(const uint8_t *a, size_t alen,
+				const uint8_t *b, size_t blen, vmc_diff **d,
+				vmc_error *e)
 {
 	vmc_source *sa = NULL, *sb = NULL;
 	vmc_elfcore *ca = NULL, *cb = NULL;
-	vmc_status st = vmc_source_new_buffer(&sa, a, len, e);
+	vmc_status st = vmc_source_new_buffer(&sa, a, alen, e);
 
 	if (!st)
-		st = vmc_source_new_buffer(&sb, b, len, e);
+		st = vmc_source_new_buffer(&sb, b, blen, e);
 	if (!st)
 		st = vmc_elfcore_parse(&ca, sa, e);
 	if (!st)
@@ -301,20 +302,23 @@ static int apply(struct apply_args *a, vmc_error *e)
 
 	if (!st)
 		st = open_model(a, sys, &hp, e);
+	/* Only the headers are compared: a copy of the whole segment (the
+	 * capacity, 1 GiB if asked) would cost that much memory. */
 	if (!st) {
 		seg = vmc_hotplug_segment(hp, &len);
 		old_size = vmc_hotplug_header_size(hp);
-		old = malloc(len ? len : 1);
+		old = malloc(old_size ? old_size : 1);
 		if (!old)
 			st = vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 		else
-			memcpy(old, seg, len);
+			memcpy(old, seg, old_size);
 	}
 	if (!st)
 		st = run_events(a, hp, e);
 	if (!st) {
 		seg = vmc_hotplug_segment(hp, &len);
-		st = diff_segments(old, seg, len, &d, e);
+		st = diff_segments(old, old_size, seg,
+				   vmc_hotplug_header_size(hp), &d, e);
 	}
 	rc = st ? fail(CMD, e) : out_write_all(CMD, &a->w, seg, len);
 	if (!rc)

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -192,20 +193,46 @@ void out_abort(vmc_outfile *f)
 	done();
 }
 
-int out_write_all(const char *cmd, const struct dump_out *o, const void *buf,
-		  size_t len)
+static bool all_zero(const uint8_t *p, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+int out_write_padded(const char *cmd, const struct dump_out *o,
+		     const void *buf, size_t len, uint64_t pad)
+{
+	enum { CHUNK = 1 << 20 };
+	const uint8_t *p = buf;
 	vmc_outfile *f;
 	vmc_error e = { 0 };
+	vmc_status st = VMC_OK;
 	int rc = out_open(cmd, o, &f);
 
 	if (rc)
 		return rc;
-	if (vmc_outfile_write(f, buf, len, &e)) {
+	/* Zero stretches (a hotplug segment's unused capacity) as holes. */
+	for (size_t off = 0; !st && off < len; off += CHUNK) {
+		size_t n = len - off < CHUNK ? len - off : CHUNK;
+
+		st = all_zero(p + off, n) ? vmc_outfile_pad(f, n, &e)
+					  : vmc_outfile_write(f, p + off, n, &e);
+	}
+	if (!st)
+		st = vmc_outfile_pad(f, pad, &e);
+	if (st) {
 		out_abort(f);
 		return out_fail(cmd, &e);
 	}
 	return out_commit(cmd, o, f);
+}
+
+int out_write_all(const char *cmd, const struct dump_out *o, const void *buf,
+		  size_t len)
+{
+	return out_write_padded(cmd, o, buf, len, 0);
 }
 
 int out_finish_stdout(const char *cmd, int rc)

@@ -64,6 +64,12 @@ vmc_status vmc_outfile_open_opts(vmc_outfile **out, const char *path,
 vmc_status vmc_outfile_write(vmc_outfile *o, const void *buf, size_t len,
 			     vmc_error *e);
 /*
+ * Append @len zero bytes: a hole at the end of a regular file (the file
+ * is extended, nothing is allocated), written zeros in a pipe or device.
+ * Errors: IO, RANGE (past the largest file size).
+ */
+vmc_status vmc_outfile_pad(vmc_outfile *o, uint64_t len, vmc_error *e);
+/*
  * Path of a named temporary file that an interrupted run must remove
  * (NULL when there is none: O_TMPFILE, a device, a FIFO, standard output).
  * Stable until commit or abort; a signal handler may unlink() it.

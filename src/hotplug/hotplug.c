@@ -167,6 +167,7 @@ vmc_status vmc__hp_set_initial(struct vmc_hotplug *hp, const void *hdr, size_t l
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	memcpy(hp->seg, hdr, len);
 	hp->hdr_size = len;
+	hp->dirty = len;
 	return VMC_OK;
 }
 
@@ -263,8 +264,9 @@ VMC_EXPORT vmc_status vmc_hotplug_set_segment(vmc_hotplug *hp,
 	vmc_source_close(src);
 	if (st)
 		return st;
-	memset(hp->seg, 0, hp->cap);
+	memset(hp->seg, 0, hp->dirty);	/* the rest is zero already */
 	memcpy(hp->seg, bytes, len);
+	hp->dirty = len;
 	/* The header's size as its loader allocated it is not recorded in
 	 * it; the tables' end is the part that must stay. */
 	hp->hdr_size = end;
@@ -582,8 +584,10 @@ VMC_EXPORT vmc_status vmc_hotplug_commit(vmc_hotplug *hp, vmc_hp_update *u,
 	}
 	if (u->changes) {
 		memcpy(hp->seg, u->hdr, u->len);
-		if (hp->policy == VMC_DIGEST_RECOMPUTE)
-			memset(hp->seg + u->len, 0, hp->cap - u->len);
+		if (hp->policy == VMC_DIGEST_RECOMPUTE && hp->dirty > u->len)
+			memset(hp->seg + u->len, 0, hp->dirty - u->len);
+		if (hp->policy == VMC_DIGEST_RECOMPUTE || u->len > hp->dirty)
+			hp->dirty = u->len;
 		hp->hdr_size = u->len;
 		hp->table = u->table;
 	}

@@ -21,6 +21,9 @@ struct vmc_hotplug {
 	enum vmc_digest_policy policy;
 	uint8_t *seg;			/* cap bytes */
 	size_t cap, hdr_size;
+	/* seg[dirty, cap) has never been written: still calloc's zeros,
+	 * pages never touched (a 1 GiB capacity costs no memory). */
+	size_t dirty;
 	bool updated;			/* image->elfcorehdr_updated */
 	unsigned generation;		/* commits so far */
 	struct vmc_kexec_segment *segs;	/* the image's segments, or NULL */

@@ -314,6 +314,45 @@ VMC_EXPORT vmc_status vmc_outfile_write(vmc_outfile *o, const void *buf,
 	return VMC_OK;
 }
 
+VMC_EXPORT vmc_status vmc_outfile_pad(vmc_outfile *o, uint64_t len,
+				      vmc_error *e)
+{
+	static const uint8_t zeros[65536];
+	struct stat sb;
+	off_t pos;
+
+	if (len == 0)
+		return VMC_OK;
+	/* A hole only at the end of a regular file (our temporary file, a
+	 * `>` or `>>` standard output); elsewhere (`1<>FILE` over longer
+	 * data, a pipe, a device) zeros are written. */
+	if (fstat(o->fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (pos = lseek(o->fd, 0, SEEK_CUR)) >= 0 && sb.st_size <= pos) {
+		if (len > (uint64_t)INT64_MAX ||
+		    (uint64_t)pos > (uint64_t)INT64_MAX - len)
+			return vmc_error_set(e, VMC_ERR_RANGE,
+					     "padding of %llu bytes passes the "
+					     "largest file size",
+					     (unsigned long long)len);
+		/* Extend, then move past the new end: a hole, no blocks. */
+		if (ftruncate(o->fd, pos + (off_t)len) < 0 ||
+		    lseek(o->fd, pos + (off_t)len, SEEK_SET) < 0)
+			return vmc_error_set_errno(e, VMC_ERR_IO, errno,
+						   "extending %s: %s",
+						   name_of(o), strerror(errno));
+		return VMC_OK;
+	}
+	while (len) {
+		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
+		vmc_status st = vmc_outfile_write(o, zeros, n, e);
+
+		if (st)
+			return st;
+		len -= n;
+	}
+	return VMC_OK;
+}
+
 VMC_EXPORT const char *vmc_outfile_temp_path(const vmc_outfile *o)
 {
 	return o->kind == OUT_NAMED ? o->tmp : NULL;

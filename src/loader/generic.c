@@ -51,6 +51,8 @@ static vmc_status generic_build(struct vmc_header *h, const vmc_system *s,
 	if (o->exclude)
 		st = vmc_ranges_exclude_set(ram, o->exclude, e);
 	if (!st)
+		st = vmc__in_no_ram(h, o, vmc_ranges_count(ram), e);
+	if (!st)
 		st = vmc__in_push_ram(h, ram, page_offset, e);
 	vmc_ranges_free(ram);
 	h->spec.align = ELF_CORE_HEADER_ALIGN;

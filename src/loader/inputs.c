@@ -169,6 +169,25 @@ vmc_status vmc__in_text(struct vmc_header *h, const vmc_system *s,
 	return vmc__hdr_push(h, &ph, e);
 }
 
+/*
+ * A header without a single RAM range describes no memory: the vmcore
+ * would hold registers and nothing else.  An error, unless the caller
+ * asked to build what can be built (then a warning).
+ */
+vmc_status vmc__in_no_ram(struct vmc_header *h, const struct vmc_build_opts *o,
+			  size_t nr_ram, vmc_error *e)
+{
+	static const char msg[] = "no System RAM: the header describes no "
+				  "memory";
+
+	if (nr_ram)
+		return VMC_OK;
+	if (o->allow_missing)
+		return vmc__hdr_warn(h, e, "%s", msg);
+	return vmc_error_set(e, VMC_ERR_CORRUPT,
+			     "%s (--allow-missing builds it anyway)", msg);
+}
+
 /* RAM PT_LOADs: p_offset = p_paddr = start, p_vaddr = __va(start),
  * p_align 0. */
 vmc_status vmc__in_push_ram(struct vmc_header *h, const vmc_ranges *ram,

@@ -135,7 +135,9 @@ static vmc_status kfile_build(struct vmc_header *h, const vmc_system *s,
 		st = kfile_ram(s, o, a, &ram, e);
 	if (st)
 		return st;
-	st = vmc__in_push_ram(h, ram, page_offset, e);
+	st = vmc__in_no_ram(h, o, vmc_ranges_count(ram), e);
+	if (!st)
+		st = vmc__in_push_ram(h, ram, page_offset, e);
 	/* nr_cpus + vmcoreinfo + ranges + the kernel-map slot, always. */
 	h->spec.nr_slots = nr_cpus + 1 + vmc_ranges_count(ram) + 1;
 	h->spec.align = ELF_CORE_HEADER_ALIGN;

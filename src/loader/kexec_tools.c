@@ -50,6 +50,7 @@ struct kt_range {
 struct kt_list {
 	struct kt_range v[KT_MAX_RANGES];
 	size_t n;
+	size_t dropped;		/* ranges past the KT_MAX_RANGES slots */
 	uint64_t crash_end;	/* inclusive end of the last crash region */
 };
 
@@ -168,10 +169,14 @@ static vmc_status kt_ranges_x86(struct kt_list *l, const vmc_system *s,
 	if (o->ram) {
 		const struct vmc_range *r = vmc_ranges_data(o->ram);
 
-		for (size_t i = 0; i < vmc_ranges_count(o->ram) &&
-		     l->n < KT_MAX_RANGES; i++)
+		for (size_t i = 0; i < vmc_ranges_count(o->ram); i++) {
+			if (l->n == KT_MAX_RANGES) {
+				l->dropped++;
+				continue;
+			}
 			l->v[l->n++] = (struct kt_range){ r[i].start,
 							  r[i].end - 1, RANGE_RAM };
+		}
 	}
 	for (size_t i = 0; m && i < vmc_iomem_count(m); i++) {
 		const struct vmc_iomem_entry *x = vmc_iomem_get(m, i);
@@ -185,6 +190,8 @@ static vmc_status kt_ranges_x86(struct kt_list *l, const vmc_system *s,
 			gart_end = x->last;
 			continue;
 		}
+		if (!o->ram && classify(x->name, &t) && l->n >= KT_MAX_RANGES)
+			l->dropped++;
 		if (o->ram || !classify(x->name, &t) || l->n >= KT_MAX_RANGES)
 			continue;
 		l->v[l->n++] = (struct kt_range){ x->start, x->last, t };
@@ -372,6 +379,24 @@ static vmc_status kt_build(struct vmc_header *h, const vmc_system *s,
 	if (!l)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	st = a->ranges(l, s, o, e);
+	/* What kexec-tools leaves out is still left out (the header stays
+	 * byte-identical), but said: get_crash_memory_ranges stops at
+	 * CRASH_MAX_MEMORY_RANGES; without VMCOREINFO the dump has none. */
+	if (!st && l->dropped)
+		st = vmc__hdr_warn(h, e, "kexec-tools keeps %d memory ranges "
+				   "(CRASH_MAX_MEMORY_RANGES): %zu more are not "
+				   "in the header", KT_MAX_RANGES, l->dropped);
+	if (!st) {
+		size_t nr_ram = 0;
+
+		for (size_t i = 0; i < l->n; i++)
+			nr_ram += l->v[i].type == RANGE_RAM;
+		st = vmc__in_no_ram(h, o, nr_ram, e);
+	}
+	if (!st && !o->have_vmcoreinfo && !s->vmcoreinfo_paddr.set)
+		st = vmc__hdr_warn(h, e, "no VMCOREINFO: the header has no "
+				   "VMCOREINFO note (crash and makedumpfile "
+				   "need it)");
 	if (!st)
 		st = kt_cpu_notes(h, s, o, &nr_cpus, e);
 	if (!st && (o->have_vmcoreinfo || s->vmcoreinfo_paddr.set))

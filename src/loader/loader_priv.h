@@ -139,6 +139,9 @@ bool vmc__in_page_offset(const vmc_system *s, uint64_t text_vaddr,
 vmc_status vmc__in_system_ram(const vmc_system *s,
 			      const struct vmc_build_opts *o,
 			      vmc_ranges **out, vmc_error *e);
+/* No RAM range (@nr_ram 0): an error, a warning with allow_missing. */
+vmc_status vmc__in_no_ram(struct vmc_header *h, const struct vmc_build_opts *o,
+			  size_t nr_ram, vmc_error *e);
 /* One RAM PT_LOAD per range: p_offset = p_paddr, p_vaddr = __va. */
 vmc_status vmc__in_push_ram(struct vmc_header *h, const vmc_ranges *ram,
 			    uint64_t page_offset, vmc_error *e);
