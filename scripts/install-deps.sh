@@ -5,7 +5,53 @@
 #   scripts/install-deps.sh --kernel   also the real-kernel bench's (QEMU...,
 #                                      and crash(8) for the 6.1 capture)
 #   scripts/install-deps.sh --bench    also make bench's (libkdumpfile...)
+#   scripts/install-deps.sh --wait-lock  only wait for the dpkg/apt locks
+#
+# A fresh machine often has apt running (unattended-upgrades, cloud-init):
+# instead of failing at once on "Could not get lock", we wait for the lock
+# files to be free (DEPS_LOCK_WAIT seconds, default 900), and apt-get
+# itself waits for dpkg's lock (-o DPkg::Lock::Timeout).
 set -euo pipefail
+
+LOCK_WAIT=${DEPS_LOCK_WAIT:-900}
+# The locks apt and dpkg take (fcntl locks, listed in /proc/locks by inode);
+# DEPS_LOCK_FILES replaces the list (tests/e2e/run-install-deps.sh).
+read -ra LOCKS <<<"${DEPS_LOCK_FILES:-/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock /var/cache/apt/archives/lock}"
+
+# The PID holding a lock on FILE, or nothing: /proc/locks lines read
+# "1: POSIX  ADVISORY  WRITE 1234 08:01:131090 0 EOF" (pid, dev:inode).
+lock_holder() {
+	local ino
+	ino=$(stat -c %i "$1" 2>/dev/null) || return 0
+	awk -v ino="$ino" '{ n = split($6, f, ":"); if (f[n] == ino) { print $5; exit } }' /proc/locks
+}
+
+wait_for_locks() {
+	local waited=0 said= pid f
+	while :; do
+		pid=
+		for f in "${LOCKS[@]}"; do
+			pid=$(lock_holder "$f")
+			[ -n "$pid" ] && break
+		done
+		[ -z "$pid" ] && return 0
+		if [ "$waited" -ge "$LOCK_WAIT" ]; then
+			echo "install-deps: $f is still locked by PID $pid after ${LOCK_WAIT}s: giving up" >&2
+			return 1
+		fi
+		if [ -z "$said" ]; then
+			echo "install-deps: waiting for $f (locked by PID $pid: $(tr '\0\n' '  ' </proc/"$pid"/cmdline 2>/dev/null | cut -c1-60))" >&2
+			said=1
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+}
+
+if [ "${1:-}" = "--wait-lock" ]; then
+	wait_for_locks
+	exit
+fi
 
 pkgs=(build-essential meson ninja-build pkg-config python3 binutils elfutils
       clang makedumpfile)
@@ -40,5 +86,8 @@ done
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "installing: ${missing[*]}" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+wait_for_locks
+$SUDO apt-get -o DPkg::Lock::Timeout="$LOCK_WAIT" update -qq
+wait_for_locks
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout="$LOCK_WAIT" \
+	install -y -qq --no-install-recommends "${missing[@]}"
