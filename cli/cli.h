@@ -117,6 +117,7 @@ struct dump_out {
 	enum vmc_copy_path copy_path;	/* --copy-path (assemble) */
 	int progress;		/* -1 auto, 0 off, 1 on */
 	int clobber;		/* enum vmc_clobber: --force, --no-clobber */
+	bool strict;		/* --strict: any warning is exit 1 */
 };
 #define DUMP_OUT_INIT { .progress = -1 }
 
@@ -137,6 +138,13 @@ int out_open(const char *cmd, const struct dump_out *o, vmc_outfile **f);
 /* Commit (fsync with o->fsync); the exit code. */
 int out_commit(const char *cmd, const struct dump_out *o, vmc_outfile *f);
 void out_abort(vmc_outfile *f);
+/*
+ * --strict found @nr warnings (already printed): "N warnings (--strict)",
+ * naming @path as not written when there is one; EXIT_DATA.  Every
+ * command that reports warnings has --strict (docs/robustness.md, "Errors
+ * and warnings"); a writing command checks before it opens its output.
+ */
+int strict_fail(const char *cmd, size_t nr, const char *path);
 /* out_open, one write, out_commit: the exit code. */
 int out_write_all(const char *cmd, const struct dump_out *o, const void *buf,
 		  size_t len);

@@ -248,6 +248,13 @@ static vmc_status load_inputs(struct build_args *a, vmc_system *sys,
 	return st;
 }
 
+static void print_warnings(const vmc_header *h)
+{
+	for (size_t i = 0; i < vmc_header_nr_warnings(h); i++)
+		fprintf(stderr, "%s build: warning: %s\n", prog,
+			vmc_header_warning(h, i));
+}
+
 static void print_summary(const struct build_args *a, const vmc_header *h,
 			  const vmc_system *sys, size_t size, uint64_t written)
 {
@@ -286,9 +293,7 @@ static void print_summary(const struct build_args *a, const vmc_header *h,
 		json_done(&j);
 		return;
 	}
-	for (size_t i = 0; i < vmc_header_nr_warnings(h); i++)
-		fprintf(stderr, "%s build: warning: %s\n", prog,
-			vmc_header_warning(h, i));
+	print_warnings(h);
 	if (strcmp(a->w.path, "-") != 0)
 		printf("%s: %llu bytes (%s, %s): %zu PT_NOTE, %zu PT_LOAD; "
 		       "segment %llu bytes\n", a->w.path,
@@ -331,6 +336,10 @@ static int emit(struct build_args *a, const vmc_header *h,
 			return fail(CMD, e);
 		}
 		cap = a->capacity;
+	}
+	if (a->w.strict && vmc_header_nr_warnings(h)) {
+		print_warnings(h);
+		return strict_fail(CMD, vmc_header_nr_warnings(h), a->w.path);
 	}
 	/* Only the header is in memory; the padding is a hole. */
 	buf = calloc(1, size);

@@ -350,7 +350,11 @@ static int run_check(struct fa_args *a, vmc_error *e)
 	else
 		check_text(a, &c);
 	free(buf);
-	return c.verdict == VMC_FADUMP_COMPATIBLE ? EXIT_OK : EXIT_DATA;
+	if (c.verdict != VMC_FADUMP_COMPATIBLE)
+		return EXIT_DATA;
+	return a->w.strict && c.nr_warnings ? strict_fail(CMD, c.nr_warnings,
+							  NULL)
+					    : EXIT_OK;
 }
 
 /* ---- cpu-state ---- */
@@ -562,8 +566,21 @@ static int write_build(struct fa_args *a, struct build_in *b,
 		vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 		return fail(CMD, e);
 	}
-	rc = vmc_fadump_build(o, buf, size, &in, e) ? fail(CMD, e)
-		: out_write_all(CMD, &a->w, buf, size);
+	if (vmc_fadump_build(o, buf, size, &in, e))
+		rc = fail(CMD, e);
+	else if (a->w.strict && b->chk.nr_warnings + in.nr_warnings) {
+		for (size_t i = 0; a->json && i < b->chk.nr_warnings; i++)
+			fprintf(stderr, "%s %s: %s: warning: %s\n", prog, CMD,
+				a->header, b->chk.warnings[i]);
+		for (size_t i = 0; i < in.nr_warnings; i++)
+			fprintf(stderr, "%s %s: warning: %s\n", prog, CMD,
+				in.warnings[i]);
+		rc = strict_fail(CMD, b->chk.nr_warnings + in.nr_warnings,
+				 a->w.path);
+		free(buf);
+		return rc;
+	} else
+		rc = out_write_all(CMD, &a->w, buf, size);
 	free(buf);
 	if (!rc)
 		build_report(a, b, &in);

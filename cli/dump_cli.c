@@ -278,6 +278,13 @@ void json_dump_fields(struct json *j, const vmc_dump *d)
 	json_arr_end(j);
 }
 
+static void dump_warnings(const char *cmd, const vmc_dump *d)
+{
+	for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
+		fprintf(stderr, "%s %s: warning: %s\n", prog, cmd,
+			vmc_dump_warning(d, i));
+}
+
 static void summary(const char *cmd, const struct dump_out *a,
 		    const vmc_dump *d, const struct vmc_dump_write_stats *ws,
 		    double secs)
@@ -286,9 +293,8 @@ static void summary(const char *cmd, const struct dump_out *a,
 	FILE *f = strcmp(a->path, "-") ? stdout : stderr;
 
 	vmc_dump_get_info(d, &in);
-	for (size_t i = 0; !a->json && i < vmc_dump_nr_warnings(d); i++)
-		fprintf(stderr, "%s %s: warning: %s\n", prog, cmd,
-			vmc_dump_warning(d, i));
+	if (!a->json)
+		dump_warnings(cmd, d);
 	if (a->json) {
 		struct json j;
 
@@ -345,6 +351,12 @@ int dump_write_out(const char *cmd, const struct dump_out *a, vmc_dump *d,
 		clock_gettime(CLOCK_MONOTONIC, &p.t0);
 		wo.progress = on_progress;
 		wo.arg = &p;
+	}
+	/* The warnings are all known once the layout is: --strict stops
+	 * before anything is written. */
+	if (a->strict && vmc_dump_nr_warnings(d)) {
+		dump_warnings(cmd, d);
+		return strict_fail(cmd, vmc_dump_nr_warnings(d), a->path);
 	}
 	rc = out_open(cmd, a, &out);
 	if (rc)

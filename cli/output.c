@@ -131,6 +131,17 @@ static void block_signals(int how)
 	sigprocmask(how, &s, NULL);
 }
 
+int strict_fail(const char *cmd, size_t nr, const char *path)
+{
+	fprintf(stderr, "%s %s: %zu warning%s and --strict", prog, cmd, nr,
+		nr == 1 ? "" : "s");
+	if (path)
+		fprintf(stderr, ": %s not written",
+			strcmp(path, "-") ? path : "standard output");
+	fputc('\n', stderr);
+	return EXIT_DATA;
+}
+
 int out_fail(const char *cmd, const vmc_error *e)
 {
 	/* A reader that went away (| head) ends us quietly, as it ends cat. */
@@ -259,6 +270,8 @@ const struct opt output_opts[] = {
 	OPT_INT_(T, "no-clobber", clobber, VMC_CLOBBER_NEVER,
 		 "never replace an existing output (exit 3)"),
 	OPT_FLAG_(T, "fsync", fsync, "fsync the output before it is committed"),
+	OPT_FLAG_(T, "strict", strict,
+		  "any warning is an error: exit 1, nothing written"),
 	{ 0 },
 };
 #undef T
