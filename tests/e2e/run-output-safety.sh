@@ -240,6 +240,32 @@ for spec in "${CMDS[@]}"; do
 	rm -f "$D/keep"
 done
 
+# --force: a file the user may not write is refused by default (cp without
+# -f cannot open it either) and replaced with --force, as cp -f does.  Root
+# may write anything, so the command runs as nobody.
+if [[ $(id -u) == 0 ]] && command -v setpriv >/dev/null; then
+	W=$TMP/force
+	mkdir -p "$W" && chmod 0777 "$W" && chmod a+rx "$TMP" "$F" "$TMP/build-ranges"
+	printf 'RO\n' >"$W/ro" && chmod 0444 "$W/ro" && chown nobody "$W/ro"
+	mapfile -t cmd < <(args "${CMDS[1]}" "$W/ro")
+	asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	rc=0; asnobody "$BIN" "${cmd[@]}" >/dev/null 2>"$TMP/err" || rc=$?
+	[[ $rc == 3 && $(cat "$W/ro") == RO ]] && grep -q 'not writable (--force' "$TMP/err" &&
+		ok "build-ranges: a read-only output" "refused without --force, exit 3" ||
+		bad "build-ranges: a read-only output" "exit $rc: $(head -1 "$TMP/err")"
+	rc=0; asnobody "$BIN" "${cmd[@]}" --force >/dev/null 2>"$TMP/err" || rc=$?
+	[[ $rc == 0 ]] && cmp -s "$W/ro" "$TMP/build-ranges/ref" &&
+		ok "build-ranges: --force" "the read-only output replaced" ||
+		bad "build-ranges: --force" "exit $rc: $(head -1 "$TMP/err")"
+	# the last of --force and --no-clobber wins
+	rc=0; asnobody "$BIN" "${cmd[@]}" --force --no-clobber >/dev/null 2>"$TMP/err" || rc=$?
+	[[ $rc == 3 ]] && grep -q 'not replaced' "$TMP/err" &&
+		ok "build-ranges: --force --no-clobber" "the last wins: kept, exit 3" ||
+		bad "build-ranges: --force --no-clobber" "exit $rc: $(head -1 "$TMP/err")"
+else
+	skip "--force" "not root or no setpriv"
+fi
+
 # | head -c 100: the reader leaves, we end quietly (as cat does)
 for spec in "assemble|assemble --elfcorehdr $F/hdr.bin --memory $F/mem.bin@0 --no-sparse --no-progress -o OUT" \
 	    "devdump-add|devdump add $F/core fw=$F/nic.bin --no-progress -o OUT"; do
