@@ -31,10 +31,9 @@ static void usage(FILE *f)
 
 int cmd_hotplug(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (argc < 2)
+		return usage_error("hotplug", "give a subcommand: capacity, "
+				   "apply, digest or watch");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return EXIT_OK;
@@ -42,9 +41,8 @@ int cmd_hotplug(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(argv[1], subs[i].name))
 			return subs[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "%s hotplug: unknown subcommand '%s'\n", prog, argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	return usage_error("hotplug", "unknown subcommand '%s' (capacity, apply, "
+			   "digest, watch)", argv[1]);
 }
 
 vmc_status hp_loader_parse(const char *name, enum vmc_loader *out,

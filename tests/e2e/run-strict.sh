@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Errors and warnings (issue 14, docs/robustness.md section 5): what a
 # command tolerates is a warning, --strict makes any warning exit 1 with
-# nothing written, on every command that reports warnings; and build's
+# nothing written, on every command that reports warnings; usage errors
+# look the same in every command; and build's
 # policies: a header over its segment and no System RAM are errors,
 # kexec-tools' 32k range cap and a missing VMCOREINFO are warnings.
 # usage: tests/e2e/run-strict.sh VMCOREKIT
@@ -119,4 +120,17 @@ strict "fadump build: no --cpu-state" "only the crashing CPU" \
 	--reserved 0x1000000:0x400000 --ranges "$TMP/fa-ranges" -o OUT
 
 # show --strict (lints) is run-malformed.sh's: stdout "warning: CODE: ...".
+
+# Usage errors look the same in every command: exit 2, "vmcorekit CMD: ..."
+# then "Try 'vmcorekit CMD --help'." (an unknown option, a missing value).
+for c in build show diff assemble guest zfcpdump hotplug devdump fadump dmesg mount; do
+	for bad_arg in --bogus-option "--output"; do
+		rc=0; "$BIN" $c $bad_arg >/dev/null 2>"$TMP/err" || rc=$?
+		first=$(head -1 "$TMP/err")
+		[[ $rc == 2 && $first == "vmcorekit $c: "* ]] &&
+			grep -qx "Try 'vmcorekit $c --help'." "$TMP/err" &&
+			ok "usage: $c $bad_arg" "$first" ||
+			bad "usage: $c $bad_arg" "exit $rc: $(head -2 "$TMP/err" | tr '\n' '|')"
+	done
+done
 summary
