@@ -318,16 +318,25 @@ VMC_EXPORT vmc_status vmc_outfile_pad(vmc_outfile *o, uint64_t len,
 				      vmc_error *e)
 {
 	static const uint8_t zeros[65536];
-	struct stat sb;
-	off_t pos;
+	/* Our temporary file is a regular file written at its end. */
+	bool hole = o->kind == OUT_TMPFILE || o->kind == OUT_NAMED;
+	struct stat sb = { 0 };
+	off_t pos = 0;
 
 	if (len == 0)
 		return VMC_OK;
-	/* A hole only at the end of a regular file (our temporary file, a
-	 * `>` or `>>` standard output); elsewhere (`1<>FILE` over longer
-	 * data, a pipe, a device) zeros are written. */
-	if (fstat(o->fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    (pos = lseek(o->fd, 0, SEEK_CUR)) >= 0 && sb.st_size <= pos) {
+	/* Standard output: a hole only at the end of a regular file (`>`,
+	 * `>>`); `1<>FILE` over longer data, a pipe, a device get zeros. */
+	if (o->kind == OUT_STDOUT) {
+		if (fstat(o->fd, &sb) < 0)
+			return io_err(e, errno, "fstat", name_of(o));
+		hole = S_ISREG(sb.st_mode);
+	}
+	if (hole && (pos = lseek(o->fd, 0, SEEK_CUR)) < 0)
+		return io_err(e, errno, "lseek", name_of(o));
+	if (hole && o->kind == OUT_STDOUT && sb.st_size > pos)
+		hole = false;
+	if (hole) {
 		if (len > (uint64_t)INT64_MAX ||
 		    (uint64_t)pos > (uint64_t)INT64_MAX - len)
 			return vmc_error_set(e, VMC_ERR_RANGE,
@@ -335,11 +344,10 @@ VMC_EXPORT vmc_status vmc_outfile_pad(vmc_outfile *o, uint64_t len,
 					     "largest file size",
 					     (unsigned long long)len);
 		/* Extend, then move past the new end: a hole, no blocks. */
-		if (ftruncate(o->fd, pos + (off_t)len) < 0 ||
-		    lseek(o->fd, pos + (off_t)len, SEEK_SET) < 0)
-			return vmc_error_set_errno(e, VMC_ERR_IO, errno,
-						   "extending %s: %s",
-						   name_of(o), strerror(errno));
+		if (ftruncate(o->fd, pos + (off_t)len) < 0)
+			return io_err(e, errno, "extending", name_of(o));
+		if (lseek(o->fd, pos + (off_t)len, SEEK_SET) < 0)
+			return io_err(e, errno, "lseek", name_of(o));
 		return VMC_OK;
 	}
 	while (len) {
