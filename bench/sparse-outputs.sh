@@ -70,17 +70,24 @@ rm -f out
 
 echo "--- devdump add of a 1 GiB dump ---"
 head -c $((1 << 30)) /dev/urandom >dump.bin
-"$VMC" build --ranges <(printf '0x100000+1M\n') --profile generic --no-kernel-text \
-	--cpu-note 0x300000:0x170 --vmcoreinfo 0x301000:0x100 -o hdr.bin >/dev/null
-head -c $((2 << 20)) /dev/urandom >mem.bin
-"$VMC" assemble --elfcorehdr hdr.bin --memory mem.bin@0 --allow-holes --no-progress -o core.bin >/dev/null
+printf '0x100000+1M\n' >ranges.txt
+/usr/bin/python3 - mem.bin <<'PY'
+import os, struct, sys
+note = struct.pack("<III", 5, 336, 1) + b"CORE\0\0\0\0" + bytes(336)
+mem = bytearray(os.urandom(4 << 20))
+mem[0x300000:0x300000 + len(note)] = note
+open(sys.argv[1], "wb").write(mem)
+PY
+"$VMC" build --ranges ranges.txt --profile generic --no-kernel-text \
+	--cpu-note 0x300000:$((12 + 8 + 336)) -o hdr.bin >/dev/null
+"$VMC" assemble --elfcorehdr hdr.bin --memory mem.bin@0 --no-progress -o core.bin >/dev/null
 timed "cp dump.bin out (moving the bytes)" cp --reflink=never dump.bin out
 timed "vmcorekit devdump add core nic=dump.bin" "$VMC" devdump add core.bin \
 	nic=dump.bin --device-dump-max 2G --no-progress -o out
 timed "vmcorekit devdump add core nic=exec:'cat dump.bin'" "$VMC" devdump add core.bin \
 	"nic=exec:cat dump.bin" --device-dump-max 2G --no-progress -o out
 "$VMC" devdump add core.bin nic=dump.bin --device-dump-max 2G --no-progress -o out >/dev/null
-"$VMC" devdump extract out nic -o - | cmp - dump.bin && echo "  extracted payload identical to dump.bin"
+"$VMC" devdump extract out nic -o - | cmp -n $((1 << 30)) - dump.bin && echo "  extracted payload identical to dump.bin (then the page padding)"
 printf '  peak RSS: %.1f MiB (file), %.1f MiB (collector); cp %.1f MiB; the dump is 1024 MiB\n' \
 	"$(echo "${rss[vmcorekit devdump add core nic=dump.bin]} / 1024" | bc -l)" \
 	"$(echo "${rss[vmcorekit devdump add core nic=exec:'cat dump.bin']} / 1024" | bc -l)" \

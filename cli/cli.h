@@ -148,7 +148,7 @@ int strict_fail(const char *cmd, size_t nr, const char *path);
 /* out_open, one write, out_commit: the exit code. */
 int out_write_all(const char *cmd, const struct dump_out *o, const void *buf,
 		  size_t len);
-/* The same, @buf's all-zero MiB chunks and then @pad zero bytes written
+/* The same, @buf's all-zero 64 KiB chunks and then @pad zero bytes written
  * as holes (vmc_outfile_pad): a 16 GiB --capacity allocates nothing. */
 int out_write_padded(const char *cmd, const struct dump_out *o,
 		     const void *buf, size_t len, uint64_t pad);

@@ -215,7 +215,7 @@ static bool all_zero(const uint8_t *p, size_t n)
 int out_write_padded(const char *cmd, const struct dump_out *o,
 		     const void *buf, size_t len, uint64_t pad)
 {
-	enum { CHUNK = 1 << 20 };
+	enum { CHUNK = 1 << 16 };
 	const uint8_t *p = buf;
 	vmc_outfile *f;
 	vmc_error e = { 0 };

@@ -72,9 +72,16 @@ rm -f "$TMP/seg"
 
 # devdump add: a small vmcore and a 256 MiB dump
 printf '0x100000+1M\n' >"$TMP/ranges"
+# 4 MiB of memory with one real NT_PRSTATUS note at 0x300000
+/usr/bin/python3 - "$TMP/mem" <<'PY'
+import os, struct, sys
+note = struct.pack("<III", 5, 336, 1) + b"CORE\0\0\0\0" + bytes(336)
+mem = bytearray(os.urandom(4 << 20))
+mem[0x300000:0x300000 + len(note)] = note
+open(sys.argv[1], "wb").write(mem)
+PY
 "$BIN" build --ranges "$TMP/ranges" --profile generic --no-kernel-text \
-	--cpu-note 0x300000:0x170 --vmcoreinfo 0x301000:0x100 -o "$TMP/hdr" >/dev/null &&
-head -c $((2 << 20)) /dev/urandom >"$TMP/mem" &&
+	--cpu-note 0x300000:$((12 + 8 + 336)) -o "$TMP/hdr" >/dev/null &&
 "$BIN" assemble --elfcorehdr "$TMP/hdr" --memory "$TMP/mem@0" --no-progress -o "$TMP/core" >/dev/null ||
 	{ bad "fixtures" "setup failed"; summary; exit 1; }
 head -c $((256 << 20)) /dev/urandom >"$TMP/dump"
@@ -82,13 +89,13 @@ for how in file exec; do
 	[[ $how == file ]] && spec="nic=$TMP/dump" || spec="nic=exec:cat $TMP/dump"
 	rc=0; $TIME -f %M -o "$TMP/rss" "$BIN" devdump add "$TMP/core" "$spec" \
 		--device-dump-max 512M --no-progress -o "$TMP/out" >/dev/null 2>"$TMP/err" || rc=$?
-	if [[ $rc == 0 ]] && "$BIN" devdump extract "$TMP/out" nic -o - 2>/dev/null | cmp -s - "$TMP/dump"; then
+	if [[ $rc == 0 ]] && "$BIN" devdump extract "$TMP/out" nic -o "$TMP/x" >/dev/null 2>&1 && cmp -s -n $((256 << 20)) "$TMP/x" "$TMP/dump"; then
 		ok "devdump add 256 MiB ($how)" "payload extracted identical"
 	else
 		bad "devdump add 256 MiB ($how)" "exit $rc: $(head -1 "$TMP/err")"
 	fi
 	rss_ok "devdump add 256 MiB ($how)" "$(tail -1 "$TMP/rss")"
-	rm -f "$TMP/out"
+	rm -f "$TMP/out" "$TMP/x"
 done
 rm -f "$TMP/dump"
 # a zero dump (a sparse file) leaves holes in the output
