@@ -84,11 +84,11 @@ PY
 timed "cp dump.bin out (moving the bytes)" cp --reflink=never dump.bin out
 timed "vmcorekit devdump add core nic=dump.bin" "$VMC" devdump add core.bin \
 	nic=dump.bin --device-dump-max 2G --no-progress -o out
-timed "vmcorekit devdump add core nic=exec:'cat dump.bin'" "$VMC" devdump add core.bin \
+timed "vmcorekit devdump add core nic=exec:cat" "$VMC" devdump add core.bin \
 	"nic=exec:cat dump.bin" --device-dump-max 2G --no-progress -o out
 "$VMC" devdump add core.bin nic=dump.bin --device-dump-max 2G --no-progress -o out >/dev/null
 "$VMC" devdump extract out nic -o - | cmp -n $((1 << 30)) - dump.bin && echo "  extracted payload identical to dump.bin (then the page padding)"
 printf '  peak RSS: %.1f MiB (file), %.1f MiB (collector); cp %.1f MiB; the dump is 1024 MiB\n' \
 	"$(echo "${rss[vmcorekit devdump add core nic=dump.bin]} / 1024" | bc -l)" \
-	"$(echo "${rss[vmcorekit devdump add core nic=exec:'cat dump.bin']} / 1024" | bc -l)" \
+	"$(echo "${rss[vmcorekit devdump add core nic=exec:cat]} / 1024" | bc -l)" \
 	"$(echo "${rss[cp dump.bin out (moving the bytes)]} / 1024" | bc -l)"
