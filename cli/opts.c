@@ -202,9 +202,15 @@ int opts_parse(const struct cmd_spec *c, void *args, int argc, char **argv,
 		if (!strcmp(r->o->name, "output"))
 			output = optarg;
 	}
+	if ((c->flags & OPTS_NO_OPERANDS) && optind < argc)
+		return usage_error(c->name, "unexpected argument '%s'",
+				   argv[optind]);
+	if ((c->flags & OPTS_NEED_OUTPUT) && !output)
+		return usage_error(c->name, "-o FILE is required");
 	/* Refuse to overwrite an input before anything else is done. */
 	if (output && (rc = out_check(c->name, output)))
 		return rc;
-	*first = optind;
+	if (first)
+		*first = optind;
 	return 0;
 }

@@ -95,6 +95,12 @@ extern const struct opt vmm_memory_opts[];
 #define RANGE_HELP "RANGE is START-END (END inclusive, as /proc/iomem prints it) or START+SIZE."
 #define NUMBER_HELP "Numbers take 0x hex, decimal, or K/M/G/T (KiB/MiB/GiB/TiB) suffixes."
 
+/* What opts_parse checks after the options (usage errors). */
+enum {
+	OPTS_NO_OPERANDS = 1 << 0,	/* an operand: "unexpected argument" */
+	OPTS_NEED_OUTPUT = 1 << 1,	/* no -o: "-o FILE is required" */
+};
+
 /* A command: "Usage: " + @usage, @about, the table (+ -h, --help), then
  * @footer. */
 struct cmd_spec {
@@ -103,6 +109,7 @@ struct cmd_spec {
 	const char *about;
 	const struct opt *opts;
 	const char *footer;
+	unsigned flags;		/* OPTS_* */
 };
 
 void opts_help(const struct cmd_spec *c, FILE *f);
@@ -110,8 +117,10 @@ void opts_help(const struct cmd_spec *c, FILE *f);
 /*
  * Parse @argv (argv[0] is the command name) into @args.  Returns 0 with
  * *@first the index of the first operand (operands are permuted to the
- * end, as getopt_long does), -1 when --help was printed (exit 0), or an
- * exit code after printing the message (usage errors as usage_error()).
+ * end, as getopt_long does; @first may be NULL with OPTS_NO_OPERANDS), -1
+ * when --help was printed (exit 0), or an exit code after printing the
+ * message (usage errors as usage_error(): "vmcorekit CMD: ..." and "Try
+ * --help").  @c->flags adds the checks every writing command makes.
  */
 int opts_parse(const struct cmd_spec *c, void *args, int argc, char **argv,
 	       int *first);
