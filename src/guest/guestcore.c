@@ -21,16 +21,10 @@
 #include "vmcorekit/guestcore.h"
 #include "vmcorekit/elfcore.h"
 #include "vmcorekit/notes.h"
+#include "vmcorekit/prstatus.h"
 #include "base/compiler.h"
 
 enum {
-	/* sizeof(struct elf_prstatus) on x86_64: pr_reg at 112, 27 longs,
-	 * pr_fpvalid padded to 8 (include/linux/elfcore.h). */
-	PRSTATUS_SIZE = 336,
-	PRSTATUS_PID = 32,
-	PRSTATUS_REG = 112,
-	EHDR_SIZE = 64,
-	PHDR_SIZE = 56,
 	NOTE_NAME_PAD = 12,	/* "VMCOREINFO\0" padded to 4 */
 	VMCOREINFO_MAX = 1 << 20,
 };
@@ -43,12 +37,15 @@ enum {
  * crash_save_cpu stores the running task's pid, which a hypervisor cannot
  * know; drgn and crash index the notes by CPU, in order.
  */
-static void encode_prstatus(uint8_t *d, const struct vmc_vcpu *c)
+static vmc_status encode_prstatus(const struct vmc_prstatus_layout *l,
+				  uint8_t *d, const struct vmc_vcpu *c,
+				  vmc_error *e)
 {
-	memset(d, 0, PRSTATUS_SIZE);
-	vmc_put32(VMC_LE, d + PRSTATUS_PID, c->index + 1);
-	for (unsigned i = 0; i < VMC_X86_NR_REGS; i++)
-		vmc_put64(VMC_LE, d + PRSTATUS_REG + 8 * i, c->regs[i]);
+	struct vmc_prstatus p = { .pid = (int32_t)(c->index + 1),
+				  .nr_regs = VMC_X86_NR_REGS };
+
+	memcpy(p.regs, c->regs, sizeof(c->regs));
+	return vmc_prstatus_encode(l, VMC_LE, &p, d, l->size, e);
 }
 
 static vmc_status check_spec(const struct vmc_guestcore_spec *s,
@@ -83,8 +80,11 @@ VMC_EXPORT vmc_status vmc_guestcore_header(const struct vmc_guestcore_spec *s,
 	struct vmc_elfcore_spec es = VMC_ELFCORE_SPEC_INIT;
 	size_t nr_cpu = vmc_vcpus_count(s ? s->cpus : NULL);
 	size_t nr_note, nr_text, nr_ph, hdr_len, notes_len, used, cap, off;
+	/* struct elf_prstatus of x86_64 (the one table, src/elf/prstatus.c) */
+	const struct vmc_prstatus_layout *pl =
+		vmc_prstatus_layout(VMC_EM_X86_64, VMC_CLASS_64);
 	struct vmc_phdr *ph = NULL;
-	uint8_t *buf = NULL, pr[PRSTATUS_SIZE];
+	uint8_t *buf = NULL, pr[VMC_PRSTATUS_MAX_SIZE];
 	vmc_status st;
 
 	*out = NULL;
@@ -98,8 +98,9 @@ VMC_EXPORT vmc_status vmc_guestcore_header(const struct vmc_guestcore_spec *s,
 		return vmc_error_set(e, VMC_ERR_RANGE,
 				     "%zu program headers (at most 65534)",
 				     nr_ph);
-	hdr_len = EHDR_SIZE + nr_ph * PHDR_SIZE;
-	notes_len = nr_cpu * vmc_note_size(5, PRSTATUS_SIZE) +
+	hdr_len = vmc_elf_ehdr_size(VMC_CLASS_64) +
+		  nr_ph * vmc_elf_phdr_size(VMC_CLASS_64);
+	notes_len = nr_cpu * vmc_note_size(5, pl->size) +
 		    (s->vmcoreinfo ?
 		     vmc_note_size(11, (uint32_t)s->vmcoreinfo_len) : 0);
 	cap = hdr_len + notes_len;
@@ -113,9 +114,10 @@ VMC_EXPORT vmc_status vmc_guestcore_header(const struct vmc_guestcore_spec *s,
 	used = hdr_len;
 	for (size_t i = 0; i < nr_cpu; i++) {
 		off = used;
-		encode_prstatus(pr, vmc_vcpus_get(s->cpus, i));
-		st = vmc_note_append(buf, cap, &used, VMC_LE, "CORE",
-				     VMC_NT_PRSTATUS, pr, sizeof(pr), e);
+		st = encode_prstatus(pl, pr, vmc_vcpus_get(s->cpus, i), e);
+		if (!st)
+			st = vmc_note_append(buf, cap, &used, VMC_LE, "CORE",
+					     VMC_NT_PRSTATUS, pr, pl->size, e);
 		if (st)
 			goto fail;
 		ph[i] = (struct vmc_phdr){ .type = VMC_PT_NOTE, .offset = off,

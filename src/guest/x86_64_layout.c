@@ -13,120 +13,41 @@
  * page_64.h __phys_addr_symbol).  With RANDOMIZE_MEMORY the base is
  * randomised in PUD_SIZE (1 GiB) steps (arch/x86/mm/kaslr.c
  * kernel_randomize_memory), without it 0xffff888000000000: either way
- * 1 GiB aligned, which is checked.
+ * 1 GiB aligned, which is checked.  The walk is the one every guest reader
+ * uses (vtop_x86_64.c vmc_guest_vtop over vmc_guest_kernel_new's root).
  */
-#include <string.h>
-
+#include "guest/guest_priv.h"
 #include "vmcorekit/guestcore.h"
-#include "vmcorekit/notes.h"
 #include "base/compiler.h"
-#include "base/numparse.h"
 
 #define START_KERNEL_MAP 0xffffffff80000000ull
-#define PTE_PRESENT 0x1ull
-#define PTE_PSE 0x80ull		/* a 1 GiB or 2 MiB page at PUD/PMD */
-#define PTE_ADDR 0x000ffffffffff000ull
 #define GIB (1ull << 30)
 
-static vmc_status get_hex(const char *vi, size_t len, const char *key,
-			  uint64_t *v, vmc_error *e)
+/*
+ * The kernel of @vi over @pm (vmc_guest_kernel_new: page-table root,
+ * depth, phys_base, sme_mask), with this API's statuses: a key the walk
+ * needs missing is NOTFOUND (kernel_new says UNSUPPORTED: "not x86_64").
+ */
+static vmc_status open_kernel(const vmc_physmem *pm, const char *vi,
+			      size_t len, vmc_guest_kernel **k, vmc_error *e)
 {
-	if (vmc_vmcoreinfo_get_u64(vi, len, key, v))
-		return vmc_error_set(e, VMC_ERR_NOTFOUND,
-				     "VMCOREINFO has no %s", key);
-	return VMC_OK;
+	vmc_status st = vmc_guest_kernel_new(k, pm, vi, len, e);
+
+	if (st == VMC_ERR_UNSUPPORTED && e)
+		e->status = VMC_ERR_NOTFOUND;
+	return st == VMC_ERR_UNSUPPORTED ? VMC_ERR_NOTFOUND : st;
 }
 
-/* NUMBER(phys_base) is a signed long printed in decimal ("%ld"): negative
- * when the kernel runs below its link address. */
-static vmc_status get_signed(const char *vi, size_t len, const char *key,
-			     uint64_t *v, vmc_error *e)
+/* vmc_guest_vtop, an entry not present being bad input here (the kernel
+ * itself maps these addresses). */
+static vmc_status vtop(const vmc_guest_kernel *k, uint64_t va, uint64_t *pa,
+		       uint64_t *left, vmc_error *e)
 {
-	char buf[32];
-	bool neg;
-	uint64_t x;
+	vmc_status st = vmc_guest_vtop(k, va, pa, left, e);
 
-	if (vmc_vmcoreinfo_get(vi, len, key, buf, sizeof(buf)))
-		return vmc_error_set(e, VMC_ERR_NOTFOUND,
-				     "VMCOREINFO has no %s", key);
-	neg = buf[0] == '-';
-	if (!vmc__parse_u64_base(buf + neg, 10, &x) || x > INT64_MAX)
-		return vmc_error_set(e, VMC_ERR_CORRUPT, "VMCOREINFO %s=%s",
-				     key, buf);
-	*v = neg ? 0 - x : x;	/* two's complement, as the kernel adds it */
-	return VMC_OK;
-}
-
-/* Translate @va through the table at @root (levels 5 or 4); *@psize is
- * the size of the page that maps it. */
-static vmc_status walk(const vmc_physmem *pm, uint64_t root, int levels,
-		       uint64_t va, uint64_t *pa, uint64_t *psize,
-		       vmc_error *e)
-{
-	static const char *const names[] = { "PTE", "PMD", "PUD", "P4D",
-					     "PGD" };
-#define LVL_NAME(l) names[(levels == 4 && (l) == 3) ? 4 : (l)]
-	uint64_t table = root;
-
-	for (int lvl = levels - 1; lvl >= 0; lvl--) {
-		unsigned shift = 12 + 9 * (unsigned)lvl;
-		uint64_t idx = (va >> shift) & 511, ent;
-		uint8_t b[8];
-		vmc_status st;
-
-		st = vmc_physmem_read(pm, table + idx * 8, b, 8, e);
-		if (st)
-			return PREFIXED(st, e, "%s entry of %#llx",
-					LVL_NAME(lvl),
-					(unsigned long long)va);
-		ent = vmc_get64(VMC_LE, b);
-		if (!(ent & PTE_PRESENT))
-			return vmc_error_set(e, VMC_ERR_CORRUPT,
-					     "%#llx not mapped (%s entry %llu "
-					     "at %#llx not present)",
-					     (unsigned long long)va,
-					     LVL_NAME(lvl),
-					     (unsigned long long)idx,
-					     (unsigned long long)table);
-		if ((lvl == 1 || lvl == 2) && (ent & PTE_PSE)) {
-			uint64_t mask = (1ull << shift) - 1;
-
-			*pa = (ent & PTE_ADDR & ~mask) | (va & mask);
-			*psize = mask + 1;
-			return VMC_OK;
-		}
-		table = ent & PTE_ADDR;
-	}
-	*pa = table | (va & 0xfff);
-	*psize = 4096;
-	return VMC_OK;
-#undef LVL_NAME
-}
-
-/* The kernel's page-table root (physical), its depth, and phys_base. */
-static vmc_status pgt_root(const char *vi, size_t len, uint64_t *root,
-			   int *levels, uint64_t *phys_base, vmc_error *e)
-{
-	uint64_t pgt = 0, l5 = 0;
-	vmc_status st;
-
-	st = get_hex(vi, len, "SYMBOL(init_top_pgt)", &pgt, e);
-	if (st == VMC_ERR_NOTFOUND)
-		st = get_hex(vi, len, "SYMBOL(swapper_pg_dir)", &pgt, e);
-	if (!st)
-		st = get_signed(vi, len, "NUMBER(phys_base)", phys_base, e);
-	if (st)
-		return st;
-	(void)vmc_vmcoreinfo_get_u64(vi, len, "NUMBER(pgtable_l5_enabled)",
-				     &l5);
-	if (pgt < START_KERNEL_MAP)
-		return vmc_error_set(e, VMC_ERR_CORRUPT,
-				     "SYMBOL(init_top_pgt)=%llx is not a "
-				     "kernel-image address",
-				     (unsigned long long)pgt);
-	*root = pgt - START_KERNEL_MAP + *phys_base;
-	*levels = l5 ? 5 : 4;
-	return VMC_OK;
+	if (st == VMC_ERR_NOTFOUND && e)
+		e->status = VMC_ERR_CORRUPT;
+	return st == VMC_ERR_NOTFOUND ? VMC_ERR_CORRUPT : st;
 }
 
 VMC_EXPORT vmc_status vmc_guestcore_x86_64_direct_map(const vmc_physmem *pm,
@@ -135,19 +56,22 @@ VMC_EXPORT vmc_status vmc_guestcore_x86_64_direct_map(const vmc_physmem *pm,
 						      uint64_t *out,
 						      vmc_error *e)
 {
-	uint64_t phys_base = 0, ms = 0, pa = 0, root = 0, psize;
-	int levels = 4;
+	vmc_guest_kernel *k = NULL;
+	uint64_t ms = 0, pa = 0;
 	vmc_status st;
 
-	st = pgt_root(vi, len, &root, &levels, &phys_base, e);
+	st = open_kernel(pm, vi, len, &k, e);
 	if (!st)
-		st = get_hex(vi, len, "SYMBOL(mem_section)", &ms, e);
+		st = vmc__guest_key(k, "SYMBOL(mem_section)", &ms, e);
+	if (!st) {
+		st = vtop(k, ms, &pa, NULL, e);
+		if (st)
+			vmc_error_prefix(e, "direct map: page tables at %#llx",
+					 (unsigned long long)k->pgd);
+	}
+	vmc_guest_kernel_free(k);
 	if (st)
 		return st;
-	st = walk(pm, root, levels, ms, &pa, &psize, e);
-	if (st)
-		return PREFIXED(st, e, "direct map: page tables at %#llx",
-				(unsigned long long)root);
 	if (pa > ms || ((ms - pa) & (GIB - 1)))
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
 				     "direct map: %#llx maps to %#llx, a base "
@@ -176,45 +100,50 @@ VMC_EXPORT vmc_status vmc_guestcore_x86_64_kernel_text(const vmc_physmem *pm,
 						       uint64_t *size,
 						       vmc_error *e)
 {
-	uint64_t phys_base = 0, off = 0, root = 0, text, pa, psize, max;
-	uint64_t n = 0;
-	int levels = 4;
+	vmc_guest_kernel *k = NULL;
+	uint64_t text = 0, pa = 0, max, n = 0, left;
 	vmc_status st;
 
-	st = pgt_root(vi, len, &root, &levels, &phys_base, e);
-	if (!st)
-		st = get_hex(vi, len, "KERNELOFFSET", &off, e);
+	st = open_kernel(pm, vi, len, &k, e);
 	if (st)
 		return st;
-	if (vmc_vmcoreinfo_get_u64(vi, len, "NUMBER(KERNEL_IMAGE_SIZE)", &max) ||
+	if (vmc__guest_key(k, "NUMBER(KERNEL_IMAGE_SIZE)", &max, NULL) ||
 	    max > GIB)
 		max = GIB;
-	if (off >= max)
-		return vmc_error_set(e, VMC_ERR_CORRUPT,
-				     "KERNELOFFSET=%llx past the kernel image "
-				     "area", (unsigned long long)off);
-	text = START_KERNEL_MAP + 0x1000000 + off;
-	st = walk(pm, root, levels, text, &pa, &psize, e);
-	if (st)
-		return PREFIXED(st, e, "kernel text at %#llx",
-				(unsigned long long)text);
-	if (pa != text - START_KERNEL_MAP + phys_base)
-		return vmc_error_set(e, VMC_ERR_CORRUPT,
-				     "_text %#llx maps to %#llx, not to "
-				     "_text - __START_KERNEL_map + phys_base",
-				     (unsigned long long)text,
-				     (unsigned long long)pa);
+	if (k->kaslr >= max) {
+		st = vmc_error_set(e, VMC_ERR_CORRUPT,
+				   "KERNELOFFSET=%llx past the kernel image "
+				   "area", (unsigned long long)k->kaslr);
+		goto out;
+	}
+	text = START_KERNEL_MAP + 0x1000000 + k->kaslr;
+	st = vtop(k, text, &pa, &left, e);
+	if (st) {
+		vmc_error_prefix(e, "kernel text at %#llx",
+				 (unsigned long long)text);
+		goto out;
+	}
+	if (pa != text - START_KERNEL_MAP + k->phys_base) {
+		st = vmc_error_set(e, VMC_ERR_CORRUPT,
+				   "_text %#llx maps to %#llx, not to "
+				   "_text - __START_KERNEL_map + phys_base",
+				   (unsigned long long)text,
+				   (unsigned long long)pa);
+		goto out;
+	}
+	/* the pages mapped contiguously from _text, page by page */
+	while (text + n - START_KERNEL_MAP < max) {
+		uint64_t p;
+
+		n += left;
+		if (text + n - START_KERNEL_MAP >= max ||
+		    vtop(k, text + n, &p, &left, NULL) || p != pa + n)
+			break;
+	}
 	*vaddr = text;
 	*paddr = pa;
-	while (text + n - START_KERNEL_MAP < max) {
-		uint64_t p, ps;
-		vmc_error e2 = { 0 };
-
-		if (walk(pm, root, levels, text + n, &p, &ps, &e2) ||
-		    p != pa + n)
-			break;
-		n += ps - ((text + n) & (ps - 1));
-	}
 	*size = n;
-	return VMC_OK;
+out:
+	vmc_guest_kernel_free(k);
+	return st;
 }
