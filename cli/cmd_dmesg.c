@@ -354,7 +354,7 @@ static int run(struct dm_args *a, vmc_error *e)
 
 				if (t)
 					memcpy(t, text, len + 1);
-				vmc_guest_text_free(text);
+				vmc_buf_free(text);
 				text = t;
 				snprintf(where, sizeof(where), "the note of %s",
 					 a->input);

@@ -320,7 +320,12 @@ int guest_src_open(struct guest_src *a, bool quiet, vmc_error *e)
 	if (!quiet)
 		report(a);
 	o.machine = VMC_EM_X86_64;
-	if (vmc_guestcore_header(&a->spec, &a->hdr, &a->hdr_len, e) ||
+	/* two passes: the size, then the header into our buffer */
+	if (vmc_guestcore_header_size(&a->spec, &a->hdr_len, e) ||
+	    (!(a->hdr = malloc(a->hdr_len)) &&
+	     vmc_error_set(e, VMC_ERR_NOMEM, "out of memory")) ||
+	    vmc_guestcore_header(&a->spec, a->hdr, a->hdr_len, &a->hdr_len,
+				 e) ||
 	    vmc_hdr_source_new_buffer(&a->hs, a->hdr, a->hdr_len,
 				      VMC_NOTES_IN_BUFFER, a->pm, e) ||
 	    vmc_dump_open(&a->d, a->hs, a->pm, &o, e))
@@ -332,7 +337,7 @@ void guest_src_free(struct guest_src *a)
 {
 	vmc_dump_free(a->d);
 	vmc_hdr_source_close(a->hs);
-	vmc_buf_free(a->hdr);
+	free(a->hdr);
 	vmc_vcpus_free(a->cpus);
 	free(a->vi);
 	free(a->ram);

@@ -129,7 +129,11 @@ int zfcp_src_build(struct zfcp_src *a, vmc_error *e)
 	vmc_zfcpdump_cpus_opts(a->cpus, &o);
 	o.ranges = vmc_ranges_data(a->ranges);
 	o.nr_ranges = vmc_ranges_count(a->ranges);
-	if (vmc_zfcpdump_build(&o, &a->om, &a->hdr, &a->hdr_len, &a->info, e))
+	/* two passes: the exact size, then the header into our buffer */
+	if (vmc_zfcpdump_build_size(&o, &a->om, &a->hdr_len, e) ||
+	    (!(a->hdr = malloc(a->hdr_len)) &&
+	     vmc_error_set(e, VMC_ERR_NOMEM, "out of memory")) ||
+	    vmc_zfcpdump_build(&o, &a->om, a->hdr, a->hdr_len, &a->info, e))
 		return fail(a->cmd, e);
 	return EXIT_OK;
 }
@@ -153,7 +157,7 @@ int zfcp_src_open_dump(struct zfcp_src *a, vmc_error *e)
 void zfcp_src_free(struct zfcp_src *a)
 {
 	vmc_dump_free(a->d);
-	vmc_buf_free(a->hdr);
+	free(a->hdr);
 	vmc_zfcpdump_oldmem_free(&a->om);
 	vmc_ranges_free(a->ranges);
 	vmc_zfcpdump_cpus_free(a->cpus);

@@ -53,7 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.has_vx = sa[0].has_vx;
 	o.ranges = r;
 	o.nr_ranges = nr;
-	if (vmc_zfcpdump_build(&o, NULL, &h, &len, NULL, &e) == VMC_OK) {
+	if (vmc_zfcpdump_build_size(&o, NULL, &len, &e) == VMC_OK &&
+	    (h = malloc(len)) != NULL &&
+	    vmc_zfcpdump_build(&o, NULL, h, len, NULL, &e) == VMC_OK) {
 		vmc_elfcore *c = NULL;
 		vmc_source *s = NULL;
 
@@ -63,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();	/* the header must parse as built */
 		vmc_elfcore_free(c);
 		vmc_source_close(s);
-		vmc_buf_free(h);
 	}
+	free(h);
 	return 0;
 }

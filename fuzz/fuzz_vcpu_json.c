@@ -19,8 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s.cpus = v;
 		s.ram = ram;
 		s.nr_ram = 1;
-		if (vmc_guestcore_header(&s, &buf, &len, NULL) == VMC_OK)
-			vmc_buf_free(buf);
+		if (vmc_guestcore_header_size(&s, &len, NULL) == VMC_OK &&
+		    (buf = malloc(len)) != NULL)
+			(void)vmc_guestcore_header(&s, buf, len, &len, NULL);
+		free(buf);
 	}
 	vmc_vcpus_free(v);
 	return 0;

@@ -20,8 +20,11 @@ static void consume(const vmc_vcpus *v)
 	s.cpus = v;
 	s.ram = ram;
 	s.nr_ram = 1;
-	if (vmc_guestcore_header(&s, &buf, &len, NULL) != VMC_OK)
+	if (vmc_guestcore_header_size(&s, &len, NULL) != VMC_OK ||
+	    (buf = malloc(len)) == NULL)
 		return;
+	if (vmc_guestcore_header(&s, buf, len, &len, NULL) != VMC_OK)
+		len = 0;
 	/* the notes follow the ELF header and the program headers */
 	if (len > 64 + 56 * (vmc_vcpus_count(v) + 1)) {
 		size_t off = 64 + 56 * (vmc_vcpus_count(v) + 1);
@@ -31,7 +34,7 @@ static void consume(const vmc_vcpus *v)
 			(void)vmc_prstatus_decode(&id, n.desc, n.descsz, &pr,
 						  NULL);
 	}
-	vmc_buf_free(buf);
+	free(buf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

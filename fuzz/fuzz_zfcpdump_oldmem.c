@@ -60,7 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.nr_cpus = 1;
 	o.ranges = &r;
 	o.nr_ranges = 1;
-	if (!vmc_zfcpdump_build(&o, &om, &h, &len, NULL, &e) &&
+	if (!vmc_zfcpdump_build_size(&o, &om, &len, &e) &&
+	    (h = malloc(len)) != NULL &&
+	    !vmc_zfcpdump_build(&o, &om, h, len, NULL, &e) &&
 	    !vmc_hdr_source_new_buffer(&hsrc, h, len, VMC_NOTES_IN_BUFFER, pm,
 				       &e) &&
 	    !vmc_dump_open(&d, hsrc, pm, &dopts, &e)) {
@@ -76,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 out:
 	vmc_dump_free(d);
 	vmc_hdr_source_close(hsrc);
-	vmc_buf_free(h);
+	free(h);
 	vmc_physmem_free(pm);
 	free(rev);
 	return 0;

@@ -171,14 +171,13 @@ vmc_status vmc_guest_scan_pick(const vmc_guest_scan *s, size_t *index,
 /*
  * The VMCOREINFO note of the ELF core @src (a vmcore, a QEMU
  * dump-guest-memory file with -device vmcoreinfo): a copy of its text in
- * *@text (NUL-terminated, free with vmc_guest_text_free) of *@len bytes.
+ * *@text (NUL-terminated, free with vmc_buf_free) of *@len bytes.
  * @src is borrowed.  Errors: VMC_ERR_NOTFOUND (no such note), those of
  * vmc_elfcore_parse, VMC_ERR_CORRUPT (a PT_NOTE past the end of the
  * file), VMC_ERR_NOMEM.
  */
 vmc_status vmc_guest_elf_vmcoreinfo(char **text, size_t *len, vmc_source *src,
 				    vmc_error *e);
-void vmc_guest_text_free(char *text);
 
 /* ---- memory files of virtual machine monitors ---- */
 

@@ -50,12 +50,18 @@ struct vmc_guestcore_spec {
  * PT_NOTE per vCPU then one for VMCOREINFO (as the kernel's
  * crash_prepare_elf64_headers orders them), one PT_LOAD per RAM range with
  * p_offset = p_paddr (an elfcorehdr's convention), then the notes, whose
- * PT_NOTE p_offset is their offset in the buffer.  *@out is allocated
- * (free with vmc_buf_free).  Errors: VMC_ERR_INVALID (bad spec: unsorted
- * or empty ranges, a VMCOREINFO over 1 MiB), VMC_ERR_NOMEM, VMC_ERR_RANGE.
+ * PT_NOTE p_offset is their offset in the buffer.  Two passes:
+ * vmc_guestcore_header_size gives the size; vmc_guestcore_header writes
+ * it into @buf (capacity @cap) and sets *@len.  Errors: VMC_ERR_INVALID
+ * (bad spec: unsorted or empty ranges, a VMCOREINFO over 1 MiB),
+ * VMC_ERR_NOSPACE (@cap below the size; nothing written), VMC_ERR_NOMEM,
+ * VMC_ERR_RANGE.
  */
+vmc_status vmc_guestcore_header_size(const struct vmc_guestcore_spec *spec,
+				     size_t *size, vmc_error *e);
 vmc_status vmc_guestcore_header(const struct vmc_guestcore_spec *spec,
-				uint8_t **out, size_t *len, vmc_error *e);
+				void *buf, size_t cap, size_t *len,
+				vmc_error *e);
 
 /*
  * Read the VMCOREINFO note the kernel keeps at physical @paddr

@@ -272,15 +272,20 @@ struct vmc_zfcpdump_info {
  * with a non-zero prefix PRSTATUS, PRFPREG, S390_TIMER, S390_TODCMP,
  * S390_TODPREG, S390_CTRS, S390_PREFIX (+ VXRS_HIGH, VXRS_LOW), the
  * VMCOREINFO note when found, and the terminating empty note.  @om is
- * what vmc_zfcpdump_read_oldmem found (borrowed).  *@out is a new buffer
- * of *@len bytes (vmc_buf_free).  Errors: VMC_ERR_INVALID (bad options:
+ * what vmc_zfcpdump_read_oldmem found (borrowed).  Two passes:
+ * vmc_zfcpdump_build_size gives the exact size (get_elfcorehdr_size);
+ * vmc_zfcpdump_build writes that many bytes into @buf (capacity @cap) and
+ * fills @info (may be NULL).  Errors: VMC_ERR_INVALID (bad options:
  * unsorted or overlapping ranges, none), VMC_ERR_RANGE (sizes overflow),
- * VMC_ERR_NOMEM.
+ * VMC_ERR_NOSPACE (@cap below the size; nothing written), VMC_ERR_NOMEM.
  */
+vmc_status vmc_zfcpdump_build_size(const struct vmc_zfcpdump_opts *o,
+				   const struct vmc_zfcpdump_oldmem *om,
+				   size_t *size, vmc_error *e);
 vmc_status vmc_zfcpdump_build(const struct vmc_zfcpdump_opts *o,
-			      const struct vmc_zfcpdump_oldmem *om,
-			      uint8_t **out, size_t *len,
-			      struct vmc_zfcpdump_info *info, vmc_error *e);
+			      const struct vmc_zfcpdump_oldmem *om, void *buf,
+			      size_t cap, struct vmc_zfcpdump_info *info,
+			      vmc_error *e);
 
 #ifdef __cplusplus
 }

@@ -79,8 +79,3 @@ VMC_EXPORT vmc_status vmc_guest_elf_vmcoreinfo(char **text, size_t *len,
 		return vmc_error_set(e, st, "no VMCOREINFO note");
 	return st;
 }
-
-VMC_EXPORT void vmc_guest_text_free(char *text)
-{
-	vmc__free(text);
-}

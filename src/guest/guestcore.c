@@ -73,104 +73,127 @@ static vmc_status check_spec(const struct vmc_guestcore_spec *s,
 	return VMC_OK;
 }
 
+/* The sizes: program headers, the header, the notes after it. */
+struct plan {
+	size_t nr_cpu, nr_note, nr_text, nr_ph, hdr_len, total;
+};
+
+static vmc_status plan(const struct vmc_guestcore_spec *s,
+		       const struct vmc_prstatus_layout *pl, struct plan *p,
+		       vmc_error *e)
+{
+	vmc_status st = check_spec(s, e);
+
+	if (st)
+		return st;
+	p->nr_cpu = vmc_vcpus_count(s->cpus);
+	p->nr_note = p->nr_cpu + (s->vmcoreinfo ? 1 : 0);
+	p->nr_text = s->text_size ? 1 : 0;
+	p->nr_ph = p->nr_note + p->nr_text + s->nr_ram;
+	if (p->nr_ph > 0xfffe || p->nr_cpu > 0xffff)
+		return vmc_error_set(e, VMC_ERR_RANGE,
+				     "%zu program headers (at most 65534)",
+				     p->nr_ph);
+	p->hdr_len = vmc_elf_ehdr_size(VMC_CLASS_64) +
+		     p->nr_ph * vmc_elf_phdr_size(VMC_CLASS_64);
+	p->total = p->hdr_len + p->nr_cpu * vmc_note_size(5, pl->size) +
+		   (s->vmcoreinfo ?
+		    vmc_note_size(11, (uint32_t)s->vmcoreinfo_len) : 0);
+	return VMC_OK;
+}
+
+VMC_EXPORT vmc_status vmc_guestcore_header_size(
+	const struct vmc_guestcore_spec *s, size_t *size, vmc_error *e)
+{
+	struct plan p;
+	vmc_status st = plan(s, vmc_prstatus_layout(VMC_EM_X86_64,
+						    VMC_CLASS_64), &p, e);
+
+	if (!st)
+		*size = p.total;
+	return st;
+}
+
 VMC_EXPORT vmc_status vmc_guestcore_header(const struct vmc_guestcore_spec *s,
-					   uint8_t **out, size_t *len,
+					   void *out, size_t cap, size_t *len,
 					   vmc_error *e)
 {
 	struct vmc_elfcore_spec es = VMC_ELFCORE_SPEC_INIT;
-	size_t nr_cpu = vmc_vcpus_count(s ? s->cpus : NULL);
-	size_t nr_note, nr_text, nr_ph, hdr_len, notes_len, used, cap, off;
 	/* struct elf_prstatus of x86_64 (the one table, src/elf/prstatus.c) */
 	const struct vmc_prstatus_layout *pl =
 		vmc_prstatus_layout(VMC_EM_X86_64, VMC_CLASS_64);
 	struct vmc_phdr *ph = NULL;
-	uint8_t *buf = NULL, pr[VMC_PRSTATUS_MAX_SIZE];
-	vmc_status st;
+	uint8_t *buf = out, pr[VMC_PRSTATUS_MAX_SIZE];
+	size_t used, off;
+	struct plan p;
+	vmc_status st = plan(s, pl, &p, e);
 
-	*out = NULL;
-	st = check_spec(s, e);
 	if (st)
 		return st;
-	nr_note = nr_cpu + (s->vmcoreinfo ? 1 : 0);
-	nr_text = s->text_size ? 1 : 0;
-	nr_ph = nr_note + nr_text + s->nr_ram;
-	if (nr_ph > 0xfffe || nr_cpu > 0xffff)
-		return vmc_error_set(e, VMC_ERR_RANGE,
-				     "%zu program headers (at most 65534)",
-				     nr_ph);
-	hdr_len = vmc_elf_ehdr_size(VMC_CLASS_64) +
-		  nr_ph * vmc_elf_phdr_size(VMC_CLASS_64);
-	notes_len = nr_cpu * vmc_note_size(5, pl->size) +
-		    (s->vmcoreinfo ?
-		     vmc_note_size(11, (uint32_t)s->vmcoreinfo_len) : 0);
-	cap = hdr_len + notes_len;
-	ph = vmc__calloc(nr_ph, sizeof(*ph));
-	buf = vmc__calloc(1, cap);
-	if (!ph || !buf) {
-		st = vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		goto fail;
-	}
+	if (cap < p.total)
+		return vmc_error_set(e, VMC_ERR_NOSPACE,
+				     "header needs %zu bytes, capacity is %zu",
+				     p.total, cap);
+	ph = vmc__calloc(p.nr_ph, sizeof(*ph));
+	if (!ph)
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	memset(buf, 0, p.total);
 	/* notes first, to learn each one's offset and size */
-	used = hdr_len;
-	for (size_t i = 0; i < nr_cpu; i++) {
+	used = p.hdr_len;
+	for (size_t i = 0; i < p.nr_cpu; i++) {
 		off = used;
 		st = encode_prstatus(pl, pr, vmc_vcpus_get(s->cpus, i), e);
 		if (!st)
-			st = vmc_note_append(buf, cap, &used, VMC_LE, "CORE",
+			st = vmc_note_append(buf, p.total, &used, VMC_LE, "CORE",
 					     VMC_NT_PRSTATUS, pr, pl->size, e);
 		if (st)
-			goto fail;
+			goto out;
 		ph[i] = (struct vmc_phdr){ .type = VMC_PT_NOTE, .offset = off,
 					   .filesz = used - off,
 					   .memsz = used - off };
 	}
 	if (s->vmcoreinfo) {
 		off = used;
-		st = vmc_note_append(buf, cap, &used, VMC_LE, "VMCOREINFO", 0,
-				     s->vmcoreinfo, s->vmcoreinfo_len, e);
+		st = vmc_note_append(buf, p.total, &used, VMC_LE, "VMCOREINFO",
+				     0, s->vmcoreinfo, s->vmcoreinfo_len, e);
 		if (st)
-			goto fail;
-		ph[nr_cpu] = (struct vmc_phdr){ .type = VMC_PT_NOTE,
-						.offset = off,
-						.filesz = used - off,
-						.memsz = used - off };
+			goto out;
+		ph[p.nr_cpu] = (struct vmc_phdr){ .type = VMC_PT_NOTE,
+						  .offset = off,
+						  .filesz = used - off,
+						  .memsz = used - off };
 	}
-	if (nr_text)
-		ph[nr_note] = (struct vmc_phdr){ .type = VMC_PT_LOAD,
+	if (p.nr_text)
+		ph[p.nr_note] = (struct vmc_phdr){ .type = VMC_PT_LOAD,
 			.flags = VMC_PF_R | VMC_PF_W | VMC_PF_X,
 			.offset = s->text_paddr, .paddr = s->text_paddr,
 			.vaddr = s->text_vaddr, .filesz = s->text_size,
 			.memsz = s->text_size };
 	for (size_t i = 0; i < s->nr_ram; i++) {
 		uint64_t a = s->ram[2 * i], b = s->ram[2 * i + 1];
-		struct vmc_phdr *p = &ph[nr_note + nr_text + i];
+		struct vmc_phdr *ld = &ph[p.nr_note + p.nr_text + i];
 
-		*p = (struct vmc_phdr){ .type = VMC_PT_LOAD,
-					.flags = VMC_PF_R | VMC_PF_W | VMC_PF_X,
-					.offset = a, .paddr = a,
-					.filesz = b - a, .memsz = b - a };
+		*ld = (struct vmc_phdr){ .type = VMC_PT_LOAD,
+					 .flags = VMC_PF_R | VMC_PF_W | VMC_PF_X,
+					 .offset = a, .paddr = a,
+					 .filesz = b - a, .memsz = b - a };
 		if (s->have_direct_map &&
-		    add_overflows_u64(s->direct_map, a, &p->vaddr)) {
+		    add_overflows_u64(s->direct_map, a, &ld->vaddr)) {
 			st = vmc_error_set(e, VMC_ERR_RANGE,
 					   "direct map %#llx + %#llx overflows",
 					   (unsigned long long)s->direct_map,
 					   (unsigned long long)a);
-			goto fail;
+			goto out;
 		}
 	}
 	es.id = (struct vmc_elf_id){ VMC_CLASS_64, VMC_LE, VMC_EM_X86_64 };
 	es.phdrs = ph;
-	es.nr_phdrs = nr_ph;
-	st = vmc_elfcore_write(&es, buf, hdr_len, &off, e);
-	if (st)
-		goto fail;
+	es.nr_phdrs = p.nr_ph;
+	st = vmc_elfcore_write(&es, buf, p.hdr_len, &off, e);
+	if (!st)
+		*len = used;
+out:
 	vmc__free(ph);
-	*out = buf;
-	*len = used;
-	return VMC_OK;
-fail:
-	vmc__free(ph);
-	vmc__free(buf);
 	return st;
 }
 

@@ -215,7 +215,11 @@ static vmc_status zfcpdump(struct result *res, vmc_error *e)
 	o.ranges = &r;
 	o.nr_ranges = 1;
 	if (!st)
-		st = vmc_zfcpdump_build(&o, &om, &h, &res->zfcp_len, NULL, e);
+		st = vmc_zfcpdump_build_size(&o, &om, &res->zfcp_len, e);
+	if (!st && !(h = malloc(res->zfcp_len)))
+		st = vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	if (!st)
+		st = vmc_zfcpdump_build(&o, &om, h, res->zfcp_len, NULL, e);
 	if (!st)
 		st = vmc_hdr_source_new_buffer(&hsrc, h, res->zfcp_len,
 					       VMC_NOTES_IN_BUFFER, pm, e);
@@ -228,7 +232,7 @@ static vmc_status zfcpdump(struct result *res, vmc_error *e)
 	}
 	vmc_dump_free(d);
 	vmc_hdr_source_close(hsrc);
-	vmc_buf_free(h);
+	free(h);	/* the caller's buffer (two passes) */
 	vmc_zfcpdump_oldmem_free(&om);
 	vmc_physmem_free(pm);
 	return st;

@@ -228,75 +228,108 @@ static void fill_phdrs(struct vmc_phdr *ph, const struct vmc_zfcpdump_opts *o,
 	}
 }
 
-VMC_EXPORT vmc_status vmc_zfcpdump_build(const struct vmc_zfcpdump_opts *o,
-					 const struct vmc_zfcpdump_oldmem *om,
-					 uint8_t **out, size_t *len,
-					 struct vmc_zfcpdump_info *info,
-					 vmc_error *e)
-{
-	struct vmc_elfcore_spec spec = VMC_ELFCORE_SPEC_INIT;
-	bool text = os_value(om, VMC_S390_OS_INFO_KASLR_OFFSET) != 0;
-	size_t nr_ph, hdr_len, cpus = 0;
+/* The sizes get_elfcorehdr_size computes, exactly (no slack): the
+ * program headers' bytes and the notes'. */
+struct plan {
+	struct vmc_elfcore_spec spec;	/* its phdrs: ph */
+	struct vmc_phdr *ph;		/* allocated: the caller frees it */
+	bool text;		/* os_info has a KASLR offset */
+	size_t cpus;		/* CPUs with a non-zero prefix */
+	size_t nr_ph, hdr_len;
 	uint64_t notes_len, total;
+};
+
+static vmc_status plan(const struct vmc_zfcpdump_opts *o,
+		       const struct vmc_zfcpdump_oldmem *om, struct plan *p,
+		       vmc_error *e)
+{
 	struct vmc_phdr *ph;
-	struct w w = { .e = e };
 	vmc_status st = check_opts(o, e);
 
 	if (st)
 		return st;
+	*p = (struct plan){
+		.spec = VMC_ELFCORE_SPEC_INIT,
+		.text = os_value(om, VMC_S390_OS_INFO_KASLR_OFFSET) != 0 };
 	for (size_t i = 0; i < o->nr_cpus; i++)
-		cpus += o->cpus[i].prefix != 0;
-	nr_ph = 1 + text + o->nr_ranges;
-	/* get_elfcorehdr_size, exactly (no slack). */
-	notes_len = vmc_note_size(5, PRPSINFO_SIZE) + VMC_ELF_NHDR_SIZE;
-	if (cpus > UINT32_MAX || cpus > (UINT64_MAX >> 20))
+		p->cpus += o->cpus[i].prefix != 0;
+	p->nr_ph = 1 + p->text + o->nr_ranges;
+	p->notes_len = vmc_note_size(5, PRPSINFO_SIZE) + VMC_ELF_NHDR_SIZE;
+	if (p->cpus > UINT32_MAX || p->cpus > (UINT64_MAX >> 20))
 		return vmc_error_set(e, VMC_ERR_RANGE, "too many CPUs");
-	notes_len += cpus * cpu_notes_size(o->has_vx);
+	p->notes_len += p->cpus * cpu_notes_size(o->has_vx);
 	if (om && om->vmci_from != VMC_ZFCPDUMP_VMCI_NONE)
-		notes_len += vmc_note_size(11, (uint32_t)om->vmci_len);
-	spec.id = (struct vmc_elf_id){ VMC_CLASS_64, VMC_BE, VMC_EM_S390 };
-	spec.nr_phdrs = nr_ph;
-	ph = vmc__calloc(nr_ph, sizeof(*ph));
+		p->notes_len += vmc_note_size(11, (uint32_t)om->vmci_len);
+	ph = vmc__calloc(p->nr_ph, sizeof(*ph));
 	if (!ph)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	spec.phdrs = ph;
-	fill_phdrs(ph, o, om, text);
-	st = vmc_elfcore_size(&spec, &hdr_len, e);
-	if (!st && (add_overflows_u64(hdr_len, notes_len, &total) ||
-		    total > SIZE_MAX || total > UINT64_MAX - o->hdr_addr))
+	p->spec.id = (struct vmc_elf_id){ VMC_CLASS_64, VMC_BE, VMC_EM_S390 };
+	p->spec.nr_phdrs = p->nr_ph;
+	p->spec.phdrs = p->ph = ph;
+	fill_phdrs(ph, o, om, p->text);
+	st = vmc_elfcore_size(&p->spec, &p->hdr_len, e);
+	if (!st && (add_overflows_u64(p->hdr_len, p->notes_len, &p->total) ||
+		    p->total > SIZE_MAX || p->total > UINT64_MAX - o->hdr_addr))
 		st = vmc_error_set(e, VMC_ERR_RANGE, "header too large");
-	if (st)
-		goto out_ph;
-	ph[0].offset = o->hdr_addr + hdr_len;
-	ph[0].filesz = ph[0].memsz = notes_len;
-	w.cap = (size_t)total;
-	w.buf = vmc__calloc(1, w.cap);
-	if (!w.buf) {
-		st = vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		goto out_ph;
+	if (st) {
+		vmc__free(ph);
+		return st;
 	}
-	st = vmc_elfcore_write(&spec, w.buf, w.cap, &w.used, e);
+	ph[0].offset = o->hdr_addr + p->hdr_len;
+	ph[0].filesz = ph[0].memsz = p->notes_len;
+	return VMC_OK;
+}
+
+VMC_EXPORT vmc_status vmc_zfcpdump_build_size(
+	const struct vmc_zfcpdump_opts *o, const struct vmc_zfcpdump_oldmem *om,
+	size_t *size, vmc_error *e)
+{
+	struct plan p;
+	vmc_status st = plan(o, om, &p, e);
+
+	if (st)
+		return st;
+	vmc__free(p.ph);
+	*size = (size_t)p.total;
+	return VMC_OK;
+}
+
+VMC_EXPORT vmc_status vmc_zfcpdump_build(const struct vmc_zfcpdump_opts *o,
+					 const struct vmc_zfcpdump_oldmem *om,
+					 void *buf, size_t cap,
+					 struct vmc_zfcpdump_info *info,
+					 vmc_error *e)
+{
+	struct w w = { .buf = buf, .e = e };
+	struct plan p;
+	vmc_status st = plan(o, om, &p, e);
+
+	if (st)
+		return st;
+	if (cap < p.total) {
+		st = vmc_error_set(e, VMC_ERR_NOSPACE, "header needs %llu "
+				   "bytes, capacity is %zu",
+				   (unsigned long long)p.total, cap);
+		goto out;
+	}
+	w.cap = (size_t)p.total;
+	memset(buf, 0, w.cap);
+	st = vmc_elfcore_write(&p.spec, w.buf, w.cap, &w.used, e);
 	if (!st)
 		st = all_notes(&w, o, om);
 	if (!st && w.used != w.cap)
 		st = vmc_error_set(e, VMC_ERR_RANGE, "header sized %zu bytes, "
 				   "wrote %zu", w.cap, w.used);
-	if (st) {
-		vmc__free(w.buf);
-		goto out_ph;
-	}
-	*out = w.buf;
-	*len = w.used;
-	if (info) {
-		info->nr_cpu_notes = cpus;
-		info->nr_phdrs = nr_ph;
-		info->has_text = text;
-		info->identity_base =
-			text ? os_value(om, VMC_S390_OS_INFO_IDENTITY_BASE) : 0;
-		info->notes_off = hdr_len;
-		info->notes_len = (size_t)notes_len;
-	}
-out_ph:
-	vmc__free(ph);
-	return st;
+out:
+	vmc__free(p.ph);
+	if (st || !info)
+		return st;
+	info->nr_cpu_notes = p.cpus;
+	info->nr_phdrs = p.nr_ph;
+	info->has_text = p.text;
+	info->identity_base =
+		p.text ? os_value(om, VMC_S390_OS_INFO_IDENTITY_BASE) : 0;
+	info->notes_off = p.hdr_len;
+	info->notes_len = (size_t)p.notes_len;
+	return VMC_OK;
 }

@@ -222,6 +222,28 @@ static void test_json(void)
 
 /* ---- the guest core header ---- */
 
+
+/* vmc_guestcore_header's two passes into a new buffer (vmc_buf_free). */
+static vmc_status gbuild(const struct vmc_guestcore_spec *s, uint8_t **buf,
+			 size_t *len, vmc_error *e)
+{
+	size_t size;
+	vmc_status st = vmc_guestcore_header_size(s, &size, e);
+
+	*buf = NULL;
+	if (st)
+		return st;
+	*buf = malloc(size);
+	if (!*buf)
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	st = vmc_guestcore_header(s, *buf, size, len, e);
+	if (st) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return st;
+}
+
 static void test_header(void)
 {
 	static char text[1 << 14];
@@ -252,7 +274,7 @@ static void test_header(void)
 	s.text_vaddr = 0xffffffff81000000ull;
 	s.text_paddr = 0x1000000;
 	s.text_size = 0x2000000;
-	CHECK_ST(vmc_guestcore_header(&s, &buf, &len, &e), VMC_OK, &e);
+	CHECK_ST(gbuild(&s, &buf, &len, &e), VMC_OK, &e);
 	CHECK_ST(vmc_source_new_buffer(&src, buf, len, &e), VMC_OK, &e);
 	CHECK_ST(vmc_elfcore_parse(&c, src, &e), VMC_OK, &e);
 	CHECK_U64(vmc_elfcore_nr_phdrs(c), 3 + 1 + 1 + 3);
@@ -308,12 +330,12 @@ static void test_header(void)
 	/* refusals */
 	t_case("header refusals");
 	s.nr_ram = 0;
-	CHECK_ST(vmc_guestcore_header(&s, &buf, &len, &e), VMC_ERR_INVALID,
+	CHECK_ST(gbuild(&s, &buf, &len, &e), VMC_ERR_INVALID,
 		 &e);
 	s.nr_ram = 3;
 	s.ram = (const uint64_t[]){ 0x100000, 0x200000, 0x1000, 0x2000,
 				    0x300000, 0x400000 };
-	CHECK_ST(vmc_guestcore_header(&s, &buf, &len, &e), VMC_ERR_INVALID,
+	CHECK_ST(gbuild(&s, &buf, &len, &e), VMC_ERR_INVALID,
 		 &e);
 	vmc_vcpus_free(v);
 }
@@ -511,7 +533,7 @@ static void test_capture(const char *dir)
 	s.cpus = v;
 	s.ram = ram;
 	s.nr_ram = 1;
-	CHECK_ST(vmc_guestcore_header(&s, &buf, &len, &e), VMC_OK, &e);
+	CHECK_ST(gbuild(&s, &buf, &len, &e), VMC_OK, &e);
 	nq = prstatus_of(head, hlen, qemu, 64);
 	CHECK(nq > 0 && nq == vmc_vcpus_count(v), "%zu QEMU notes, %zu vCPUs",
 	      nq, vmc_vcpus_count(v));

@@ -476,6 +476,29 @@ static void parse_hdr(const uint8_t *h, size_t len, uint64_t base,
 	      "the notes end with the empty note");
 }
 
+
+/* vmc_zfcpdump_build's two passes into a new buffer (vmc_buf_free). */
+static vmc_status zbuild(const struct vmc_zfcpdump_opts *o,
+			 const struct vmc_zfcpdump_oldmem *om, uint8_t **h,
+			 size_t *len, struct vmc_zfcpdump_info *in,
+			 vmc_error *e)
+{
+	vmc_status st = vmc_zfcpdump_build_size(o, om, len, e);
+
+	*h = NULL;
+	if (st)
+		return st;
+	*h = malloc(*len);
+	if (!*h)
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+	st = vmc_zfcpdump_build(o, om, *h, *len, in, e);
+	if (st) {
+		free(*h);
+		*h = NULL;
+	}
+	return st;
+}
+
 static void test_build(void)
 {
 	static const struct vmc_range r1[] = { { 0, 0x800000 },
@@ -497,7 +520,7 @@ static void test_build(void)
 	o.nr_cpus = 1;
 	o.ranges = r1;
 	o.nr_ranges = 1;
-	CHECK_ST(vmc_zfcpdump_build(&o, &om, &h, &len, &in, &e), VMC_OK, &e);
+	CHECK_ST(zbuild(&o, &om, &h, &len, &in, &e), VMC_OK, &e);
 	/* 64 + 2 * 56, PRPSINFO 156, PRSTATUS 356, PRFPREG 156, TIMER 28,
 	 * TODCMP 28, TODPREG 24, CTRS 148, PREFIX 24, final 12. */
 	CHECK_U64(len, 176 + 156 + 356 + 156 + 28 + 28 + 24 + 148 + 24 + 12);
@@ -540,7 +563,7 @@ static void test_build(void)
 	      vmc_get32(VMC_BE, p.n[7].desc) == cpus[0].prefix, "PREFIX");
 	CHECK(in.nr_cpu_notes == 1 && in.nr_phdrs == 2 && !in.has_text &&
 	      in.notes_off == 176, "info");
-	vmc_buf_free(h);
+	free(h);
 
 	t_case("three CPUs (one prefix 0), vx, os_info, two ranges, hdr_addr");
 	om_setup();
@@ -550,7 +573,7 @@ static void test_build(void)
 	o.has_vx = true;
 	o.nr_ranges = 2;
 	o.hdr_addr = 0x7000000;
-	CHECK_ST(vmc_zfcpdump_build(&o, &om, &h, &len, &in, &e), VMC_OK, &e);
+	CHECK_ST(zbuild(&o, &om, &h, &len, &in, &e), VMC_OK, &e);
 	parse_hdr(h, len, 0x7000000, &p);
 	CHECK(p.eh.phnum == 4 && p.ph[0].offset == 0x7000000 + 64 + 4 * 56,
 	      "phnum %u, PT_NOTE at 0x%llx", p.eh.phnum,
@@ -581,22 +604,22 @@ static void test_build(void)
 	      "VMCOREINFO from os_info");
 	CHECK(in.has_text && in.identity_base == 0x1000000000ull &&
 	      in.nr_cpu_notes == 2, "info");
-	vmc_buf_free(h);
+	free(h);
 	vmc_zfcpdump_oldmem_free(&om);
 	vmc_physmem_free(pm);
 
 	t_case("bad options");
 	o.hdr_addr = 0;
 	o.nr_ranges = 0;
-	CHECK_ST(vmc_zfcpdump_build(&o, NULL, &h, &len, NULL, &e),
+	CHECK_ST(zbuild(&o, NULL, &h, &len, NULL, &e),
 		 VMC_ERR_INVALID, &e);
 	o.ranges = (const struct vmc_range[]){ { 0, 0x2000 }, { 0x1000, 0x3000 } };
 	o.nr_ranges = 2;
-	CHECK_ST(vmc_zfcpdump_build(&o, NULL, &h, &len, NULL, &e),
+	CHECK_ST(zbuild(&o, NULL, &h, &len, NULL, &e),
 		 VMC_ERR_INVALID, &e);
 	o.ranges = (const struct vmc_range[]){ { 0x2000, 0x2000 } };
 	o.nr_ranges = 1;
-	CHECK_ST(vmc_zfcpdump_build(&o, NULL, &h, &len, NULL, &e),
+	CHECK_ST(zbuild(&o, NULL, &h, &len, NULL, &e),
 		 VMC_ERR_INVALID, &e);
 }
 
@@ -638,13 +661,13 @@ static void test_assembled(void)
 	o.nr_cpus = 1;
 	o.ranges = r;
 	o.nr_ranges = 1;
-	CHECK_ST(vmc_zfcpdump_build(&o, &om, &h, &len, NULL, &e), VMC_OK, &e);
+	CHECK_ST(zbuild(&o, &om, &h, &len, NULL, &e), VMC_OK, &e);
 	CHECK_ST(vmc_hdr_source_new_buffer(&hsrc, h, len, VMC_NOTES_IN_BUFFER, pm, &e),
 		 VMC_OK, &e);
 	dopts.machine = VMC_EM_S390;
 	CHECK_ST(vmc_dump_open(&d, hsrc, pm, &dopts, &e), VMC_OK, &e);
 	vmc_hdr_source_close(hsrc);
-	vmc_buf_free(h);
+	free(h);
 	for (size_t i = 0; i < vmc_dump_nr_extents(d); i++)
 		if (vmc_dump_extent(d, i)->kind == VMC_EXTENT_MEMORY)
 			x = vmc_dump_extent(d, i);
