@@ -69,6 +69,9 @@ int cmd_guest(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (!rc)
 		rc = guest_src_open(&a.g, a.w.json, &e);
+	/* guest_src_open said "no vCPU registers": a warning --strict counts */
+	if (!rc && a.w.strict && vmc_vcpus_count(a.g.cpus) == 0)
+		rc = strict_fail(CMD, 1, a.w.path);
 	if (!rc)
 		rc = dump_write_out(CMD, &a.w, a.g.d, &e);
 	guest_src_free(&a.g);

@@ -176,6 +176,13 @@ static int run(struct zargs *a, vmc_error *e)
 
 	if (rc)
 		return rc;
+	/* The one warning of the header itself; the dump's own are counted
+	 * by dump_write_out. */
+	if (a->w.strict && !a->z.om.vmci_from) {
+		fprintf(stderr, "%s %s: warning: no VMCOREINFO note: %s\n",
+			prog, CMD, a->z.om.vmci_why);
+		return strict_fail(CMD, 1, a->w.path);
+	}
 	if (a->assemble) {
 		if (!a->w.json)
 			build_text(a, a->z.hdr_len, &a->z.info);

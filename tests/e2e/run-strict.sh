@@ -120,6 +120,21 @@ strict "assemble: zero notes" "Zero PT_NOTE entries" \
 	assemble --elfcorehdr "$TMP/hdr" --memory "$TMP/mem@0" --no-progress -o OUT
 # devdump add, zfcpdump assemble and guest write through the same
 # dump_write_out as assemble (cli/dump_cli.c), --strict included.
+# zfcpdump's own warning: no VMCOREINFO in os_info or the lowcore.
+/usr/bin/python3 "$ROOT/tests/e2e/zfcpdump-fixture.py" "$TMP/zf" --no-vmci
+for sub in build assemble; do
+	strict "zfcpdump $sub: no VMCOREINFO" "no VMCOREINFO note" \
+		zfcpdump $sub --save-areas "$TMP/zf/sa" --hsa "$TMP/zf/hsa.bin" \
+		--memory "$TMP/zf/mem.bin@0" -o OUT
+done
+# guest's: no vCPU registers (a real guest's RAM, when the cache has one).
+R1=$ROOT/tests/kernel/cache/612-file-1cpu/physmem.bin
+if [[ -f $R1 ]]; then
+	strict "guest: no vCPU registers" "no vCPU registers" \
+		guest --memory "$R1@0" -o OUT
+else
+	echo "SKIP guest: no vCPU registers (no tests/kernel/cache/612-file-1cpu)"
+fi
 
 # ---- fadump check and build ----
 gen header "$TMP/fa.bin" 1 little

@@ -123,7 +123,8 @@ def main():
     if "--small" in sys.argv:
         small()
     vx = "--vx" in sys.argv
-    with_vmci = "--no-os-info-vmci" not in sys.argv
+    no_vmci = "--no-vmci" in sys.argv     # neither os_info nor lowcore
+    with_vmci = "--no-os-info-vmci" not in sys.argv and not no_vmci
     KASLR_ON = "--nokaslr" not in sys.argv
     VMCOREINFO_OS = VMCOREINFO + b"FROM=os_info\n"
     os.makedirs(out + "/sa", exist_ok=True)
@@ -139,7 +140,7 @@ def main():
     hsa = (bytearray(b ^ 0xa5 for b in row) * (1 + HSA // 65536))[:HSA]
     hsa[0:0x2000] = bytes(0x2000)   # the absolute lowcore
     struct.pack_into(">Q", hsa, 0xe18, OS_INFO)
-    struct.pack_into(">Q", hsa, 0xe0c, VMCI_NOTE)
+    struct.pack_into(">Q", hsa, 0xe0c, 0 if no_vmci else VMCI_NOTE)
     hsa[0x1200:0x1400] = save_area(regs(0))
     desc = VMCOREINFO + b"FROM=lowcore\n"
     note = struct.pack(">III", 11, len(desc), 0) + b"VMCOREINFO\0\0" + desc
