@@ -60,6 +60,7 @@ struct gathered {
 	uint64_t len;
 	vmc_status result;	/* the collector's result (exec status) */
 	char why[200];
+	bool direct;		/* fd is the named regular file itself */
 };
 
 #define SPOOL_CHUNK (1u << 20)
@@ -143,7 +144,13 @@ static vmc_status spool(int in, uint64_t max, const char *what,
 			st = VMC_ERR_IO;
 		g->len += (uint64_t)r;
 	}
-	if (!st && ftruncate(g->fd, (off_t)g->len) < 0)
+	int r = 0;
+
+	if (!st)
+		do	/* EINTR: nothing changed, try again */
+			r = ftruncate(g->fd, (off_t)g->len);
+		while (r < 0 && errno == EINTR);
+	if (r < 0)
 		st = vmc_error_set_errno(e, VMC_ERR_IO, errno,
 					 "spooling %s: %s", what,
 					 strerror(errno));
@@ -229,6 +236,7 @@ static vmc_status open_file(const char *path, uint64_t max,
 	}
 	g->fd = fd;
 	g->len = (uint64_t)sb.st_size;
+	g->direct = true;
 	return VMC_OK;
 }
 
@@ -245,9 +253,19 @@ vmc_status collect_add(vmc_dump *d, const struct collect_spec *s,
 		    : open_file(s->file, max, &g, e);
 	if (!st && g.result)	/* a failed command: its output is not used */
 		st = vmc_error_set(e, g.result, "%s", g.why);
-	/* The dump takes the source (and its fd): read when written. */
-	if (!st && (st = vmc_source_new_fd(&dd.src, g.fd, 1, e)) == VMC_OK) {
+	/* The dump takes the source (and its fd): read when written.  A
+	 * named file gets a source named after it, so that a read error
+	 * then names the file. */
+	if (!st && g.direct) {
+		close(g.fd);
 		g.fd = -1;
+		st = vmc_source_open_file(&dd.src, s->file, e);
+	} else if (!st) {
+		st = vmc_source_new_fd(&dd.src, g.fd, 1, e);
+		if (!st)
+			g.fd = -1;
+	}
+	if (!st) {
 		memcpy(dd.name, s->name, sizeof(dd.name));
 		dd.size = (uint32_t)g.len;
 		st = vmc_dump_add_device_dump(d, &dd, e);

@@ -344,7 +344,12 @@ VMC_EXPORT vmc_status vmc_outfile_pad(vmc_outfile *o, uint64_t len,
 					     "largest file size",
 					     (unsigned long long)len);
 		/* Extend, then move past the new end: a hole, no blocks. */
-		if (ftruncate(o->fd, pos + (off_t)len) < 0)
+		int r;
+
+		do	/* a signal may interrupt it; nothing changed then */
+			r = ftruncate(o->fd, pos + (off_t)len);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
 			return io_err(e, errno, "extending", name_of(o));
 		if (lseek(o->fd, pos + (off_t)len, SEEK_SET) < 0)
 			return io_err(e, errno, "lseek", name_of(o));
