@@ -28,8 +28,9 @@ LIMIT_KB=$((64 * 1024))
 # ASan's shadow memory and quarantine are not ours: the RSS bounds hold
 # for the plain build (an ASan run still checks everything else).
 asan=
-ldd "$BIN" 2>/dev/null | grep -q libasan && asan=1
-nm -D "$BIN" 2>/dev/null | grep -q __asan_init && asan=1
+# (Not `| grep -q`: under pipefail its early exit fails ldd/nm by SIGPIPE.)
+[[ $(ldd "$BIN" 2>/dev/null) == *libasan* ]] && asan=1
+[[ $(nm -D "$BIN" 2>/dev/null) == *__asan_init* ]] && asan=1
 
 kib() { echo $(( $(stat -c %b "$1") * $(stat -c %B "$1") / 1024 )); }
 rss_ok() {	# NAME KB: the peak RSS check (skipped under ASan)
