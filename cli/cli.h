@@ -197,6 +197,7 @@ struct dump_src {
 	uint64_t hdr_addr;
 	bool have_addr;
 	bool vmcore_ok;			/* the command takes --vmcore */
+	bool search_ok;			/* no header option: search memory */
 	struct vmc_dump_opts o;
 	vmc_physmem *pm;
 	struct collect_spec *dd;	/* --device-dump, in order */

@@ -55,7 +55,9 @@ static vmc_status o_note_align(void *args, const char *arg, vmc_error *e)
 
 #define T struct dump_src
 const struct opt dump_src_opts[] = {
-	OPT_SEC("Header (one of):"),
+	OPT_SEC("Header (one of; with none, assemble searches memory for the "
+		"header a\nkexec loader placed and uses the one valid "
+		"candidate):"),
 	OPT_CALL_("elfcorehdr-addr", "ADDR", o_hdr_addr,
 		  "the header in old memory at ADDR, as elfcorehdr=\n"
 		  "gives it: 0x2f000000, 1031540K, [SIZE@]ADDR"),
@@ -67,6 +69,9 @@ const struct opt dump_src_opts[] = {
 		 "from it, the others from memory"),
 	OPT_SEC("Memory (repeatable; mappings must not overlap):"),
 	OPT_INCLUDE_(T, pm, memory_opts),
+	OPT_FLAG_(T, "allow-huge-holes", o.allow_huge_holes,
+		  "with --allow-holes, even over 1 GiB and 1024 times\n"
+		  "the memory the sources cover (else refused)"),
 	OPT_SEC("Format:"),
 	OPT_U64_(T, "page-size", "N", o.page_size,
 		 "4096 (default), 16384 or 65536"),
@@ -105,14 +110,61 @@ int dump_src_init(struct dump_src *s, const char *cmd, vmc_error *e)
 
 int dump_src_check(const struct dump_src *s)
 {
-	if (s->have_addr + !!s->hdr_file + !!s->hdr_newmem + !!s->vmcore != 1)
-		return usage_error(s->cmd, "give one of --elfcorehdr-addr ADDR, "
-				   "--elfcorehdr FILE%s and --elfcorehdr-newmem "
-				   "FILE", s->vmcore_ok ? ", --vmcore FILE" : "");
 	if (s->vmcore && vmc_physmem_nr_maps(s->pm))
 		return usage_error(s->cmd, "--vmcore takes no memory options "
 				   "(the vmcore holds its memory)");
+	if (!s->vmcore && vmc_physmem_nr_maps(s->pm) == 0) /* --memory*, --zero */
+		return usage_error(s->cmd, "no --memory given (--memory, "
+				   "--memory-map, --memory-elf or --zero)");
+	int nr = s->have_addr + !!s->hdr_file + !!s->hdr_newmem + !!s->vmcore;
+
+	if (nr > 1 || (nr == 0 && !s->search_ok))
+		return usage_error(s->cmd, "give %s of --elfcorehdr-addr "
+				   "ADDR, --elfcorehdr FILE%s and "
+				   "--elfcorehdr-newmem FILE",
+				   s->search_ok ? "at most one" : "one",
+				   s->vmcore_ok ? ", --vmcore FILE" : "");
 	return EXIT_OK;
+}
+
+/*
+ * No header option: the header a kexec loader left in memory
+ * (vmc_guest_find_elfcorehdr).  Exactly one valid candidate is used and
+ * named; none, or several, is an error listing them.
+ */
+static int find_header(struct dump_src *s, vmc_error *e)
+{
+	struct vmc_guest_hdr *h;
+	size_t nr, nr_valid = 0;
+
+	if (vmc_guest_find_elfcorehdr(&h, &nr, s->pm, e))
+		return fail(s->cmd, e);
+	while (nr_valid < nr && h[nr_valid].valid)
+		nr_valid++;
+	if (nr_valid == 1) {
+		s->hdr_addr = h[0].paddr;
+		s->have_addr = true;
+		fprintf(stderr, "%s %s: elfcorehdr found at 0x%llx (%u CPU "
+			"notes, %u PT_LOADs, VMCOREINFO of %s); as "
+			"--elfcorehdr-addr 0x%llx\n", prog, s->cmd,
+			(unsigned long long)h[0].paddr, h[0].nr_prstatus,
+			h[0].nr_ptload, h[0].osrelease,
+			(unsigned long long)h[0].paddr);
+		vmc_guest_hdrs_free(h);
+		return 0;
+	}
+	fprintf(stderr, "%s %s: %s; give --elfcorehdr-addr. Candidates:\n",
+		prog, s->cmd, nr_valid ? "several valid elfcorehdr candidates"
+				       : "no valid elfcorehdr in memory");
+	for (size_t i = 0; i < nr && i < 16; i++)
+		fprintf(stderr, "  0x%llx %s%s\n",
+			(unsigned long long)h[i].paddr,
+			h[i].valid ? "valid" : "invalid: ",
+			h[i].valid ? "" : h[i].why);
+	if (nr == 0)
+		fprintf(stderr, "  (no ELF core header at any 1 KiB step)\n");
+	vmc_guest_hdrs_free(h);
+	return EXIT_DATA;
 }
 
 static int open_header(struct dump_src *s, vmc_error *e)
@@ -122,6 +174,12 @@ static int open_header(struct dump_src *s, vmc_error *e)
 			return fail(s->cmd, e);
 		s->fd = vmc_source_fd(s->vsrc);
 		return EXIT_OK;
+	}
+	if (!s->have_addr && !s->hdr_file && !s->hdr_newmem) {
+		int rc = find_header(s, e);
+
+		if (rc)
+			return rc;
 	}
 	if (s->hdr_newmem) {
 		s->newmem = slurp(s->hdr_newmem, 64 << 20, &s->newmem_len, e);
