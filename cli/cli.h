@@ -26,6 +26,9 @@ extern const char *prog;
 
 /* Print "vmcorekit CMD: msg" and return the exit code for the status. */
 int fail(const char *cmd, const vmc_error *e);
+/* "vmcorekit CMD: [WHAT: ]warning: MSG" on stderr for each warning of @w
+ * (@what may be NULL). */
+void print_warnings(const char *cmd, const char *what, const vmc_warnings *w);
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int status_exit_code(vmc_status st);
@@ -60,6 +63,8 @@ void json_arr_begin(struct json *j, const char *key);
 void json_arr_end(struct json *j);
 void json_str(struct json *j, const char *key, const char *val);
 void json_strn(struct json *j, const char *key, const char *val, size_t n);
+/* The messages of @w as strings, inside an open array. */
+void json_warning_items(struct json *j, const vmc_warnings *w);
 
 /* Length of the well-formed UTF-8 sequence at @s (<= @n bytes), 0 if none. */
 size_t utf8_seq_len(const unsigned char *s, size_t n);

@@ -31,6 +31,14 @@ int fail(const char *cmd, const vmc_error *e)
 	return status_exit_code(e->status);
 }
 
+void print_warnings(const char *cmd, const char *what, const vmc_warnings *w)
+{
+	for (size_t i = 0; i < vmc_warnings_count(w); i++)
+		fprintf(stderr, "%s %s: %s%swarning: %s\n", prog, cmd,
+			what ? what : "", what ? ": " : "",
+			vmc_warnings_get(w, i)->msg);
+}
+
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -280,8 +280,7 @@ static void check_json(const struct fa_args *a, const struct vmc_fadump_check *c
 		json_regs(&j, "regs", h->regs, h->nr_regs);
 	}
 	json_arr_begin(&j, "warnings");
-	for (size_t i = 0; i < c->nr_warnings; i++)
-		json_str(&j, NULL, c->warnings[i]);
+	json_warning_items(&j, c->warnings);
 	json_arr_end(&j);
 	json_obj_end(&j);
 	json_done(&j);
@@ -326,14 +325,14 @@ static void check_text(const struct fa_args *a, const struct vmc_fadump_check *c
 	printf("verdict: %s%s%s\n", vmc_fadump_verdict_name(c->verdict),
 	       c->verdict == VMC_FADUMP_COMPATIBLE ? "" : ": ",
 	       c->verdict == VMC_FADUMP_COMPATIBLE ? "" : c->message);
-	for (size_t i = 0; i < c->nr_warnings; i++)
-		printf("warning: %s\n", c->warnings[i]);
+	for (size_t i = 0; i < vmc_warnings_count(c->warnings); i++)
+		printf("warning: %s\n", vmc_warnings_get(c->warnings, i)->msg);
 }
 
 static int run_check(struct fa_args *a, vmc_error *e)
 {
 	struct vmc_fadump_check c;
-	size_t len;
+	size_t len, nr_warn;
 	char *buf;
 
 	if (!a->input)
@@ -350,11 +349,12 @@ static int run_check(struct fa_args *a, vmc_error *e)
 	else
 		check_text(a, &c);
 	free(buf);
+	nr_warn = vmc_warnings_count(c.warnings);
+	vmc_warnings_free(c.warnings);
 	if (c.verdict != VMC_FADUMP_COMPATIBLE)
 		return EXIT_DATA;
-	return a->w.strict && c.nr_warnings ? strict_fail(CMD, c.nr_warnings,
-							  NULL)
-					    : EXIT_OK;
+	return a->w.strict && nr_warn ? strict_fail(CMD, nr_warn, NULL)
+				      : EXIT_OK;
 }
 
 /* ---- cpu-state ---- */
@@ -436,6 +436,7 @@ static void build_in_free(struct build_in *b)
 	vmc_fadump_cpu_state_free(b->cs);
 	vmc_ranges_free(b->mem);
 	vmc_system_free(b->sys);
+	vmc_warnings_free(b->chk.warnings);
 }
 
 static vmc_status load_memory(const struct fa_args *a, struct build_in *b,
@@ -481,9 +482,8 @@ static int load_build_inputs(struct fa_args *a, struct build_in *b,
 		return fail(CMD, e);
 	if (vmc_fadump_check(b->hdr_buf, b->hdr_len, &a->cap, &b->chk, e))
 		return usage_error(CMD, "%s", e->msg);
-	for (size_t i = 0; !a->json && i < b->chk.nr_warnings; i++)
-		fprintf(stderr, "%s %s: %s: warning: %s\n", prog, CMD,
-			a->header, b->chk.warnings[i]);
+	if (!a->json)
+		print_warnings(CMD, a->header, b->chk.warnings);
 	if (b->chk.verdict != VMC_FADUMP_COMPATIBLE) {
 		fprintf(stderr, "%s %s: %s: rejected (%s): %s\n", prog, CMD,
 			a->header, vmc_fadump_verdict_name(b->chk.verdict),
@@ -512,9 +512,7 @@ static void build_report(const struct fa_args *a, const struct build_in *b,
 	struct json j;
 
 	if (!a->json) {
-		for (size_t i = 0; i < in->nr_warnings; i++)
-			fprintf(stderr, "%s %s: warning: %s\n", prog, CMD,
-				in->warnings[i]);
+		print_warnings(CMD, NULL, in->warnings);
 		if (f == stdout)
 			printf("%s: %zu bytes (fadump, %s): 2 PT_NOTE, %zu "
 			       "PT_LOAD%s; %zu CPU notes; e_flags %u\n",
@@ -542,10 +540,8 @@ static void build_report(const struct fa_args *a, const struct build_in *b,
 	json_u64(&j, "notes_size", in->notes_size);
 	json_hex(&j, "vmcoreinfo_raddr", b->chk.hdr.vmcoreinfo_raddr);
 	json_arr_begin(&j, "warnings");
-	for (size_t i = 0; i < b->chk.nr_warnings; i++)
-		json_str(&j, NULL, b->chk.warnings[i]);
-	for (size_t i = 0; i < in->nr_warnings; i++)
-		json_str(&j, NULL, in->warnings[i]);
+	json_warning_items(&j, b->chk.warnings);
+	json_warning_items(&j, in->warnings);
 	json_arr_end(&j);
 	json_obj_end(&j);
 	json_done(&j);
@@ -555,7 +551,7 @@ static int write_build(struct fa_args *a, struct build_in *b,
 		       const struct vmc_fadump_build_opts *o, vmc_error *e)
 {
 	struct vmc_fadump_build_info in;
-	size_t size;
+	size_t size, nr_warn;
 	uint8_t *buf;
 	int rc;
 
@@ -566,24 +562,26 @@ static int write_build(struct fa_args *a, struct build_in *b,
 		vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 		return fail(CMD, e);
 	}
-	if (vmc_fadump_build(o, buf, size, &in, e))
-		rc = fail(CMD, e);
-	else if (a->w.strict && b->chk.nr_warnings + in.nr_warnings) {
-		for (size_t i = 0; a->json && i < b->chk.nr_warnings; i++)
-			fprintf(stderr, "%s %s: %s: warning: %s\n", prog, CMD,
-				a->header, b->chk.warnings[i]);
-		for (size_t i = 0; i < in.nr_warnings; i++)
-			fprintf(stderr, "%s %s: warning: %s\n", prog, CMD,
-				in.warnings[i]);
-		rc = strict_fail(CMD, b->chk.nr_warnings + in.nr_warnings,
-				 a->w.path);
+	if (vmc_fadump_build(o, buf, size, &in, e)) {
 		free(buf);
+		return fail(CMD, e);
+	}
+	nr_warn = vmc_warnings_count(b->chk.warnings) +
+		  vmc_warnings_count(in.warnings);
+	if (a->w.strict && nr_warn) {
+		if (a->json)
+			print_warnings(CMD, a->header, b->chk.warnings);
+		print_warnings(CMD, NULL, in.warnings);
+		rc = strict_fail(CMD, nr_warn, a->w.path);
+		free(buf);
+		vmc_warnings_free(in.warnings);
 		return rc;
-	} else
-		rc = out_write_all(CMD, &a->w, buf, size);
+	}
+	rc = out_write_all(CMD, &a->w, buf, size);
 	free(buf);
 	if (!rc)
 		build_report(a, b, &in);
+	vmc_warnings_free(in.warnings);
 	return rc;
 }
 

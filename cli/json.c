@@ -198,3 +198,9 @@ void print_diff_items(FILE *f, const vmc_diff *d)
 		fprintf(f, "%-11s %s\n", vmc_diff_kind_name(it->kind), it->text);
 	}
 }
+
+void json_warning_items(struct json *j, const vmc_warnings *w)
+{
+	for (size_t i = 0; i < vmc_warnings_count(w); i++)
+		json_str(j, NULL, vmc_warnings_get(w, i)->msg);
+}

@@ -62,13 +62,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (vmc_fadump_check(data, size, &cap, &c, NULL))
 				continue;
 			(void)vmc_fadump_verdict_name(c.verdict);
-			if (!c.decoded)
-				continue;
-			for (uint32_t cpu = 0; cpu < 80; cpu += 7)
+			for (uint32_t cpu = 0; c.decoded && cpu < 80; cpu += 7)
 				(void)vmc_fadump_cpu_in_mask(&c.hdr, cpu);
-			(void)vmc_fadump_cpu_in_mask(&c.hdr, c.hdr.crashing_cpu);
-			if (c.verdict == VMC_FADUMP_COMPATIBLE && k == 0)
+			if (c.decoded)
+				(void)vmc_fadump_cpu_in_mask(&c.hdr,
+							     c.hdr.crashing_cpu);
+			if (c.decoded && c.verdict == VMC_FADUMP_COMPATIBLE &&
+			    k == 0)
 				build(&c.hdr);
+			vmc_warnings_free(c.warnings);
 		}
 	}
 	return 0;

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 
 #include "vmcorekit/error.h"
+#include "vmcorekit/warnings.h"
 #include "vmcorekit/elf.h"
 #include "vmcorekit/ranges.h"
 #include "vmcorekit/dump.h"
@@ -49,7 +50,6 @@ extern "C" {
 #define VMC_FADUMP_NR_REGS	48u	/* pt_regs longs = the ppc64 prstatus
 					 * layout's nr_regs (prstatus.h) */
 #define VMC_FADUMP_MAX_BOOT_MEM	128u	/* FADUMP_MAX_MEM_REGS */
-#define VMC_FADUMP_MAX_WARNINGS 8u
 #define VMC_FADUMP_MSG_MAX	160u
 
 /* ---- the crash info header (struct fadump_crash_info_header) ---- */
@@ -112,8 +112,9 @@ struct vmc_fadump_check {
 	struct vmc_fadump_header hdr;
 	char message[VMC_FADUMP_MSG_MAX]; /* the kernel's pr_err, or
 					   * "compatible" */
-	size_t nr_warnings;		/* at most VMC_FADUMP_MAX_WARNINGS */
-	char warnings[VMC_FADUMP_MAX_WARNINGS][VMC_FADUMP_MSG_MAX];
+	/* What the kernel accepts with a message (vmc_warnings_count/get);
+	 * owned by the result: release with vmc_warnings_free. */
+	vmc_warnings *warnings;
 };
 
 /*
@@ -128,7 +129,8 @@ struct vmc_fadump_check {
  *   5. releases known and different       -> COMPATIBLE with a warning
  * A version other than 1 is accepted, as the kernel does, with a warning.
  * Errors (the verdict is not an error): VMC_ERR_INVALID (@cap sizes not a
- * positive multiple of 8 up to the maxima, bad order).
+ * positive multiple of 8 up to the maxima, bad order), VMC_ERR_NOMEM (for
+ * a warning; nothing to release).
  */
 vmc_status vmc_fadump_check(const void *buf, size_t len,
 			    const struct vmc_fadump_capture *cap,
@@ -258,8 +260,9 @@ struct vmc_fadump_build_info {
 	uint64_t notes_offset;		/* the CPU notes inside the file */
 	uint64_t notes_size;		/* notes and the terminating header */
 	uint32_t e_flags;
-	size_t nr_warnings;
-	char warnings[VMC_FADUMP_MAX_WARNINGS][VMC_FADUMP_MSG_MAX];
+	/* Every warning (no cap): owned by the caller after a successful
+	 * vmc_fadump_build, release with vmc_warnings_free. */
+	vmc_warnings *warnings;
 };
 
 /*

@@ -4,6 +4,7 @@
 #define VMCOREKIT_VMCOREKIT_H
 
 #include "vmcorekit/error.h"
+#include "vmcorekit/warnings.h"
 #include "vmcorekit/elf.h"
 #include "vmcorekit/source.h"
 #include "vmcorekit/ranges.h"

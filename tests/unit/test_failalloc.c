@@ -379,7 +379,7 @@ static vmc_status fadump(struct result *res, vmc_error *e)
 	struct vmc_fadump_capture cap = VMC_FADUMP_CAPTURE_INIT;
 	struct vmc_fadump_build_opts o = VMC_FADUMP_BUILD_OPTS_INIT;
 	struct vmc_fadump_boot_mem boot = { .start = 0, .size = 0x10000000 };
-	struct vmc_fadump_check chk;
+	struct vmc_fadump_check chk = { 0 };
 	vmc_fadump_cpu_state *cs = NULL;
 	vmc_ranges *mem = NULL;
 	vmc_hdr_source *hs = NULL;
@@ -431,6 +431,7 @@ static vmc_status fadump(struct result *res, vmc_error *e)
 	free(out);
 	vmc_ranges_free(mem);
 	vmc_fadump_cpu_state_free(cs);
+	vmc_warnings_free(chk.warnings);
 	return st;
 }
 

@@ -36,6 +36,7 @@
 #include "vmcorekit/fadump.h"
 #include "vmcorekit/notes.h"
 #include "base/compiler.h"
+#include "base/warnings.h"
 #include "elf/elf_class.h"
 
 #define PAGE_OFFSET	0xc000000000000000ull	/* ppc64 __va() */
@@ -56,22 +57,21 @@ struct emit {
 	struct vmc_fadump_build_info *info;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void warn(struct vmc_fadump_build_info *in, const char *fmt, ...)
+/* A warning of the planning pass (@in NULL: the write pass, which has
+ * already warned). */
+__attribute__((format(printf, 3, 4)))
+static vmc_status warn(struct vmc_fadump_build_info *in, vmc_error *e,
+		       const char *fmt, ...)
 {
 	va_list ap;
+	vmc_status st;
 
 	if (!in)
-		return;
-	/* Full: the last slot says so. */
-	if (in->nr_warnings == VMC_FADUMP_MAX_WARNINGS) {
-		snprintf(in->warnings[VMC_FADUMP_MAX_WARNINGS - 1],
-			 VMC_FADUMP_MSG_MAX, "(further warnings omitted)");
-		return;
-	}
+		return VMC_OK;
 	va_start(ap, fmt);
-	vsnprintf(in->warnings[in->nr_warnings++], VMC_FADUMP_MSG_MAX, fmt, ap);
+	st = vmc__vwarn(&in->warnings, 0, SIZE_MAX, e, fmt, ap);
 	va_end(ap);
+	return st;
 }
 
 static vmc_status emit(struct emit *x, const struct vmc_phdr *ph, vmc_error *e)
@@ -150,12 +150,14 @@ static vmc_status emit_memory(struct emit *x, vmc_error *e)
 				st = emit(x, &null_ph, e);
 				if (x->info)
 					x->info->nr_null++;
-				warn(x->info, "memory 0x%llx-0x%llx lies "
-					     "inside the reserved area: the "
-					     "kernel leaves a PT_NULL program "
-					     "header for it",
-					     (unsigned long long)ms,
-					     (unsigned long long)me);
+				if (!st)
+					st = warn(x->info, e, "memory "
+						  "0x%llx-0x%llx lies inside "
+						  "the reserved area: the "
+						  "kernel leaves a PT_NULL "
+						  "program header for it",
+						  (unsigned long long)ms,
+						  (unsigned long long)me);
 			}
 		} else {
 			st = emit_load(x, ms, me, ms, e);
@@ -323,18 +325,19 @@ static vmc_status count_cpus(const struct vmc_fadump_build_opts *o,
 		const struct vmc_fadump_cpu_regs *c =
 			vmc_fadump_cpu_state_get(o->cpu_state, i);
 
-		if (c->cpu >= (uint64_t)h->cpu_mask_sz * 8)
-			warn(in, "save-area CPU %u is beyond the %u-bit "
-			     "cpu_mask: skipped", c->cpu, h->cpu_mask_sz * 8);
+		if (c->cpu >= (uint64_t)h->cpu_mask_sz * 8 &&
+		    warn(in, e, "save-area CPU %u is beyond the %u-bit "
+			 "cpu_mask: skipped", c->cpu, h->cpu_mask_sz * 8))
+			return VMC_ERR_NOMEM;
 		if (!cpu_regs(h, c))
 			continue;
 		crashing_seen |= c->cpu == h->crashing_cpu;
 		k++;
 	}
-	if (h->crashing_cpu != VMC_FADUMP_CPU_UNKNOWN && !crashing_seen)
-		warn(in, "crashing CPU %u is not among the save area's CPUs "
-		     "in cpu_mask: it has no note", h->crashing_cpu);
-	(void)e;
+	if (h->crashing_cpu != VMC_FADUMP_CPU_UNKNOWN && !crashing_seen &&
+	    warn(in, e, "crashing CPU %u is not among the save area's CPUs "
+		 "in cpu_mask: it has no note", h->crashing_cpu))
+		return VMC_ERR_NOMEM;
 	*n = k;
 	return VMC_OK;
 }
@@ -351,8 +354,9 @@ static vmc_status nr_cpu_notes(const struct vmc_fadump_build_opts *o,
 		return vmc_error_set(e, VMC_ERR_CORRUPT,
 				     "no CPU state data, and the crash info "
 				     "header names no crashing CPU");
-	warn(in, "no CPU state data: only the crashing CPU's registers "
-	     "(from the crash info header)");
+	if (warn(in, e, "no CPU state data: only the crashing CPU's "
+		 "registers (from the crash info header)"))
+		return VMC_ERR_NOMEM;
 	*n = 1;
 	return VMC_OK;
 }
@@ -419,8 +423,11 @@ static vmc_status plan(const struct vmc_fadump_build_opts *o,
 		st = nr_cpu_notes(o, in, &ncpu, e);
 	if (!st)
 		st = emit_phdrs(&x, 0, 0, e);
-	if (st)
+	if (st) {
+		vmc_warnings_free(in->warnings);
+		in->warnings = NULL;
 		return st;
+	}
 	in->nr_phdrs = x.nr;
 	in->nr_cpu_notes = ncpu;
 	in->notes_offset = elf64()->ehsz + (uint64_t)x.nr * elf64()->phsz;
@@ -443,9 +450,11 @@ VMC_EXPORT vmc_status vmc_fadump_build_size(const struct vmc_fadump_build_opts *
 	struct vmc_fadump_build_info in;
 	vmc_status st = plan(o, &in, e);
 
-	if (!st)
-		*size = in.size;
-	return st;
+	if (st)
+		return st;
+	vmc_warnings_free(in.warnings);	/* the build pass gives them */
+	*size = in.size;
+	return VMC_OK;
 }
 
 VMC_EXPORT vmc_status vmc_fadump_build(const struct vmc_fadump_build_opts *o,
@@ -460,10 +469,12 @@ VMC_EXPORT vmc_status vmc_fadump_build(const struct vmc_fadump_build_opts *o,
 
 	if (st)
 		return st;
-	if (!buf || cap < in.size)
+	if (!buf || cap < in.size) {
+		vmc_warnings_free(in.warnings);
 		return vmc_error_set(e, VMC_ERR_NOSPACE,
 				     "the header needs %zu bytes, capacity is "
 				     "%zu", in.size, cap);
+	}
 	memset(buf, 0, in.size);
 	x.id = (struct vmc_elf_id){ VMC_CLASS_64, o->hdr->order,
 				    VMC_EM_PPC64 };
@@ -484,10 +495,13 @@ VMC_EXPORT vmc_status vmc_fadump_build(const struct vmc_fadump_build_opts *o,
 				 (size_t)in.notes_size, e);
 	if (st) {
 		memset(buf, 0, in.size);
+		vmc_warnings_free(in.warnings);
 		return st;
 	}
 	if (info)
 		*info = in;
+	else
+		vmc_warnings_free(in.warnings);
 	return VMC_OK;
 }
 

@@ -27,6 +27,7 @@
 
 #include "vmcorekit/fadump.h"
 #include "base/compiler.h"
+#include "base/warnings.h"
 
 enum {
 	V1_VERSION = 8,
@@ -61,16 +62,17 @@ static void set_msg(struct vmc_fadump_check *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-__attribute__((format(printf, 2, 3)))
-static void add_warning(struct vmc_fadump_check *c, const char *fmt, ...)
+__attribute__((format(printf, 3, 4)))
+static vmc_status add_warning(struct vmc_fadump_check *c, vmc_error *e,
+			      const char *fmt, ...)
 {
 	va_list ap;
+	vmc_status st;
 
-	if (c->nr_warnings >= VMC_FADUMP_MAX_WARNINGS)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(c->warnings[c->nr_warnings++], VMC_FADUMP_MSG_MAX, fmt, ap);
+	st = vmc__vwarn(&c->warnings, 0, SIZE_MAX, e, fmt, ap);
 	va_end(ap);
+	return st;
 }
 
 static bool size_ok(uint32_t v, uint32_t max)
@@ -143,17 +145,18 @@ static bool pick_order(const uint8_t *b, const struct vmc_fadump_capture *cap,
 	return false;
 }
 
-static void judge_v1(const uint8_t *b, size_t len, uint32_t p, uint32_t cm,
-		     const struct vmc_fadump_capture *cap,
-		     struct vmc_fadump_check *c)
+static vmc_status judge_v1(const uint8_t *b, size_t len, uint32_t p,
+			   uint32_t cm, const struct vmc_fadump_capture *cap,
+			   struct vmc_fadump_check *c, vmc_error *e)
 {
 	struct vmc_fadump_header *h = &c->hdr;
+	vmc_status st = VMC_OK;
 
 	if (len < V1_REGS) {
 		c->verdict = VMC_FADUMP_TRUNCATED;
 		set_msg(c, "the header is %zu bytes; its fixed fields need %d",
 			len, V1_REGS);
-		return;
+		return VMC_OK;
 	}
 	decode_v1_fixed(b, h);
 	/*
@@ -166,14 +169,14 @@ static void judge_v1(const uint8_t *b, size_t len, uint32_t p, uint32_t cm,
 		set_msg(c, "Fadump header size mismatch. (pt_regs_sz %u, "
 			"cpu_mask_sz %u; the capture kernel has %u and %u)",
 			h->pt_regs_sz, h->cpu_mask_sz, p, cm);
-		return;
+		return VMC_OK;
 	}
 	if (len - V1_REGS < (size_t)p + cm) {
 		c->verdict = VMC_FADUMP_TRUNCATED;
 		set_msg(c, "the header is %zu bytes; with pt_regs_sz %u and "
 			"cpu_mask_sz %u it needs %zu", len, p, cm,
 			(size_t)V1_REGS + p + cm);
-		return;
+		return VMC_OK;
 	}
 	decode_tail(b, V1_REGS, h);
 	c->decoded = true;
@@ -182,17 +185,18 @@ static void judge_v1(const uint8_t *b, size_t len, uint32_t p, uint32_t cm,
 	/* The kernel does not check the version (fadump-internal.h asks
 	 * for appended members only, so a newer one still parses). */
 	if (h->version != VMC_FADUMP_HEADER_VERSION)
-		add_warning(c, "header version %u; version %u is known "
+		st = add_warning(c, e, "header version %u; version %u is known "
 			    "(the kernel does not check it)", h->version,
 			    VMC_FADUMP_HEADER_VERSION);
-	if (cap->release && cap->crashed_release &&
+	if (!st && cap->release && cap->crashed_release &&
 	    strcmp(cap->release, cap->crashed_release) != 0)
-		add_warning(c, "Kernel version mismatch; dump data is "
+		st = add_warning(c, e, "Kernel version mismatch; dump data is "
 			    "unreliable. (crashed %.48s, capture %.48s)",
 			    cap->crashed_release, cap->release);
-	if (h->crashing_cpu == VMC_FADUMP_CPU_UNKNOWN)
-		add_warning(c, "no crashing CPU recorded (the crash was not "
+	if (!st && h->crashing_cpu == VMC_FADUMP_CPU_UNKNOWN)
+		st = add_warning(c, e, "no crashing CPU recorded (the crash was not "
 			    "kernel-initiated)");
+	return st;
 }
 
 VMC_EXPORT vmc_status vmc_fadump_check(const void *buf, size_t len,
@@ -260,7 +264,11 @@ VMC_EXPORT vmc_status vmc_fadump_check(const void *buf, size_t len,
 		}
 		return VMC_OK;
 	}
-	judge_v1(b, len, p, cm, cap, out);
+	if (judge_v1(b, len, p, cm, cap, out, e)) {
+		vmc_warnings_free(out->warnings);
+		out->warnings = NULL;
+		return VMC_ERR_NOMEM;
+	}
 	return VMC_OK;
 }
 
