@@ -248,13 +248,6 @@ static vmc_status load_inputs(struct build_args *a, vmc_system *sys,
 	return st;
 }
 
-static void print_warnings(const vmc_header *h)
-{
-	for (size_t i = 0; i < vmc_header_nr_warnings(h); i++)
-		fprintf(stderr, "%s build: warning: %s\n", prog,
-			vmc_header_warning(h, i));
-}
-
 static void print_summary(const struct build_args *a, const vmc_header *h,
 			  const vmc_system *sys, size_t size, uint64_t written)
 {
@@ -282,8 +275,7 @@ static void print_summary(const struct build_args *a, const vmc_header *h,
 		json_u64(&j, "pt_note", notes);
 		json_u64(&j, "pt_load", loads);
 		json_arr_begin(&j, "warnings");
-		for (size_t i = 0; i < vmc_header_nr_warnings(h); i++)
-			json_str(&j, NULL, vmc_header_warning(h, i));
+		json_warning_items(&j, vmc_header_warnings(h));
 		json_arr_end(&j);
 		json_arr_begin(&j, "missing_files");
 		for (size_t i = 0; i < vmc_system_nr_missing(sys); i++)
@@ -293,7 +285,7 @@ static void print_summary(const struct build_args *a, const vmc_header *h,
 		json_done(&j);
 		return;
 	}
-	print_warnings(h);
+	print_warnings(CMD, NULL, vmc_header_warnings(h));
 	if (strcmp(a->w.path, "-") != 0)
 		printf("%s: %llu bytes (%s, %s): %zu PT_NOTE, %zu PT_LOAD; "
 		       "segment %llu bytes\n", a->w.path,
@@ -307,6 +299,7 @@ static int emit(struct build_args *a, const vmc_header *h,
 		const vmc_system *sys, vmc_error *e)
 {
 	const struct vmc_elfcore_spec *sp = vmc_header_spec(h);
+	const vmc_warnings *warns = vmc_header_warnings(h);
 	size_t size, used;
 	uint64_t cap;
 	uint8_t *buf;
@@ -337,9 +330,9 @@ static int emit(struct build_args *a, const vmc_header *h,
 		}
 		cap = a->capacity;
 	}
-	if (a->w.strict && vmc_header_nr_warnings(h)) {
-		print_warnings(h);
-		return strict_fail(CMD, vmc_header_nr_warnings(h), a->w.path);
+	if (a->w.strict && vmc_warnings_count(warns)) {
+		print_warnings(CMD, NULL, warns);
+		return strict_fail(CMD, vmc_warnings_count(warns), a->w.path);
 	}
 	/* Only the header is in memory; the padding is a hole. */
 	buf = calloc(1, size);

@@ -41,8 +41,8 @@ static void build(const vmc_system *sys, enum vmc_loader p)
 	o.allow_missing = true;
 	if (vmc_header_build(&h, sys, &o, NULL))
 		return;
-	for (size_t i = 0; i < vmc_header_nr_warnings(h); i++)
-		(void)vmc_header_warning(h, i)[0];
+	for (size_t i = 0; i < vmc_warnings_count(vmc_header_warnings(h)); i++)
+		(void)vmc_warnings_get(vmc_header_warnings(h), i)->msg[0];
 	(void)vmc_header_segment_size(h);
 	(void)vmc_header_expected_addr(h);
 	if (vmc_elfcore_size(vmc_header_spec(h), &size, NULL) == VMC_OK &&

@@ -21,6 +21,7 @@
 #include "vmcorekit/loader.h"
 #include "vmcorekit/ranges.h"
 #include "vmcorekit/system.h"
+#include "vmcorekit/warnings.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,9 +88,9 @@ uint64_t vmc_header_segment_size(const vmc_header *h);
  * (kexec-tools: top-down in the last crash kernel region); 0 if not. */
 uint64_t vmc_header_expected_addr(const vmc_header *h);
 
-/* Warnings gathered on the way (missing files tolerated, ...). */
-size_t vmc_header_nr_warnings(const vmc_header *h);
-const char *vmc_header_warning(const vmc_header *h, size_t i);
+/* Warnings gathered on the way (missing files tolerated, ...); borrowed,
+ * valid while @h lives (warnings.h; NULL: none). */
+const vmc_warnings *vmc_header_warnings(const vmc_header *h);
 
 #ifdef __cplusplus
 }

@@ -140,7 +140,7 @@ vmc_status vmc__hdr_warn(struct vmc_header *h, vmc_error *e,
 	vmc_status st;
 
 	va_start(ap, fmt);
-	st = vmc__strlist_vaddf(&h->warn, e, fmt, ap);
+	st = vmc__vwarn(&h->warn, 0, SIZE_MAX, e, fmt, ap);
 	va_end(ap);
 	return st;
 }
@@ -195,7 +195,7 @@ VMC_EXPORT void vmc_header_free(vmc_header *h)
 {
 	if (!h)
 		return;
-	vmc__strlist_free(&h->warn);
+	vmc_warnings_free(h->warn);
 	vmc__free(h->ph);
 	vmc__free(h);
 }
@@ -215,12 +215,7 @@ VMC_EXPORT uint64_t vmc_header_expected_addr(const vmc_header *h)
 	return h->expected_addr;
 }
 
-VMC_EXPORT size_t vmc_header_nr_warnings(const vmc_header *h)
+VMC_EXPORT const vmc_warnings *vmc_header_warnings(const vmc_header *h)
 {
-	return h->warn.n;
-}
-
-VMC_EXPORT const char *vmc_header_warning(const vmc_header *h, size_t i)
-{
-	return vmc__strlist_get(&h->warn, i);
+	return h->warn;
 }

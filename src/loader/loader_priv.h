@@ -21,7 +21,7 @@
 #define VMC_LOADER_PRIV_H
 
 #include "vmcorekit/header.h"
-#include "base/strlist.h"
+#include "base/warnings.h"
 #include "system/system_priv.h"
 
 struct vmc_header {
@@ -30,7 +30,7 @@ struct vmc_header {
 	size_t nr, alloc;
 	uint64_t segment_size;
 	uint64_t expected_addr;
-	struct strlist warn;
+	vmc_warnings *warn;
 };
 
 /* The head of every per-architecture row: what the loader builds there. */

@@ -517,7 +517,7 @@ static vmc_status workload(struct result *res, vmc_error *e)
 	if (!st) {
 		res->hdr_phdrs = vmc_header_spec(h)->nr_phdrs;
 		res->hdr_slots = vmc_header_spec(h)->nr_slots;
-		res->warnings = vmc_header_nr_warnings(h);
+		res->warnings = vmc_warnings_count(vmc_header_warnings(h));
 		og.profile = VMC_LOADER_GENERIC;
 		og.exclude = crash;
 		stage("generic header");

@@ -261,7 +261,7 @@ static void test_kexec_file(void)
 		CHECK_U64(sp->nr_slots, 2 + 1 + 3 + 1);
 		CHECK_U64(sp->align, 4096);
 		CHECK_U64(vmc_header_segment_size(h), 4096);
-		CHECK_U64(vmc_header_nr_warnings(h), 0);
+		CHECK_U64(vmc_warnings_count(vmc_header_warnings(h)), 0);
 		vmc_header_free(h);
 	}
 	vmc_system_free(s);
@@ -456,7 +456,8 @@ static void test_generic(void)
 		CHECK(sp->nr_phdrs && sp->phdrs[0].type == VMC_PT_LOAD &&
 		      sp->phdrs[0].vaddr == 0x1000, "p_vaddr = paddr without "
 		      "a direct-map offset");
-		CHECK(vmc_header_nr_warnings(h) >= 1, "warns about CPU notes");
+		CHECK(vmc_warnings_count(vmc_header_warnings(h)) >= 1,
+		      "warns about CPU notes");
 		vmc_header_free(h);
 	}
 	vmc_system_free(s);
@@ -488,6 +489,7 @@ static void test_missing(void)
 		vmc_system *s = make_system(steps[i].feed);
 		struct vmc_build_opts o = VMC_BUILD_OPTS_INIT;
 		vmc_header *h = NULL;
+		const vmc_warnings *hw;
 		vmc_error e;
 		vmc_status st;
 		bool named = false;
@@ -511,11 +513,12 @@ static void test_missing(void)
 		CHECK_ST(st, VMC_OK, &e);
 		if (st)
 			goto next;
-		for (size_t w = 0; w < vmc_header_nr_warnings(h); w++)
-			named |= strstr(vmc_header_warning(h, w),
+		hw = vmc_header_warnings(h);
+		for (size_t w = 0; w < vmc_warnings_count(hw); w++)
+			named |= strstr(vmc_warnings_get(hw, w)->msg,
 					steps[i].names) != NULL;
 		CHECK(named, "a warning names %s", steps[i].names);
-		CHECK(vmc_header_warning(h, vmc_header_nr_warnings(h)) == NULL,
+		CHECK(vmc_warnings_get(hw, vmc_warnings_count(hw)) == NULL,
 		      "warning past the end");
 		/* RAM is always there. */
 		CHECK(vmc_header_spec(h)->nr_phdrs >= 3, "RAM loads built");
