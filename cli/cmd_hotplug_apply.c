@@ -118,18 +118,15 @@ static const struct cmd_spec spec = {
 	.footer = RANGE_HELP "\n"
 		  "Exit: 0 ok, 1 bad input or an event that does not fit, "
 		  "2 usage, 3 I/O or\na missing system file.",
+	.flags = OPTS_NO_OPERANDS | OPTS_NEED_OUTPUT,
 };
 
 static int parse_args(int argc, char **argv, struct apply_args *a)
 {
-	int first, rc = opts_parse(&spec, a, argc, argv, &first);
+	int rc = opts_parse(&spec, a, argc, argv, NULL);
 
 	if (rc)
 		return rc;
-	if (first < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
-	if (!a->w.path)
-		return usage_error(CMD, "-o FILE is required");
 	if (!a->nr_ev)
 		return usage_error(CMD, "give at least one --event");
 	if (a->json && strcmp(a->w.path, "-") == 0)

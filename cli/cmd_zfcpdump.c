@@ -49,18 +49,15 @@ static const struct cmd_spec spec = {
 "--progress, --no-progress, --no-copy-range and --no-sparse are assemble\n"
 "options.  Exit: 0 ok, 1 bad input (a save area, an overlap, uncovered\n"
 "memory), 2 usage, 3 I/O.  A failure leaves no output file.",
+	.flags = OPTS_NO_OPERANDS | OPTS_NEED_OUTPUT,
 };
 
 static int parse_args(int argc, char **argv, struct zargs *a)
 {
-	int first, rc = opts_parse(&spec, a, argc, argv, &first);
+	int rc = opts_parse(&spec, a, argc, argv, NULL);
 
 	if (rc)
 		return rc;
-	if (first < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
-	if (!a->w.path)
-		return usage_error(CMD, "-o FILE is required");
 	if (!a->assemble && (a->w.progress >= 0 || a->w.nocfr ||
 			     a->w.nosparse))
 		return usage_error(CMD, "--progress, --no-progress, "
