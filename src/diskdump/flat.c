@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "vmcorekit/sys/source.h"
+#include "base/array.h"
 #include "base/compiler.h"
 #include "diskdump/diskdump_priv.h"
 
@@ -199,17 +200,9 @@ static vmc_status scan(struct flat_source *f, vmc_error *e)
 					     "the file",
 					     (unsigned long long)(pos - 16),
 					     (long long)off, (long long)len);
-		if (f->n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			struct rec *p = vmc__reallocarray(f->r, ncap,
-							  sizeof(*p));
-
-			if (!p)
-				return vmc_error_set(e, VMC_ERR_NOMEM,
-						     "out of memory");
-			f->r = p;
-			cap = ncap;
-		}
+		if (!VMC_GROW(f->r, cap, f->n + 1, 256))
+			return vmc_error_set(e, VMC_ERR_NOMEM,
+					     "out of memory");
 		f->r[f->n] = (struct rec){ .off = (uint64_t)off,
 					   .len = (uint64_t)len, .at = pos,
 					   .seq = f->n };

@@ -28,6 +28,7 @@
 
 #include "guest/guest_priv.h"
 #include "vmcorekit/notes.h"
+#include "base/array.h"
 #include "base/compiler.h"
 
 #define PAGE 4096u
@@ -96,15 +97,8 @@ static vmc_status add(vmc_guest_scan *s, const vmc_physmem *pm,
 		s->full = true;
 		return VMC_OK;
 	}
-	if (s->nr == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 8;
-		void *p = vmc__reallocarray(s->c, ncap, sizeof(*s->c));
-
-		if (!p)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		s->c = p;
-		s->cap = ncap;
-	}
+	if (!VMC_GROW(s->c, s->cap, s->nr + 1, 8))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	text = vmc__malloc(cap + 1);
 	if (!text)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "vmcorekit/zfcpdump.h"
+#include "base/array.h"
 #include "base/compiler.h"
 
 struct slot {
@@ -58,15 +59,8 @@ static vmc_status slot(vmc_zfcpdump_cpus *c, unsigned long n, size_t *idx,
 			return VMC_OK;
 		}
 	}
-	if (c->n == c->alloc) {
-		size_t na = c->alloc ? c->alloc * 2 : 16;
-		struct slot *v = vmc__reallocarray(c->v, na, sizeof(*v));
-
-		if (!v)
-			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-		c->v = v;
-		c->alloc = na;
-	}
+	if (!VMC_GROW(c->v, c->alloc, c->n + 1, 16))
+		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	memset(&c->v[c->n], 0, sizeof(c->v[0]));
 	c->v[c->n].cpu.n = n;
 	*idx = c->n++;
