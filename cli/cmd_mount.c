@@ -375,9 +375,8 @@ int cmd_mount(int argc, char **argv)
 		rc = open_dump(&m, &e);
 	if (!rc)
 		rc = make_files(&m, &files, &json, &e);
-	for (size_t i = 0; !rc && i < vmc_dump_nr_warnings(m.c.d); i++)
-		fprintf(stderr, "%s %s: warning: %s\n", prog, m.c.cmd,
-			vmc_dump_warning(m.c.d, i));
+	if (!rc)
+		print_warnings(m.c.cmd, NULL, vmc_dump_warnings(m.c.d));
 	if (!rc)
 		rc = mount_fuse_serve(&m.c);
 	free(files);

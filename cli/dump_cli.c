@@ -273,16 +273,8 @@ void json_dump_fields(struct json *j, const vmc_dump *d)
 	json_arr_end(j);
 	json_u64(j, "not_ram", in.not_ram_len);
 	json_arr_begin(j, "warnings");
-	for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
-		json_str(j, NULL, vmc_dump_warning(d, i));
+	json_warning_items(j, vmc_dump_warnings(d));
 	json_arr_end(j);
-}
-
-static void dump_warnings(const char *cmd, const vmc_dump *d)
-{
-	for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
-		fprintf(stderr, "%s %s: warning: %s\n", prog, cmd,
-			vmc_dump_warning(d, i));
 }
 
 static void summary(const char *cmd, const struct dump_out *a,
@@ -294,7 +286,7 @@ static void summary(const char *cmd, const struct dump_out *a,
 
 	vmc_dump_get_info(d, &in);
 	if (!a->json)
-		dump_warnings(cmd, d);
+		print_warnings(cmd, NULL, vmc_dump_warnings(d));
 	if (a->json) {
 		struct json j;
 
@@ -354,9 +346,11 @@ int dump_write_out(const char *cmd, const struct dump_out *a, vmc_dump *d,
 	}
 	/* The warnings are all known once the layout is: --strict stops
 	 * before anything is written. */
-	if (a->strict && vmc_dump_nr_warnings(d)) {
-		dump_warnings(cmd, d);
-		return strict_fail(cmd, vmc_dump_nr_warnings(d), a->path);
+	if (a->strict && vmc_warnings_count(vmc_dump_warnings(d))) {
+		const vmc_warnings *w = vmc_dump_warnings(d);
+
+		print_warnings(cmd, NULL, w);
+		return strict_fail(cmd, vmc_warnings_count(w), a->path);
 	}
 	rc = out_open(cmd, a, &out);
 	if (rc)

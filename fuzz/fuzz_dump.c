@@ -25,8 +25,8 @@ static void read_dump(vmc_dump *d)
 	uint8_t b[64];
 
 	vmc_dump_get_info(d, &info);
-	for (size_t i = 0; i < vmc_dump_nr_warnings(d); i++)
-		(void)vmc_dump_warning(d, i)[0];
+	for (size_t i = 0; i < vmc_warnings_count(vmc_dump_warnings(d)); i++)
+		(void)vmc_warnings_get(vmc_dump_warnings(d), i)->msg[0];
 	for (size_t i = 0; i < vmc_dump_nr_extents(d); i++) {
 		const struct vmc_dump_extent *x = vmc_dump_extent(d, i);
 		size_t n = x->len < sizeof(b) ? (size_t)x->len : sizeof(b);

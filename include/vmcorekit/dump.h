@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "vmcorekit/warnings.h"
 #include "vmcorekit/error.h"
 #include "vmcorekit/elf.h"
 #include "vmcorekit/physical_memory.h"
@@ -127,9 +128,9 @@ vmc_status vmc_dump_map(const vmc_dump *d, uint64_t off, uint64_t maxlen,
 size_t vmc_dump_nr_extents(const vmc_dump *d);
 const struct vmc_dump_extent *vmc_dump_extent(const vmc_dump *d, size_t i);
 
-/* Warnings the kernel would print (pr_warn), in order. */
-size_t vmc_dump_nr_warnings(const vmc_dump *d);
-const char *vmc_dump_warning(const vmc_dump *d, size_t i);
+/* Warnings the kernel would print (pr_warn), in order; borrowed, valid
+ * while @d lives (warnings.h; NULL: none). */
+const vmc_warnings *vmc_dump_warnings(const vmc_dump *d);
 
 struct vmc_dump_info {
 	struct vmc_elf_id id;

@@ -6,7 +6,7 @@
 
 #include "vmcorekit/dump.h"
 #include "vmcorekit/sys/hdr_source.h"
-#include "base/strlist.h"
+#include "base/warnings.h"
 #include "elf/elf_class.h"
 
 struct dump_devdump {
@@ -25,7 +25,7 @@ struct vmc_dump {
 	struct vmc_dump_extent *ext;	/* sorted by off */
 	size_t nr_ext, cap_ext;
 	uint64_t size;
-	struct strlist warn;
+	vmc_warnings *warn;
 	/* Header layout (both kinds of dump). */
 	const struct elf_class *cls;
 	enum vmc_order order;

@@ -64,7 +64,7 @@ static vmc_status warn(vmc_dump *d, vmc_error *e, const char *fmt, ...)
 	vmc_status st;
 
 	va_start(ap, fmt);
-	st = vmc__strlist_vaddf(&d->warn, e, fmt, ap);
+	st = vmc__vwarn(&d->warn, 0, SIZE_MAX, e, fmt, ap);
 	va_end(ap);
 	return st;
 }
@@ -84,7 +84,7 @@ static vmc_status kernel_continues(vmc_dump *d, vmc_error *e, vmc_status st,
 
 	va_start(ap, fmt);
 	if (d->o.lenient) {
-		st = vmc__strlist_vaddf(&d->warn, e, fmt, ap);
+		st = vmc__vwarn(&d->warn, 0, SIZE_MAX, e, fmt, ap);
 	} else if (e) {
 		e->status = st;
 		e->sys_errno = 0;
@@ -562,7 +562,7 @@ VMC_EXPORT void vmc_dump_free(vmc_dump *d)
 {
 	if (!d)
 		return;
-	vmc__strlist_free(&d->warn);
+	vmc_warnings_free(d->warn);
 	for (size_t i = 0; i < d->nr_dd; i++) {
 		vmc__free(d->dd[i].buf);
 		vmc_source_close(d->dd[i].src);

@@ -112,14 +112,9 @@ VMC_EXPORT const struct vmc_dump_extent *vmc_dump_extent(const vmc_dump *d,
 	return i < d->nr_ext ? &d->ext[i] : NULL;
 }
 
-VMC_EXPORT size_t vmc_dump_nr_warnings(const vmc_dump *d)
+VMC_EXPORT const vmc_warnings *vmc_dump_warnings(const vmc_dump *d)
 {
-	return d->warn.n;
-}
-
-VMC_EXPORT const char *vmc_dump_warning(const vmc_dump *d, size_t i)
-{
-	return vmc__strlist_get(&d->warn, i);
+	return d->warn;
 }
 
 VMC_EXPORT void vmc_dump_get_info(const vmc_dump *d, struct vmc_dump_info *out)

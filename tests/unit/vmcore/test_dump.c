@@ -348,8 +348,9 @@ static void test_errors(void)
 	CHECK_ST(open_dump(&d, pm, 4096, false, &e), VMC_ERR_CORRUPT, &e);
 	CHECK_MSG(&e, "exceeded p_memsz");
 	CHECK_ST(open_dump(&d, pm, 4096, true, &e), VMC_OK, &e);
-	CHECK(d && vmc_dump_nr_warnings(d) >= 1 &&
-	      strstr(vmc_dump_warning(d, 0), "dropping"), "no warning");
+	CHECK(d && vmc_warnings_count(vmc_dump_warnings(d)) >= 1 &&
+	      strstr(vmc_warnings_get(vmc_dump_warnings(d), 0)->msg,
+		     "dropping"), "no warning");
 	vmc_dump_free(d);
 	d = NULL;
 	/* PT_NOTEs not first: strict refuses, lenient does what the kernel
