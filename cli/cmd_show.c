@@ -278,8 +278,9 @@ static void show_summary(struct out *o, const vmc_report *r)
 		printf("Layout: %s (lint reports only what is wrong for it)\n",
 		       vmc_layout_name(vmc_report_layout(r)));
 	}
-	for (size_t i = 0; i < vmc_report_nr_lints(r); i++) {
-		const struct vmc_lint *l = vmc_report_lint(r, i);
+	for (size_t i = 0; i < vmc_warnings_count(vmc_report_lints(r)); i++) {
+		const struct vmc_warning *l =
+			vmc_warnings_get(vmc_report_lints(r), i);
 
 		if (o->json) {
 			json_obj_begin(&o->j, NULL);
@@ -409,7 +410,8 @@ int cmd_show(int argc, char **argv)
 		json_obj_end(&o.j);
 		json_done(&o.j);
 	}
-	rc = args.strict && vmc_report_nr_lints(r) ? EXIT_DATA : EXIT_OK;
+	rc = args.strict && vmc_warnings_count(vmc_report_lints(r))
+		     ? EXIT_DATA : EXIT_OK;
 out:
 	for (size_t i = 0; i < nseg; i++)
 		vmc_buf_free(nbuf[i]);

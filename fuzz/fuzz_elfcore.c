@@ -70,8 +70,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				walk_segment(c, i);
 		for (uint64_t page = 0; page <= 65536; page += 65536) {
 			if (vmc_inspect(&r, c, page, &e) == VMC_OK) {
-				for (size_t i = 0; i < vmc_report_nr_lints(r); i++)
-					(void)vmc_lint_name(vmc_report_lint(r, i)->code);
+				const vmc_warnings *w = vmc_report_lints(r);
+
+				for (size_t i = 0; i < vmc_warnings_count(w); i++)
+					(void)vmc_lint_name(
+						vmc_warnings_get(w, i)->code);
 				vmc_report_free(r);
 			}
 		}

@@ -7,6 +7,7 @@
 #ifndef VMCOREKIT_INSPECT_H
 #define VMCOREKIT_INSPECT_H
 
+#include "vmcorekit/warnings.h"
 #include "vmcorekit/elfcore.h"
 
 #ifdef __cplusplus
@@ -46,11 +47,6 @@ enum vmc_lint_code {
 	VMC_LINT_FILE_OVERLAP,		/* two PT_LOADs share file bytes */
 };
 
-struct vmc_lint {
-	enum vmc_lint_code code;
-	size_t phdr;			/* index it concerns, or SIZE_MAX */
-	char msg[200];
-};
 
 /*
  * Who wrote the file, as far as its layout tells.  Lint reports only what
@@ -78,8 +74,9 @@ vmc_status vmc_inspect(vmc_report **out, const vmc_elfcore *c,
 void vmc_report_free(vmc_report *r);
 enum vmc_role vmc_report_role(const vmc_report *r, size_t phdr);
 const struct vmc_memory_summary *vmc_report_summary(const vmc_report *r);
-size_t vmc_report_nr_lints(const vmc_report *r);
-const struct vmc_lint *vmc_report_lint(const vmc_report *r, size_t i);
+/* Lint findings as warnings (warnings.h): code an enum vmc_lint_code,
+ * index the program header it concerns (SIZE_MAX: none); borrowed. */
+const vmc_warnings *vmc_report_lints(const vmc_report *r);
 enum vmc_layout vmc_report_layout(const vmc_report *r);
 /* "elfcorehdr", "kernel", "makedumpfile-E", "hypervisor", "unknown". */
 const char *vmc_layout_name(enum vmc_layout l);

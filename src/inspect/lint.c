@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vmcorekit/notes.h"
+#include "base/warnings.h"
 #include "base/compiler.h"
 #include "base/numparse.h"
 #include "inspect/roles.h"
@@ -13,8 +14,7 @@ struct vmc_report {
 	enum vmc_role *roles;
 	size_t nr_roles;
 	struct vmc_memory_summary sum;
-	struct vmc_lint *lints;
-	size_t nr_lints, cap_lints;
+	vmc_warnings *lints;	/* code: enum vmc_lint_code, index: phdr */
 };
 
 uint64_t vmc__classify_loads(const vmc_elfcore *c, enum vmc_role *roles)
@@ -81,20 +81,15 @@ static bool layout_normal(enum vmc_layout l, enum vmc_lint_code code);
 static vmc_status add_lint(vmc_report *r, enum vmc_lint_code code,
 			   size_t phdr, vmc_error *e, const char *fmt, ...)
 {
-	struct vmc_lint *v;
 	va_list ap;
+	vmc_status st;
 
 	if (layout_normal(r->layout, code))
 		return VMC_OK;
-	if (!VMC_GROW(r->lints, r->cap_lints, r->nr_lints + 1, 8))
-		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
-	v = &r->lints[r->nr_lints++];
-	v->code = code;
-	v->phdr = phdr;
 	va_start(ap, fmt);
-	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
+	st = vmc__vwarn(&r->lints, (int)code, phdr, e, fmt, ap);
 	va_end(ap);
-	return VMC_OK;
+	return st;
 }
 
 static vmc_status summarize(vmc_report *r, const vmc_elfcore *c,
@@ -461,7 +456,7 @@ VMC_EXPORT void vmc_report_free(vmc_report *r)
 	if (!r)
 		return;
 	vmc__free(r->roles);
-	vmc__free(r->lints);
+	vmc_warnings_free(r->lints);
 	vmc__free(r);
 }
 
@@ -476,15 +471,9 @@ vmc_report_summary(const vmc_report *r)
 	return &r->sum;
 }
 
-VMC_EXPORT size_t vmc_report_nr_lints(const vmc_report *r)
+VMC_EXPORT const vmc_warnings *vmc_report_lints(const vmc_report *r)
 {
-	return r->nr_lints;
-}
-
-VMC_EXPORT const struct vmc_lint *vmc_report_lint(const vmc_report *r,
-						  size_t i)
-{
-	return i < r->nr_lints ? &r->lints[i] : NULL;
+	return r->lints;
 }
 
 VMC_EXPORT enum vmc_layout vmc_report_layout(const vmc_report *r)

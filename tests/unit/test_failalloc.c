@@ -158,7 +158,7 @@ static vmc_status vmcore(struct result *res, vmc_error *e)
 		st = vmc_inspect(&r, c, 4096, e);
 	}
 	if (!st)
-		res->vmcore_lints = vmc_report_nr_lints(r);
+		res->vmcore_lints = vmc_warnings_count(vmc_report_lints(r));
 	vmc_report_free(r);
 	vmc_elfcore_free(c);
 	vmc_source_close(src);
@@ -534,7 +534,7 @@ static vmc_status workload(struct result *res, vmc_error *e)
 		st = vmc_inspect(&rep, c1, 0, e);
 	if (!st) {
 		res->parsed_phdrs = vmc_elfcore_nr_phdrs(c1);
-		res->lints = vmc_report_nr_lints(rep);
+		res->lints = vmc_warnings_count(vmc_report_lints(rep));
 		res->ram_bytes = vmc_report_summary(rep)->ram_bytes;
 		st = write_parse(vmc_header_spec(g), 0, &b2, &s2, &c2, e);
 	}
