@@ -7,6 +7,8 @@
 #                     comparisons against the committed real-kernel captures),
 #                     then again under ASan+UBSan
 #   make check-kernel boot real Debian kernels under QEMU, capture, compare
+#   make check-kernel-foreign  the same for the foreign architectures
+#                     (arm64 under TCG; not part of check-kernel: CI time)
 #   make bench        the benchmarks (bench/)
 #   make fuzz         build the libFuzzer targets (clang) and run each for
 #                     FUZZ_SECONDS (default 60) seconds; fuzz/README.md
@@ -19,7 +21,7 @@ VMC     = $(BUILD)/cli/vmcorekit
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 
-.PHONY: all deps build sample check check-pure check-unit check-asan check-kernel bench fuzz clean
+.PHONY: all deps build sample check check-pure check-unit check-asan check-kernel check-kernel-foreign bench fuzz clean
 
 # Files the build discovers by name (fuzz targets, failalloc scenarios): meson lists
 # them at configure time, so a changed set reconfigures the build directory.
@@ -84,6 +86,15 @@ check-kernel: build
 	@scripts/install-deps.sh --kernel
 	tests/kernel/run.sh
 	meson test -C $(BUILD) --print-errorlogs --suite e2e --suite kernel
+
+# Foreign architectures (tests/kernel/run.sh FOREIGN_SCENARIOS: arm64 under
+# TCG, tests/kernel/README.md "Foreign architectures"): the bench, then the
+# comparisons; the foreign tests skip without their cache, so the suite
+# runs the same tests as check-kernel plus those.
+check-kernel-foreign: build
+	@scripts/install-deps.sh --kernel-foreign
+	tests/kernel/run.sh --foreign
+	meson test -C $(BUILD) --print-errorlogs --suite kernel
 
 # One script per measured claim, each printing ratios measured in the same
 # run (docs/performance.md).  random-reads needs the kernel cache

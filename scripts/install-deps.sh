@@ -75,6 +75,12 @@ fi
 if [ "${1:-}" = "--kernel" ]; then
 	pkgs+=(qemu-system-x86 qemu-utils kexec-tools busybox-static cpio zstd crash)
 fi
+# make check-kernel-foreign: the foreign architectures' QEMU (their kernels,
+# busybox-static and kexec-tools come as .debs: apt-get download PKG:ARCH
+# needs `dpkg --add-architecture ARCH`, which tests/kernel/run.sh checks).
+if [ "${1:-}" = "--kernel-foreign" ]; then
+	pkgs+=(qemu-system-arm qemu-utils busybox-static cpio zstd)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

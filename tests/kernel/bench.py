@@ -31,6 +31,9 @@ CONFIG_KEYS = ["CRASH_DUMP", "PROC_VMCORE", "KEXEC_FILE", "KEXEC", "CRASH_HOTPLU
                "RANDOMIZE_BASE", "RANDOMIZE_MEMORY", "SPARSEMEM_VMEMMAP"]
 VMCORE_HEAD_MAX = 1 << 20
 CONSOLE_MAX = 384 * 1024
+# Foreign-architecture captures share the 5 MB budget: their consoles are
+# trimmed harder (the whole console stays in the cache).
+CONSOLE_MAX_FOREIGN = 32 * 1024
 
 
 def memparse(s):
@@ -89,6 +92,23 @@ def qemu_pc_layout(ram):
     if ram > lowmem:
         layout.append(dict(file_offset=lowmem, paddr=1 << 32, size=ram - lowmem))
     return layout
+
+
+def flat_layout(ram, base):
+    """One RAM backend file mapped at base (QEMU arm 'virt': guest RAM
+    starts at 0x40000000, hw/arm/virt.c VIRT_MEM)."""
+    return [dict(file_offset=0, paddr=base, size=ram)]
+
+
+def chosen_reg(path):
+    """A device-tree 'reg'-style property of /chosen (big-endian cells):
+    linux,elfcorehdr = <addr size> with #address-cells = #size-cells = 2 on
+    QEMU virt (kexec-tools kexec/arch/arm64/kexec-arm64.c setup_2nd_dtb)."""
+    import struct
+    raw = open(path, "rb").read()
+    if len(raw) != 16:
+        raise SystemExit("%s: %d bytes, expected 2+2 cells" % (path, len(raw)))
+    return struct.unpack(">QQ", raw)
 
 
 def p2off(layout, paddr, size=1):
@@ -529,6 +549,17 @@ def post(a):
     os.makedirs(OUT)
     shutil.copytree(os.path.join(first, "sysroot"), os.path.join(OUT, "sysroot"))
     missing = [l.strip() for l in rd(first, "missing.txt").splitlines() if l.strip()]
+    # The flattened device tree (arm64: QEMU's blob, 1 MiB unpacked) stays in
+    # the cache: kexec-tools reads it only to make the kdump kernel's DTB,
+    # not the elfcorehdr, and it would take a fifth of the captures' budget.
+    cache_only = {}
+    fdt = os.path.join(OUT, "sysroot", "sys", "firmware", "fdt")
+    if os.path.exists(fdt):
+        cache_only["sys/firmware/fdt"] = {
+            "file": "tests/kernel/cache/%s/first/sysroot/sys/firmware/fdt" % a.name,
+            "size": os.path.getsize(fdt), "sha256": sha256_file(fdt)}
+        os.remove(fdt)
+        os.rmdir(os.path.dirname(fdt))   # sys/firmware: nothing else in it
 
     # --- vmcore -------------------------------------------------------------
     vsize = int(rd(kd, "vmcore-size.txt").strip())
@@ -543,7 +574,7 @@ def post(a):
         f.write("%s  vmcore.bin\n" % vsha)
     with open(vbin, "rb") as f:
         head = f.read(VMCORE_HEAD_MAX)
-    veh, vph = cc.parse_core(head, "vmcore")
+    veh, vph = cc.parse_core(head, "vmcore", cc.EM[a.arch])
     # Commit only the non-memory part of the vmcore head (ELF header, program
     # headers, merged notes): up to the first PT_LOAD's data, page aligned.
     # The full first MiB would blow the 5 MB budget for committed captures.
@@ -562,7 +593,7 @@ def post(a):
     pm = os.path.join(W, "physmem.bin")
     if os.path.getsize(pm) != ram:
         raise SystemExit("physmem.bin is %d bytes, expected %d" % (os.path.getsize(pm), ram))
-    layout = qemu_pc_layout(ram)
+    layout = qemu_pc_layout(ram) if a.arch == "amd64" else flat_layout(ram, int(a.ram_base, 0))
     iomem = rd(first, "sysroot/proc/iomem")
     sysram = iomem_ranges(iomem)
     hp = hotplug_post(a, W, first, OUT) if a.opts.startswith("hotplug-") else None
@@ -578,7 +609,7 @@ def post(a):
     if not lend - (1 << 20) <= top <= lend:  # firmware reserves the last few pages
         raise SystemExit("System RAM top %#x does not match layout end %#x" % (top, lend))
     low_top = max(e + 1 for s, e in sysram_base if e < 1 << 32)
-    if low_top > layout[0]["size"]:
+    if low_top > layout[0]["paddr"] + layout[0]["size"]:
         raise SystemExit("System RAM below 4G ends at %#x beyond lowmem" % low_top)
 
     # --- elfcorehdr ---------------------------------------------------------
@@ -586,11 +617,19 @@ def post(a):
     with open(os.path.join(OUT, "kdump-cmdline"), "w") as f:
         f.write(kcmd + "\n")
     m = re.search(r"(?:^| )elfcorehdr=(\S+)", kcmd)
-    val, rest = memparse(m.group(1))
-    if rest.startswith("@"):
-        cmd_size, addr = val, memparse(rest[1:])[0]
+    dt_elfcorehdr = os.path.join(kd, "chosen-linux,elfcorehdr")
+    if m:
+        val, rest = memparse(m.group(1))
+        if rest.startswith("@"):
+            cmd_size, addr = val, memparse(rest[1:])[0]
+        else:
+            cmd_size, addr = None, val
+    elif os.path.exists(dt_elfcorehdr):
+        # arm64: the address is in the kdump kernel's device tree
+        cmd_size = None
+        addr, dt_size = chosen_reg(dt_elfcorehdr)
     else:
-        cmd_size, addr = None, val
+        raise SystemExit("kdump kernel: no elfcorehdr= and no /chosen/linux,elfcorehdr")
     kdmesg = rd(kd, "dmesg")
     e820 = parse_e820(kdmesg)
     seg, seg_src = segment_from_e820(e820, addr)
@@ -619,12 +658,13 @@ def post(a):
         hotplug_pre_header(hp, addr, seg, seg_src, OUT)
     with open(os.path.join(OUT, "elfcorehdr.bin"), "wb") as f:
         f.write(body)
-    heh, hph = cc.parse_core(body, "elfcorehdr")
+    heh, hph = cc.parse_core(body, "elfcorehdr", cc.EM[a.arch])
 
     # --- console ------------------------------------------------------------
     con = open(os.path.join(W, "console.log"), "rb").read()
-    if len(con) > CONSOLE_MAX:
-        con = con[:CONSOLE_MAX // 2] + b"\n[... console trimmed by bench.py ...]\n" + con[-CONSOLE_MAX // 2:]
+    cmax = CONSOLE_MAX if a.arch == "amd64" else CONSOLE_MAX_FOREIGN
+    if len(con) > cmax:
+        con = con[:cmax // 2] + b"\n[... console trimmed by bench.py ...]\n" + con[-cmax // 2:]
     with open(os.path.join(OUT, "console.log"), "wb") as f:
         f.write(con)
 
@@ -637,8 +677,14 @@ def post(a):
     n_note, n_load = cc.summarize(vph)
     kexec_ver = rd(first, "kexec-version.txt").strip()
     cpuflags = rd(first, "cpuflags.txt").split(":", 1)[-1].split()
+    dt = {}
+    for n in ("linux,elfcorehdr", "linux,usable-memory-range"):
+        p = os.path.join(kd, "chosen-" + n)
+        if os.path.exists(p):
+            dt[n] = open(p, "rb").read().hex()
     meta = {
         "scenario": a.name,
+        "arch": a.arch,
         "kernel": {
             "package": os.path.basename(a.kernel_dir.rstrip("/")),
             "release": a.krel,
@@ -646,8 +692,10 @@ def post(a):
             "config": read_config(a.kernel_dir),
         },
         "accel": a.accel,
-        "qemu_machine": "pc",
-        "qemu_cmdline": open(os.path.join(W, "qemu-cmd.txt")).read().strip(),
+        "qemu_machine": a.machine,
+        # no paths of the machine that ran it (as panic_post)
+        "qemu_cmdline": open(os.path.join(W, "qemu-cmd.txt")).read().strip().replace(
+            os.path.dirname(os.path.abspath(W)), "tests/kernel/cache"),
         "cpus": a.cpus,
         "maxcpus": 4 if a.opts.startswith("hotplug") else a.cpus,
         "hotplug": a.opts.startswith("hotplug"),
@@ -672,6 +720,7 @@ def post(a):
         "kexec_segments": [{"mem": m_, "memsz": z_, "bufsz": b_} for m_, z_, b_ in segs],
         "kexec_tools_version": kexec_ver,
         "kdump_cmdline": kcmd,
+        "kdump_dt_chosen": dt or None,
         "elfcorehdr_addr": addr,
         "elfcorehdr_len": hlen,
         "elfcorehdr_phnum": phnum,
@@ -689,6 +738,7 @@ def post(a):
         "vmcore_pt_load": n_load,
         "elfcorehdr_pt_load": cc.summarize(hph)[1],
         "sysroot_missing": missing,
+        "sysroot_cache_only": cache_only or None,
         "hotplug_event": hp["meta"] if hp else None,
         "wall_time_s": a.wall,
         "generated_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -894,6 +944,9 @@ def main():
     p.add_argument("--method", required=True)
     p.add_argument("--opts", default="-")
     p.add_argument("--wall", type=float, required=True)
+    p.add_argument("--arch", default="amd64", choices=sorted(cc.EM))
+    p.add_argument("--machine", default="pc")
+    p.add_argument("--ram-base", default="0")
     p = sub.add_parser("drive")
     p.add_argument("--work", required=True)
     p.add_argument("--dimm-mib", type=int, required=True)

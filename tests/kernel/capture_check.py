@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Stdlib-only soundness check of the committed real-kernel captures.
 
-For every tests/kernel/{captures,manual-captures}/<scenario>/ (with a meta.json):
-  * elfcorehdr.bin parses as an ELF64 little-endian x86_64 core whose
+For every tests/kernel/{captures,manual-captures,foreign-captures}/<scenario>/
+(with a meta.json):
+  * elfcorehdr.bin parses as an ELF64 little-endian core of the capture's
+    architecture (meta.json "arch", x86_64 when absent) whose
     program headers lie inside the file; its length is what meta.json says;
   * vmcore-head.bin (the head of the real /proc/vmcore) parses the same way,
     its PT_NOTE data lies in the head and holds VMCOREINFO + NT_PRSTATUS notes;
@@ -21,7 +23,9 @@ import struct
 import sys
 
 PT_LOAD, PT_NOTE = 1, 4
-ET_CORE, EM_X86_64 = 4, 62
+ET_CORE, EM_X86_64, EM_AARCH64, EM_PPC64 = 4, 62, 183, 21
+# e_machine by Debian architecture (meta.json "arch", amd64 when absent)
+EM = {"amd64": EM_X86_64, "arm64": EM_AARCH64, "ppc64el": EM_PPC64}
 EHDR = struct.Struct("<16sHHIQQQIHHHHHH")
 PHDR = struct.Struct("<IIQQQQQQ")
 PT_NAMES = {0: "NULL", 1: "LOAD", 2: "DYNAMIC", 3: "INTERP", 4: "NOTE"}
@@ -31,7 +35,7 @@ class CheckError(Exception):
     pass
 
 
-def parse_core(buf, what):
+def parse_core(buf, what, machine=EM_X86_64):
     """Parse ELF64 core headers from bytes; returns (ehdr dict, [phdr dict])."""
     if len(buf) < EHDR.size:
         raise CheckError("%s: too short (%d bytes)" % (what, len(buf)))
@@ -43,8 +47,8 @@ def parse_core(buf, what):
         raise CheckError("%s: not ELF64 little-endian (class %d data %d)" % (what, ident[4], ident[5]))
     if e_type != ET_CORE:
         raise CheckError("%s: e_type %d is not ET_CORE" % (what, e_type))
-    if e_machine != EM_X86_64:
-        raise CheckError("%s: e_machine %d is not x86_64" % (what, e_machine))
+    if e_machine != machine:
+        raise CheckError("%s: e_machine %d, expected %d" % (what, e_machine, machine))
     if e_ehsize != EHDR.size or e_phentsize != PHDR.size:
         raise CheckError("%s: e_ehsize %d / e_phentsize %d" % (what, e_ehsize, e_phentsize))
     if e_phnum == 0 or e_phnum == 0xffff:
@@ -117,7 +121,8 @@ def check_capture(cdir, cache_root=None):
         hdr = f.read()
     if len(hdr) != meta["elfcorehdr_len"] or len(hdr) % 4096:
         raise CheckError("elfcorehdr.bin is %d bytes, meta says %s" % (len(hdr), meta["elfcorehdr_len"]))
-    eh, hph = parse_core(hdr, "elfcorehdr.bin")
+    em = EM[meta.get("arch", "amd64")]
+    eh, hph = parse_core(hdr, "elfcorehdr.bin", em)
     if meta.get("elfcorehdr_tail_zero") is False:
         raise CheckError("meta.json: elfcorehdr segment tail not zero")
     hn, hl = summarize(hph)
@@ -125,7 +130,7 @@ def check_capture(cdir, cache_root=None):
         raise CheckError("elfcorehdr.bin has %d PT_NOTE, %d PT_LOAD" % (hn, hl))
     with open(os.path.join(cdir, "vmcore-head.bin"), "rb") as f:
         head = f.read()
-    vh, vph = parse_core(head, "vmcore-head.bin")
+    vh, vph = parse_core(head, "vmcore-head.bin", em)
     vn, vl = summarize(vph)
     prstatus = 0
     vmcoreinfo = False
@@ -194,7 +199,7 @@ def main(argv):
         else:
             dirs.append(a)
     if not dirs:
-        for top in ("captures", "manual-captures"):
+        for top in ("captures", "manual-captures", "foreign-captures"):
             root = os.path.join(here, top)
             if os.path.isdir(root):
                 dirs += [os.path.join(root, d) for d in sorted(os.listdir(root))

@@ -5,7 +5,9 @@
 #   * first kernel  (no elfcorehdr= on the cmdline): load the kdump kernel with
 #     kexec, snapshot the sysroot files vmcorekit reads, write them as a tar
 #     archive to /dev/vda, then crash with sysrq-c.
-#   * kdump kernel (elfcorehdr= on the cmdline): record /proc/cmdline, dmesg,
+#   * kdump kernel (elfcorehdr= on the cmdline, or /proc/vmcore exists: arm64
+#     and powerpc pass the header's address in the device tree's
+#     /chosen/linux,elfcorehdr instead): record /proc/cmdline, dmesg,
 #     the size of /proc/vmcore, dd /proc/vmcore to /dev/vdb, write the small
 #     files as a tar archive to /dev/vdc and power off.
 # Scenario parameters come from the first kernel's cmdline:
@@ -39,6 +41,9 @@ CMDLINE=$(cat /proc/cmdline)
 getarg() { for w in $CMDLINE; do case "$w" in "$1="*) echo "${w#*=}"; return 0;; esac; done; return 1; }
 
 case " $CMDLINE " in *" elfcorehdr="*) ROLE=kdump;; *) ROLE=first;; esac
+[ -e /proc/vmcore ] && ROLE=kdump
+# the kdump kernel gets the first kernel's console (ttyS0, ttyAMA0, hvc0)
+CONSOLE=$(getarg console || echo ttyS0)
 mark "init role=$ROLE kernel=$(uname -r)"
 
 if [ "$(getarg bench.probe)" = 1 ]; then
@@ -74,7 +79,15 @@ snapshot_sysroot() {
 	copy proc/iomem
 	copy proc/cmdline
 	dd if=/proc/kcore of=$S/proc/kcore bs=64k count=1 2>/dev/null || echo proc/kcore >> "$MISSING"
-	grep -E ' (_text|_stext|_end)$' /proc/kallsyms > $S/proc/kallsyms
+	syms='_text|_stext|_end'
+	# arm64 kexec-tools also reads __init_begin (kexec/arch/arm64/
+	# crashdump-arm64.c iomem_range_callback); arm64 also has the
+	# flattened device tree kexec-tools starts the kdump kernel's from
+	if [ "$(uname -m)" = aarch64 ]; then
+		syms="$syms|__init_begin"
+	fi
+	grep -E " ($syms)\$" /proc/kallsyms > $S/proc/kallsyms
+	[ -e /sys/firmware/fdt ] && copy sys/firmware/fdt
 	for f in vmcoreinfo kexec_crash_size kexec_crash_loaded crash_elfcorehdr_size; do copy sys/kernel/$f; done
 	for f in possible present online crash_hotplug; do copy sys/devices/system/cpu/$f; done
 	for d in /sys/devices/system/cpu/cpu[0-9]*; do
@@ -240,7 +253,7 @@ if [ $ROLE = first ]; then
 	EXTRA=$(getarg bench.kdump_extra | tr ',' ' ')
 	KEXTRA=$(getarg bench.kexec_extra | tr ',' ' ')
 	case $METHOD in file) KFLAG=-s;; load) KFLAG=-c;; *) fail "bad method $METHOD";; esac
-	KAPPEND="console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=-1 $EXTRA"
+	KAPPEND="console=$CONSOLE irqpoll nr_cpus=1 reset_devices panic=-1 $EXTRA"
 	mkdir -p /capture
 	echo 0 > /proc/sys/kernel/kptr_restrict
 	# -d: kexec-tools prints its segment list (kexec_load: where the
@@ -279,6 +292,12 @@ else
 	ls -l /proc/vmcore > /k/vmcore-ls.txt
 	stat -c %s /proc/vmcore > /k/vmcore-size.txt
 	cat /proc/iomem > /k/iomem
+	# arm64/powerpc: the header's address and the usable memory come in the
+	# device tree (kexec-tools wrote them into the kdump kernel's DTB)
+	for f in linux,elfcorehdr linux,usable-memory-range; do
+		[ -e "/sys/firmware/devicetree/base/chosen/$f" ] &&
+			cat "/sys/firmware/devicetree/base/chosen/$f" > "/k/chosen-$f"
+	done
 	mark "kdump-start vmcore_size=$(cat /k/vmcore-size.txt)"
 	dd if=/proc/vmcore of=/dev/vdb bs=1M conv=fsync 2> /k/dd.txt
 	echo $? > /k/dd-rc.txt

@@ -2,7 +2,11 @@
 # Real-kernel kdump bench: boots Debian kernels under QEMU, crashes them with
 # kdump loaded and records captures under tests/kernel/captures/<scenario>/.
 #
-#   tests/kernel/run.sh [SCENARIO...]     (default: all scenarios)
+#   tests/kernel/run.sh [SCENARIO...]     (default: all x86_64 scenarios)
+#   tests/kernel/run.sh --foreign [SCENARIO...]
+#                                         (default: all foreign-architecture
+#                                         scenarios, FOREIGN_SCENARIOS below;
+#                                         `make check-kernel-foreign`)
 #
 # Environment:
 #   BENCH_ACCEL=auto|kvm|tcg   accelerator (default auto: probe KVM, else TCG)
@@ -14,8 +18,11 @@
 #                              it breaks the kdump boot, see README.md)
 #   BENCH_CACHE=DIR, BENCH_CAPTURES=DIR  other cache / captures directories (a
 #                              trial run that must not touch the shared cache)
-#   BENCH_KEXEC=PATH           kexec binary for the initramfs (default: the
-#                              system's; for a one-off run of another build)
+#   BENCH_KEXEC=PATH           amd64 kexec binary for the initramfs (default:
+#                              the system's; for a one-off run of another build);
+#                              foreign architectures use their Debian package's
+#   BENCH_FOREIGN_CAPTURES=DIR where foreign-architecture captures go (default
+#                              tests/kernel/foreign-captures)
 #
 # Prints one line per scenario:
 #   scenario kernel accel CPUs RAM #PT_NOTE #PT_LOAD vmcore-size wall-time
@@ -28,18 +35,45 @@ CAPS=${BENCH_CAPTURES:-$HERE/captures}
 PY=/usr/bin/python3
 export LC_ALL=C
 
-# Pinned kernels (Debian bookworm / bookworm-security).
+# Pinned kernels (Debian bookworm / bookworm-security), by ARCH:KEY.
 declare -A KPKG=(
-	[612]=linux-image-6.12.117+deb12-cloud-amd64-unsigned
-	[61]=linux-image-6.1.0-56-cloud-amd64-unsigned
+	[amd64:612]=linux-image-6.12.117+deb12-cloud-amd64-unsigned
+	[amd64:61]=linux-image-6.1.0-56-cloud-amd64-unsigned
+	[arm64:612]=linux-image-6.12.117+deb12-arm64-unsigned
+	[arm64:61]=linux-image-6.1.0-56-arm64-unsigned
 )
 # Fallback flavour if the cloud one lacks a needed option.
 declare -A KPKG_FALLBACK=(
-	[612]=linux-image-6.12.117+deb12-amd64-unsigned
-	[61]=linux-image-6.1.0-56-amd64-unsigned
+	[amd64:612]=linux-image-6.12.117+deb12-amd64-unsigned
+	[amd64:61]=linux-image-6.1.0-56-amd64-unsigned
 )
 
-# name kernel method cpus ram-MiB options
+# Per architecture (Debian's name): the QEMU that boots it, its machine,
+# CPU and console, where guest RAM starts (the RAM backend file's offset 0),
+# the kernel options the bench needs, and the packages of the foreign
+# initramfs (busybox-static, kexec-tools and the libraries kexec NEEDs,
+# fetched with `apt-get download PKG:ARCH`; build_initramfs checks that every
+# NEEDED library, transitively, is among them). amd64 is the host: its
+# initramfs takes the host's busybox and kexec (BENCH_KEXEC) as always.
+declare -A QEMU_BIN=([amd64]=qemu-system-x86_64 [arm64]=qemu-system-aarch64)
+declare -A QEMU_MACHINE=([amd64]=pc [arm64]=virt)
+# arm64: pauth-impdef=on makes TCG's pointer authentication cheap (QEMU's
+# own recommendation for -cpu max under TCG); the guest sees the same
+# features otherwise.
+declare -A QEMU_CPU_TCG=([amd64]="max,la57=off" [arm64]="max,pauth-impdef=on")
+declare -A CONSOLE=([amd64]=ttyS0 [arm64]=ttyAMA0)
+declare -A RAM_BASE=([amd64]=0 [arm64]=0x40000000)
+declare -A ARCH_CONFIG=(
+	[amd64]="CONFIG_CRASH_DUMP CONFIG_PROC_VMCORE CONFIG_KEXEC_FILE CONFIG_KEXEC"
+	# Debian arm64 has no CONFIG_KEXEC_FILE: kexec_load only
+	[arm64]="CONFIG_CRASH_DUMP CONFIG_PROC_VMCORE CONFIG_KEXEC"
+)
+declare -A USER_PKGS=(
+	[arm64]="busybox-static kexec-tools libc6 zlib1g libxenmisc4.17 libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxentoollog1 libxentoolcore1 libxenstore4 libxenhypfs1"
+)
+
+# name kernel method cpus ram-MiB options [arch]   (arch: Debian's name,
+# default amd64; a foreign one goes in FOREIGN_SCENARIOS)
 # options: - | hotplug (slots for DIMMs and CPUs, nothing plugged) |
 #          hotplug-event (same, plus a DIMM_MIB DIMM hot-added through QMP,
 #          CPU 1 offlined and onlined, before the crash; see README.md) |
@@ -70,6 +104,12 @@ MANUAL_SCENARIOS=(
 	"612-hotplug-remove 612 file 2 1024 hotplug-remove"
 	"612-hotplug-readd 612 file 2 1024 hotplug-readd"
 )
+# Foreign architectures (QEMU TCG only): run with --foreign, not by default
+# (CI time; README.md "Foreign architectures").
+FOREIGN_SCENARIOS=(
+	"arm64-612-load-1cpu 612 load 1 1024 - arm64"
+	"arm64-61-load-2cpu  61  load 2 2048 - arm64"
+)
 DIMM_MIB=256   # 2 memory blocks of 128 MiB: two MEM_ONLINE regenerations
 
 log() { echo "[bench] $*" >&2; }
@@ -89,53 +129,122 @@ ensure_pkgs() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 }
 
+# The QEMU of each foreign architecture asked for (qemu-system-arm has
+# qemu-system-aarch64).
+declare -A QEMU_PKG=([arm64]=qemu-system-arm)
+ensure_foreign_pkgs() {
+	local a
+	for a in "$@"; do
+		HOST_PKGS+=("${QEMU_PKG[$a]}")
+		dpkg --print-foreign-architectures | grep -qx "$a" ||
+			die "dpkg does not know $a: run dpkg --add-architecture $a && apt-get update"
+	done
+	ensure_pkgs
+}
+
 # ----------------------------------------------------------------- kernels --
-REQUIRED_CONFIG=(CONFIG_CRASH_DUMP CONFIG_PROC_VMCORE CONFIG_KEXEC_FILE CONFIG_KEXEC)
-config_ok() { # config file
+config_ok() { # config file arch
 	local c
-	for c in "${REQUIRED_CONFIG[@]}"; do grep -q "^$c=y" "$1" || return 1; done
+	for c in ${ARCH_CONFIG[$2]}; do grep -q "^$c=y" "$1" || return 1; done
 	grep -Eq '^CONFIG_VIRTIO_BLK=(y|m)' "$1" || return 1
 }
-fetch_pkg() { # pkg -> echoes extracted dir
+# deb_file pkg arch: the newest downloaded .deb of pkg for arch
+deb_file() { ls -t "$CACHE"/debs/"$1"_*_"$2".deb 2>/dev/null | head -1; }
+# download pkg arch: apt-get download into $CACHE/debs (the host's own
+# architecture without a suffix, as always)
+download_pkg() {
+	local spec=$1
+	[ "$2" = amd64 ] || spec=$1:$2
+	[ -n "$(deb_file "$1" "$2")" ] && return 0
+	mkdir -p "$CACHE/debs"
+	log "downloading $spec"
+	if ! (cd "$CACHE/debs" && apt-get download "$spec" >&2 2>/dev/null); then
+		apt-get update -qq >&2 || true
+		(cd "$CACHE/debs" && apt-get download "$spec" >&2) || return 1
+	fi
+}
+fetch_pkg() { # pkg arch -> echoes extracted dir
 	local pkg=$1 dir=$CACHE/kernels/$1
 	if [ ! -f "$dir/.done" ]; then
-		mkdir -p "$CACHE/debs" && rm -rf "$dir"
-		log "downloading $pkg"
-		if ! (cd "$CACHE/debs" && apt-get download "$pkg" >&2 2>/dev/null); then
-			apt-get update -qq >&2 || true
-			(cd "$CACHE/debs" && apt-get download "$pkg" >&2) || return 1
-		fi
+		rm -rf "$dir"
+		download_pkg "$pkg" "$2" || return 1
 		mkdir -p "$dir"
-		dpkg -x "$(ls -t "$CACHE"/debs/"${pkg}"_*.deb | head -1)" "$dir"
+		dpkg -x "$(deb_file "$pkg" "$2")" "$dir"
 		touch "$dir/.done"
 	fi
 	echo "$dir"
 }
-# kernel key -> sets KDIR, KREL
+# kernel key arch -> sets KDIR, KREL
 KDIR=; KREL=
 get_kernel() {
-	local key=$1 pkg dir cfg
-	for pkg in "${KPKG[$key]}" "${KPKG_FALLBACK[$key]}"; do
-		dir=$(fetch_pkg "$pkg") || continue
+	local key=$1 arch=${2:-amd64} pkg dir cfg
+	for pkg in "${KPKG[$arch:$key]:-}" "${KPKG_FALLBACK[$arch:$key]:-}"; do
+		[ -n "$pkg" ] || continue
+		dir=$(fetch_pkg "$pkg" "$arch") || continue
 		cfg=$(ls "$dir"/boot/config-* | head -1)
-		if config_ok "$cfg"; then
+		if config_ok "$cfg" "$arch"; then
 			KDIR=$dir; KREL=${cfg##*/config-}
 			return 0
 		fi
 		log "$pkg lacks a required option, trying the fallback flavour"
 	done
-	die "no usable kernel for $key"
+	die "no usable kernel for $arch:$key"
+}
+
+# user_root arch -> sets UROOT: USER_PKGS[arch] unpacked into one tree
+# ($CACHE/userland/ARCH, rebuilt when the list changes)
+UROOT=
+user_root() {
+	local arch=$1 p tag
+	UROOT=$CACHE/userland/$arch
+	tag=$(echo "${USER_PKGS[$arch]}" | sha256sum | cut -c1-12)
+	[ "$(cat "$UROOT/.done" 2>/dev/null)" = "$tag" ] && return 0
+	rm -rf "$UROOT"; mkdir -p "$UROOT"
+	for p in ${USER_PKGS[$arch]}; do
+		download_pkg "$p" "$arch" || die "cannot download $p:$arch"
+		dpkg -x "$(deb_file "$p" "$arch")" "$UROOT"
+	done
+	echo "$tag" > "$UROOT/.done"
+}
+
+# copy_needed ROOT BIN: copy the shared libraries BIN NEEDs (readelf -d, so
+# it works for a foreign BIN), transitively, and its program interpreter,
+# from UROOT into ROOT at the same paths
+copy_needed() {
+	local root=$1 bin=$2 lib f d found
+	f=$(readelf -lW "$bin" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	if [ -n "$f" ] && [ ! -e "$root$f" ]; then
+		[ -e "$UROOT$f" ] || die "interpreter $f of $bin not in the $ARCH packages"
+		mkdir -p "$root$(dirname "$f")"; cp -L "$UROOT$f" "$root$f"
+	fi
+	for lib in $(readelf -dW "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		found=
+		for d in lib usr/lib $(cd "$UROOT" && ls -d lib/*-linux-gnu* usr/lib/*-linux-gnu* 2>/dev/null); do
+			if [ -e "$UROOT/$d/$lib" ]; then found=$d/$lib; break; fi
+		done
+		[ -n "$found" ] || die "$lib (NEEDED by ${bin#$UROOT}) is in none of USER_PKGS[$ARCH]"
+		[ -e "$root/$found" ] && continue
+		mkdir -p "$root/$(dirname "$found")"
+		cp -L "$UROOT/$found" "$root/$found"
+		copy_needed "$root" "$UROOT/$found"
+	done
 }
 
 # --------------------------------------------------------------- initramfs --
-# Builds $CACHE/initramfs/$KREL-$KEY/{kdump-initrd.gz,first-initrd.gz};
-# KEY hashes what goes in (init.sh, this function, the kexec binary), so
-# worktrees sharing the cache never use each other's initramfs.
+# Builds $CACHE/initramfs/$KREL-$KEY/{kdump-initrd.gz,first-initrd.gz} for
+# $ARCH; KEY hashes what goes in (init.sh, this function, the kexec binary,
+# a foreign architecture's package list), so worktrees sharing the cache
+# never use each other's initramfs.
 KEXEC_BIN=${BENCH_KEXEC:-$(command -v kexec || echo /sbin/kexec)}
 INITRD=
+ARCH=amd64
 build_initramfs() {
-	local key out root f
-	key=$( { cat "$HERE/init.sh" "$KEXEC_BIN"; declare -f build_initramfs; } | sha256sum | cut -c1-12)
+	local key out root f busybox kexec_bin=$KEXEC_BIN
+	if [ "$ARCH" != amd64 ]; then
+		user_root "$ARCH"
+		busybox=$UROOT/bin/busybox kexec_bin=$UROOT/sbin/kexec
+	fi
+	key=$( { cat "$HERE/init.sh" "$kexec_bin"; declare -f build_initramfs copy_needed; echo "${USER_PKGS[$ARCH]:-}"; } | sha256sum | cut -c1-12)
 	out=$CACHE/initramfs/$KREL-$key
 	INITRD=$out
 	if [ -f "$out/first-initrd.gz" ]; then
@@ -145,16 +254,23 @@ build_initramfs() {
 	rm -rf "$out"; mkdir -p "$out"
 	root=$out/root
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,boot,lib/bench-mods,usr/bin,usr/sbin}
-	cp /bin/busybox "$root/bin/busybox"
+	install -m 0755 "$HERE/init.sh" "$root/init"
+	if [ "$ARCH" = amd64 ]; then
+		cp /bin/busybox "$root/bin/busybox"
+		cp "$kexec_bin" "$root/sbin/kexec"
+		for f in $(ldd "$kexec_bin" | grep -o '/[^ ]*'); do
+			mkdir -p "$root/$(dirname "$f")"
+			cp -L "$f" "$root/$f"
+		done
+	else
+		# the foreign busybox-static cannot run here: its applet list is
+		# the host's busybox-static (the same Debian source and config)
+		cp "$busybox" "$root/bin/busybox"
+		cp "$kexec_bin" "$root/sbin/kexec"
+		copy_needed "$root" "$kexec_bin"
+	fi
 	for f in $(/bin/busybox --list); do
 		[ -e "$root/bin/$f" ] || ln -s busybox "$root/bin/$f"
-	done
-	install -m 0755 "$HERE/init.sh" "$root/init"
-	local kexec_bin=$KEXEC_BIN
-	cp "$kexec_bin" "$root/sbin/kexec"
-	for f in $(ldd "$kexec_bin" | grep -o '/[^ ]*'); do
-		mkdir -p "$root/$(dirname "$f")"
-		cp -L "$f" "$root/$f"
 	done
 	# modules: virtio_pci + virtio_blk and their dependencies (if modular)
 	local moddir; moddir=$(ls -d "$KDIR"/lib/modules/* | head -1)
@@ -234,6 +350,7 @@ probe_accel() {
 # the panic. opts: panic (-device vmcoreinfo) | panic-novmci (without) |
 # panic-q35 (q35, RAM above 4 GiB, -device vmcoreinfo).
 PANIC_CAPS=${BENCH_PANIC_CAPTURES:-$HERE/panic-captures}
+FOREIGN_CAPS=${BENCH_FOREIGN_CAPTURES:-$HERE/foreign-captures}
 run_panic_scenario() { # name kernel method cpus ram opts
 	local name=$1 kkey=$2 cpus=$4 ram=$5 opts=$6
 	local W=$CACHE/$name OUT=$PANIC_CAPS/$name t0 t1 rc=0 tmo machine=pc vmci=1
@@ -286,14 +403,17 @@ run_panic_scenario() { # name kernel method cpus ram opts
 }
 
 # --------------------------------------------------------------- scenario --
-run_scenario() { # name kernel method cpus ram opts
-	case $6 in panic*) run_panic_scenario "$@"; return;; esac
+run_scenario() { # name kernel method cpus ram opts [arch]
+	ARCH=${7:-amd64}
+	case $6 in panic*) [ "$ARCH" = amd64 ] || die "$1: no panic scenarios for $ARCH"
+		run_panic_scenario "$@"; return;; esac
 	local name=$1 kkey=$2 method=$3 cpus=$4 ram=$5 opts=$6
 	local W=$CACHE/$name OUT=$CAPS/$name t0 t1 rc=0 tmo
-	get_kernel "$kkey"; build_initramfs
+	[ "$ARCH" = amd64 ] || OUT=$FOREIGN_CAPS/$name
+	get_kernel "$kkey" "$ARCH"; build_initramfs
 	rm -rf "$W"; mkdir -p "$W"
 	truncate -s 64M "$W/capture.img" "$W/kdump.img"
-	local append="console=ttyS0 crashkernel=256M panic=-1 bench.method=$method"
+	local append="console=${CONSOLE[$ARCH]} crashkernel=256M panic=-1 bench.method=$method"
 	local mem="-m ${ram}M" smp="-smp $cpus" plugged=0
 	local event=0
 	local remove=0
@@ -303,6 +423,7 @@ run_scenario() { # name kernel method cpus ram opts
 	hotplug-readd) event=1 remove=2 ;;
 	esac
 	if [ "$opts" = hotplug ] || [ $event = 1 ]; then
+		[ "$ARCH" = amd64 ] || die "$name: no hotplug scenarios for $ARCH"
 		mem="-m ${ram}M,slots=4,maxmem=4G"
 		smp="-smp $cpus,maxcpus=4"
 		append+=" bench.kdump_extra=acpi_no_memhotplug"
@@ -321,9 +442,10 @@ run_scenario() { # name kernel method cpus ram opts
 	fi
 	truncate -s $(( (ram + plugged + 256) * 1024 * 1024 )) "$W/vmcore.img"
 	local accel_opt cpu_opt
-	if [ "$ACCEL" = kvm ]; then accel_opt="kvm"; cpu_opt="host"; tmo=${BENCH_TIMEOUT:-300}
-	else accel_opt="tcg"; [ "$cpus" -gt 1 ] && accel_opt="tcg,thread=multi"; cpu_opt="max,la57=off"; tmo=${BENCH_TIMEOUT:-600}; fi
-	local qemu=(qemu-system-x86_64 -machine pc,memory-backend=ram0 -accel "$accel_opt" -cpu "$cpu_opt"
+	# KVM only for the host's architecture
+	if [ "$ACCEL" = kvm ] && [ "$ARCH" = amd64 ]; then accel_opt="kvm"; cpu_opt="host"; tmo=${BENCH_TIMEOUT:-300}
+	else accel_opt="tcg"; [ "$cpus" -gt 1 ] && accel_opt="tcg,thread=multi"; cpu_opt=${QEMU_CPU_TCG[$ARCH]}; tmo=${BENCH_TIMEOUT:-600}; fi
+	local qemu=("${QEMU_BIN[$ARCH]}" -machine "${QEMU_MACHINE[$ARCH]},memory-backend=ram0" -accel "$accel_opt" -cpu "$cpu_opt"
 		$mem $smp
 		-object "memory-backend-file,id=ram0,size=${ram}M,mem-path=$W/physmem.bin,share=on"
 		-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$INITRD/first-initrd.gz"
@@ -336,7 +458,7 @@ run_scenario() { # name kernel method cpus ram opts
 	# shellcheck disable=SC2206
 	[ -n "${BENCH_QEMU_EXTRA:-}" ] && qemu+=($BENCH_QEMU_EXTRA)
 	printf '%q ' "${qemu[@]}" > "$W/qemu-cmd.txt"
-	log "$name: booting $KREL ($ACCEL, $cpus CPU, ${ram} MiB, kexec $method)"
+	log "$name: booting $KREL ($ARCH, ${accel_opt%%,*}, $cpus CPU, ${ram} MiB, kexec $method)"
 	t0=$(date +%s.%N)
 	if [ $event = 1 ]; then
 		# QEMU in the background, bench.py drives the hotplug through QMP
@@ -374,25 +496,47 @@ run_scenario() { # name kernel method cpus ram opts
 	fi
 	"$PY" "$HERE/bench.py" post --name "$name" --work "$W" --out "$OUT" \
 		--kernel-dir "$KDIR" --krel "$KREL" --accel "$ACCEL" --cpus "$cpus" --ram-mib "$ram" \
-		--method "$method" --opts "$opts" --wall "$("$PY" -c "print(round($t1-$t0,1))")"
+		--method "$method" --opts "$opts" --wall "$("$PY" -c "print(round($t1-$t0,1))")" \
+		--arch "$ARCH" --machine "${QEMU_MACHINE[$ARCH]}" --ram-base "${RAM_BASE[$ARCH]}"
 }
 
 main() {
-	local want=("$@") s fields failed=0 todo=()
+	local want=() s fields failed=0 todo=() foreign=0 archs=" "
+	[ "${1:-}" = --foreign ] && { foreign=1; shift; }
+	want=("$@")
 	mkdir -p "$CACHE" "$CAPS" "$PANIC_CAPS"
 	ensure_pkgs
-	for s in "${SCENARIOS[@]}"; do
+	if [ $foreign = 0 ]; then
+		for s in "${SCENARIOS[@]}"; do
+			read -r -a fields <<< "$s"
+			if [ ${#want[@]} = 0 ] || [[ " ${want[*]} " == *" ${fields[0]} "* ]]; then todo+=("$s"); fi
+		done
+		for s in "${MANUAL_SCENARIOS[@]}"; do
+			read -r -a fields <<< "$s"
+			if [[ " ${want[*]} " == *" ${fields[0]} "* ]]; then todo+=("$s"); fi
+		done
+	fi
+	# foreign scenarios: all with --foreign alone, else those named
+	for s in "${FOREIGN_SCENARIOS[@]}"; do
 		read -r -a fields <<< "$s"
-		if [ ${#want[@]} = 0 ] || [[ " ${want[*]} " == *" ${fields[0]} "* ]]; then todo+=("$s"); fi
+		if { [ $foreign = 1 ] && [ ${#want[@]} = 0 ]; } || [[ " ${want[*]} " == *" ${fields[0]} "* ]]; then
+			todo+=("$s"); archs+="${fields[6]} "
+		fi
 	done
-	for s in "${MANUAL_SCENARIOS[@]}"; do
-		read -r -a fields <<< "$s"
-		if [[ " ${want[*]} " == *" ${fields[0]} "* ]]; then todo+=("$s"); fi
-	done
-	[ ${#todo[@]} -gt 0 ] || die "no such scenario: ${want[*]} (known: $(printf '%s\n' "${SCENARIOS[@]}" | awk '{print $1}' | tr '\n' ' '))"
-	probe_accel
+	[ ${#todo[@]} -gt 0 ] || die "no such scenario: ${want[*]} (known: $(printf '%s\n' "${SCENARIOS[@]}" "${FOREIGN_SCENARIOS[@]}" | awk '{print $1}' | tr '\n' ' '))"
+	[ "$archs" = " " ] || { ensure_foreign_pkgs $archs; mkdir -p "$FOREIGN_CAPS"; }
+	# KVM is for the host's architecture only: no probe without an amd64 scenario
+	if [ "$(printf '%s\n' "${todo[@]}" | awk 'NF < 7 || $7 == "amd64"' | wc -l)" = 0 ]; then
+		ACCEL=tcg
+	else
+		probe_accel
+	fi
 	# Build every needed kernel/initramfs up front (safe for parallel runs).
-	for s in "${todo[@]}"; do read -r -a fields <<< "$s"; get_kernel "${fields[1]}"; build_initramfs; done
+	for s in "${todo[@]}"; do
+		read -r -a fields <<< "$s"; ARCH=${fields[6]:-amd64}
+		get_kernel "${fields[1]}" "$ARCH"; build_initramfs
+	done
+	ARCH=amd64
 	local T0=$SECONDS jobs=${BENCH_JOBS:-1} pids=() names=()
 	for s in "${todo[@]}"; do
 		read -r -a fields <<< "$s"
