@@ -108,7 +108,14 @@ MANUAL_SCENARIOS=(
 # (CI time; README.md "Foreign architectures").
 FOREIGN_SCENARIOS=(
 	"arm64-612-load-1cpu 612 load 1 1024 - arm64"
-	"arm64-61-load-2cpu  61  load 2 2048 - arm64"
+	"arm64-612-load-2cpu 612 load 2 2048 - arm64"
+	# No arm64 6.1 scenario: its /proc/kallsyms has no _text, so
+	# kexec-tools 2.0.25 builds a header with a bogus kernel text PT_LOAD
+	# and PAGE_OFFSET 0, and the kdump kernel faults reading /proc/vmcore
+	# (README.md "Foreign architectures"); arm64:61 stays for a manual run.
+)
+MANUAL_FOREIGN_SCENARIOS=(
+	"arm64-61-load-2cpu 61 load 2 2048 - arm64"
 )
 DIMM_MIB=256   # 2 memory blocks of 128 MiB: two MEM_ONLINE regenerations
 
@@ -522,6 +529,10 @@ main() {
 		if { [ $foreign = 1 ] && [ ${#want[@]} = 0 ]; } || [[ " ${want[*]} " == *" ${fields[0]} "* ]]; then
 			todo+=("$s"); archs+="${fields[6]} "
 		fi
+	done
+	for s in "${MANUAL_FOREIGN_SCENARIOS[@]}"; do
+		read -r -a fields <<< "$s"
+		if [[ " ${want[*]} " == *" ${fields[0]} "* ]]; then todo+=("$s"); archs+="${fields[6]} "; fi
 	done
 	[ ${#todo[@]} -gt 0 ] || die "no such scenario: ${want[*]} (known: $(printf '%s\n' "${SCENARIOS[@]}" "${FOREIGN_SCENARIOS[@]}" | awk '{print $1}' | tr '\n' ' '))"
 	[ "$archs" = " " ] || { ensure_foreign_pkgs $archs; mkdir -p "$FOREIGN_CAPS"; }
