@@ -618,6 +618,7 @@ def post(a):
         f.write(kcmd + "\n")
     m = re.search(r"(?:^| )elfcorehdr=(\S+)", kcmd)
     dt_elfcorehdr = os.path.join(kd, "chosen-linux,elfcorehdr")
+    dt_size = None
     if m:
         val, rest = memparse(m.group(1))
         if rest.startswith("@"):
@@ -652,6 +653,17 @@ def post(a):
         window = max(seg or 0, phend)
         f.seek(p2off(layout, addr, window))
         data = f.read(window)
+    if dt_size is not None:
+        # arm64: the kdump kernel reserves only the device tree's size of
+        # the segment (kexec-tools passes bufsz; arch/arm64/mm/init.c
+        # reserve_elfcorehdr) and reuses the rest of the page, so the bytes
+        # past it are the kdump kernel's, not kexec-tools': kept as zeros,
+        # which is what kexec_load wrote there (kimage_load_crash_segment).
+        if dt_size < phend or dt_size > len(data):
+            raise SystemExit("DT elfcorehdr size %d vs phdrs end %d, window %d" % (
+                dt_size, phend, len(data)))
+        data = data[:dt_size] + b"\0" * (len(data) - dt_size)
+        seg_src = (seg_src or "") + "; bytes past the device tree's size %#x zeroed (the kdump kernel's)" % dt_size
     body, phnum, used, tail_zero = trim_header(data, seg)
     hlen = len(body)
     if hp:
