@@ -106,6 +106,65 @@ def devtree():
     out("devtree", "cells", b"\x00" + struct.pack(">I", 2))
 
 
+def dt_ppc64():
+    """Records of fuzz_dt_ppc64.c ([u8 file][u16 LE length][bytes]) from the
+    ppc64 captures' sysroots, plus a synthetic tree with dynamic memory."""
+    reset("dt_ppc64")
+    table = ["chosen/linux,crashkernel-base", "chosen/linux,crashkernel-size",
+             "chosen/linux,memory-limit", "chosen/linux,kernel-end",
+             "rtas/linux,rtas-base", "rtas/rtas-size",
+             "ibm,opal/opal-base-address", "ibm,opal/opal-runtime-size",
+             "ibm,dynamic-reconfiguration-memory/ibm,lmb-size",
+             "ibm,dynamic-reconfiguration-memory/ibm,dynamic-memory",
+             "ibm,dynamic-reconfiguration-memory/ibm,dynamic-memory-v2",
+             "memory@0/reg", "memory@0/compatible", "memory@40000000/reg",
+             "memory@80000000/reg", "memory/reg", "memory@100000000/compatible"]
+    table = ["proc/device-tree/" + t for t in table] + [
+        "proc/kcore", "sys/kernel/vmcoreinfo", "sys/devices/system/cpu/possible",
+        "sys/devices/system/cpu/cpu0/crash_notes",
+        "sys/devices/system/cpu/cpu0/crash_notes_size",
+        "sys/devices/system/cpu/cpu1/crash_notes"]
+
+    def rec(rel, data):
+        return struct.pack("<BH", table.index(rel), len(data)) + data
+    root = os.path.join(ROOT, "tests", "kernel", "foreign-captures")
+    for c in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+        sysroot = os.path.join(root, c, "sysroot")
+        if not os.path.isdir(os.path.join(sysroot, "proc", "device-tree")):
+            continue
+        b = b""
+        for rel in table:
+            p = os.path.join(sysroot, rel)
+            if not os.path.isfile(p):
+                continue
+            data = read(p)
+            if rel == "proc/kcore":     # only the ELF and program headers
+                phoff, = struct.unpack_from("<Q", data, 32)
+                entsz, phnum = struct.unpack_from("<HH", data, 54)
+                data = data[:phoff + entsz * phnum]
+            b += rec(rel, data)
+        out("dt_ppc64", c, b)
+    dt = "proc/device-tree/"
+    drmem = struct.pack(">I", 3)
+    for n, base, flags in ((8, 0, 0xa0), (2, 0x80000000, 0x8), (6, 0xa0000000, 0)):
+        drmem += struct.pack(">IQIII", n, base, 0, 0xffffffff, flags)
+    out("dt_ppc64", "synthetic-drmem-v2",
+        rec(dt + "chosen/linux,crashkernel-base", struct.pack(">Q", 0x20000000)) +
+        rec(dt + "chosen/linux,crashkernel-size", struct.pack(">Q", 0x10000000)) +
+        rec(dt + "chosen/linux,kernel-end", struct.pack(">Q", 0x2880000)) +
+        rec(dt + "chosen/linux,memory-limit", struct.pack(">Q", 0x90000000)) +
+        rec(dt + "rtas/linux,rtas-base", struct.pack(">I", 0x2fff0000)) +
+        rec(dt + "rtas/rtas-size", struct.pack(">I", 0x83c)) +
+        rec(dt + "memory@40000000/reg", struct.pack(">QQ", 0x40000000, 0x40000000)) +
+        rec(dt + "memory@0/reg", struct.pack(">QQ", 0, 0x40000000)) +
+        rec(dt + "memory@100000000/compatible", b"ibm,coherent-device-memory\0") +
+        rec(dt + "ibm,dynamic-reconfiguration-memory/ibm,lmb-size", struct.pack(">Q", 0x10000000)) +
+        rec(dt + "ibm,dynamic-reconfiguration-memory/ibm,dynamic-memory-v2", drmem) +
+        rec("sys/devices/system/cpu/possible", b"0-1\n") +
+        rec("sys/devices/system/cpu/cpu0/crash_notes", b"3ff87000\n") +
+        rec("sys/kernel/vmcoreinfo", b"0x00000000045e0000 10024\n"))
+
+
 def parse():
     reset("parse")
     for i, s in enumerate(["0x1f", "4096", "256M", "1GiB", "0xfffffffffffffffe",
@@ -188,7 +247,7 @@ def dump():
 
 
 def main():
-    for f in (elfcore, notes, iomem, devtree, parse, system, dump):
+    for f in (elfcore, notes, iomem, devtree, dt_ppc64, parse, system, dump):
         f()
 
 

@@ -67,6 +67,59 @@ static unsigned dt_cells(const char *root, const char *name, unsigned dflt,
 }
 
 /*
+ * A device-tree file for vmc_system_set_file; an absent one is recorded as
+ * missing only when @note_missing (the optional ones would be noise).
+ */
+static vmc_status dt_file(vmc_system *s, const char *root, const char *rel,
+			  bool note_missing, vmc_error *e)
+{
+	char *buf;
+	size_t len;
+	vmc_status st = vmc__sysroot_read(root, rel, 1 << 20, false, &buf, &len,
+					  e);
+
+	if (st == VMC_ERR_NOTFOUND)
+		return note_missing ? vmc__system_note_missing(s, rel, e) :
+				      VMC_OK;
+	if (st)
+		return st;
+	st = vmc_system_set_file(s, rel, buf, len, e);
+	vmc__free(buf);
+	return st;
+}
+
+/*
+ * What kexec-tools' ppc64 loader reads besides the memory nodes
+ * (kexec/arch/ppc64/kexec-ppc64.c get_devtree_details,
+ * get_dyn_reconf_base_ranges): chosen and rtas always, OPAL and dynamic
+ * reconfiguration memory where the platform has them.
+ */
+static vmc_status read_dt_props(vmc_system *s, const char *root, vmc_error *e)
+{
+	static const struct { const char *rel; bool note; } props[] = {
+		{ "proc/device-tree/chosen/linux,crashkernel-base", true },
+		{ "proc/device-tree/chosen/linux,crashkernel-size", true },
+		{ "proc/device-tree/chosen/linux,memory-limit", false },
+		{ "proc/device-tree/chosen/linux,kernel-end", true },
+		{ "proc/device-tree/rtas/linux,rtas-base", false },
+		{ "proc/device-tree/rtas/rtas-size", false },
+		{ "proc/device-tree/ibm,opal/opal-base-address", false },
+		{ "proc/device-tree/ibm,opal/opal-runtime-size", false },
+		{ "proc/device-tree/ibm,dynamic-reconfiguration-memory/"
+		  "ibm,lmb-size", false },
+		{ "proc/device-tree/ibm,dynamic-reconfiguration-memory/"
+		  "ibm,dynamic-memory", false },
+		{ "proc/device-tree/ibm,dynamic-reconfiguration-memory/"
+		  "ibm,dynamic-memory-v2", false },
+	};
+	vmc_status st = VMC_OK;
+
+	for (size_t i = 0; !st && i < ARRAY_SIZE(props); i++)
+		st = dt_file(s, root, props[i].rel, props[i].note, e);
+	return st;
+}
+
+/*
  * proc/device-tree/memory@ADDR/{reg,linux,usable-memory}, cells from the
  * root node; absent ones default to 1 and 1 as Linux assumes
  * (drivers/of/of_private.h OF_ROOT_NODE_{ADDR,SIZE}_CELLS_DEFAULT).  A node's
@@ -84,12 +137,26 @@ static vmc_status read_devtree(vmc_system *s, const char *root, vmc_error *e)
 	n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0)
 		return VMC_OK;
+	st = read_dt_props(s, root, e);
 	ac = dt_cells(root, "#address-cells", 1, e);
 	sc = dt_cells(root, "#size-cells", 1, e);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; !st && i < n; i++) {
 		const char *name = ents[i]->d_name;
 		static const char *const props[] = { "linux,usable-memory",
 						     "reg" };
+		static const char *const kt_props[] = { "reg", "compatible" };
+
+		/* kexec-tools ppc64's own view of the node (its first reg
+		 * pair, coherent device memory); the order is kernfs'. */
+		for (size_t k = 0; !st && k < ARRAY_SIZE(kt_props) &&
+		     (!strcmp(name, "memory") || !strncmp(name, "memory@", 7));
+		     k++) {
+			char rel[512];
+
+			snprintf(rel, sizeof(rel), "proc/device-tree/%s/%s",
+				 name, kt_props[k]);
+			st = dt_file(s, root, rel, false, e);
+		}
 
 		for (size_t k = 0; !st && k < ARRAY_SIZE(props) &&
 		     (!strcmp(name, "memory") || !strncmp(name, "memory@", 7));

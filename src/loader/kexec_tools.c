@@ -29,51 +29,23 @@
  */
 #include <string.h>
 
-#include "loader/loader_priv.h"
+#include "loader/kexec_tools_priv.h"
 #include "base/compiler.h"
 
 #define MAX_NOTE_BYTES 1024		/* kexec/crashdump.h */
 #define KT_ALIGN 1024			/* ELF_CORE_HEADER_ALIGN */
-#define KT_MAX_RANGES 32768		/* CRASH_MAX_MEMORY_RANGES */
 #define KT_MAX_CRASH 8			/* CRASH_RESERVED_MEM_NR */
 #define KT_MIN_SEGMENT (16u << 10)
 #define PAGE_4K 4096ull
 
-enum kt_type { RANGE_RAM, RANGE_RESERVED, RANGE_ACPI, RANGE_ACPI_NVS,
-	       RANGE_PMEM, RANGE_PRAM };
-
-struct kt_range {
-	uint64_t start, end;	/* inclusive */
-	enum kt_type type;
-};
-
-struct kt_list {
-	struct kt_range v[KT_MAX_RANGES];
-	size_t n;
-	size_t dropped;		/* ranges past the KT_MAX_RANGES slots */
-	uint64_t crash_end;	/* inclusive end of the last crash region */
-};
-
-struct kt_arch {
-	struct vmc__loader_arch id;	/* first: the ops point here */
-	/* get_crash_memory_ranges: the memory ranges, the crash regions
-	 * excluded, l->crash_end set. */
-	vmc_status (*ranges)(struct kt_list *l, const vmc_system *s,
-			     const struct vmc_build_opts *o, vmc_error *e);
-	/* The direct map: kcore vaddrs rounded down to page_offset_align,
-	 * the lowest; page_offset when kcore shows none. */
-	uint64_t page_offset, page_offset_align;
-	/* get_kernel_vaddr_and_size: the kcore segment holding _stext, its
-	 * start rounded down to kernel_align; without _stext the one inside
-	 * [kernel_map, kernel_map + kernel_map_size). */
-	uint64_t kernel_map, kernel_map_size, kernel_align;
-	/* get_backup_area: the first RAM range ending at or below
-	 * backup_src_end + 1 is copied to a backup segment; 0 = none. */
-	uint64_t backup_src_end;
-};
-
 static vmc_status kt_ranges_x86(struct kt_list *l, const vmc_system *s,
 				const struct vmc_build_opts *o, vmc_error *e);
+
+static vmc_status kt_backup_x86(const struct kt_list *l, const vmc_system *s,
+				uint64_t page, uint64_t bsize, uint64_t *out,
+				vmc_error *e);
+static void kt_header_x86(uint64_t size, uint64_t page, uint64_t backup,
+			  uint64_t bsize, uint64_t *segment, uint64_t *addr);
 
 /* kexec/arch/i386/crashdump-x86.c (x86_64: X86_64_PAGE_OFFSET,
  * X86_64__START_KERNEL_map, the 512 MiB kernel image window of
@@ -83,15 +55,47 @@ static const struct kt_arch kt_x86_64 = {
 	.ranges = kt_ranges_x86,
 	.page_offset = 0xffff888000000000ull,
 	.page_offset_align = 1ull << 30,
+	.text_load = true,
 	.kernel_map = 0xffffffff80000000ull,
 	.kernel_map_size = 512ull << 20,
 	.kernel_align = 1u << 20,
 	.backup_src_end = 0x9ffffull,
+	.page_size = PAGE_4K,
+	.backup_at = kt_backup_x86,
+	.header_at = kt_header_x86,
 };
 
 static const struct vmc__loader_arch *const kt_arches[] = {
 	&kt_x86_64.id,
+	&vmc__kt_ppc64.id,
 };
+
+/*
+ * locate_hole top-down in the last crash region (load_crashdump_segments
+ * adds the backup first, then the header below it): the backup copy of
+ * low memory, then the header, whose segment is at least 16 KiB
+ * (crashdump-x86.c: memsz of the elfcorehdr buffer).
+ */
+static vmc_status kt_backup_x86(const struct kt_list *l, const vmc_system *s,
+				uint64_t page, uint64_t bsize, uint64_t *out,
+				vmc_error *e)
+{
+	(void)s;
+	(void)e;
+	*out = align_down_u64(l->crash_end + 1 -
+			      align_up_u64(align_up_u64(bsize, 1024), page),
+			      page);
+	return VMC_OK;
+}
+
+static void kt_header_x86(uint64_t size, uint64_t page, uint64_t backup,
+			  uint64_t bsize, uint64_t *segment, uint64_t *addr)
+{
+	(void)bsize;
+	*segment = align_up_u64(size > KT_MIN_SEGMENT ? size : KT_MIN_SEGMENT,
+				page);
+	*addr = backup - *segment;
+}
 
 /* get_crash_memory_ranges' classification of one iomem name. */
 static int classify(const char *name, enum kt_type *t)
@@ -119,8 +123,8 @@ static int classify(const char *name, enum kt_type *t)
 }
 
 /* exclude_region(), exactly (inclusive ends, strict overlap, one split). */
-static vmc_status kt_exclude(struct kt_list *l, uint64_t start, uint64_t end,
-			     vmc_error *e)
+vmc_status vmc__kt_exclude(struct kt_list *l, uint64_t start, uint64_t end,
+			    vmc_error *e)
 {
 	struct kt_range temp = { 0 };
 	size_t tidx = SIZE_MAX;
@@ -200,14 +204,14 @@ static vmc_status kt_ranges_x86(struct kt_list *l, const vmc_system *s,
 		return vmc_error_set(e, VMC_ERR_NOTFOUND,
 				     "proc/iomem is missing: no memory ranges");
 	for (size_t i = 0; !st && i < nr_crash; i++)
-		st = kt_exclude(l, crash[i].start, crash[i].end, e);
+		st = vmc__kt_exclude(l, crash[i].start, crash[i].end, e);
 	if (!st && gart)
-		st = kt_exclude(l, gart_start, gart_end, e);
+		st = vmc__kt_exclude(l, gart_start, gart_end, e);
 	if (!st && o->exclude) {
 		const struct vmc_range *x = vmc_ranges_data(o->exclude);
 
 		for (size_t i = 0; !st && i < vmc_ranges_count(o->exclude); i++)
-			st = kt_exclude(l, x[i].start, x[i].end - 1, e);
+			st = vmc__kt_exclude(l, x[i].start, x[i].end - 1, e);
 	}
 	if (!st && nr_crash == 0 && !o->have_backup)
 		st = vmc_error_set(e, VMC_ERR_NOTFOUND,
@@ -259,7 +263,8 @@ static uint64_t kt_page_offset(const vmc_system *s, const struct kt_arch *a)
 {
 	uint64_t lowest = 0;
 
-	for (size_t i = 0; s->have_kcore && i < s->nr_kcore; i++) {
+	for (size_t i = 0; a->page_offset_align && s->have_kcore &&
+	     i < s->nr_kcore; i++) {
 		uint64_t v = align_down_u64(s->kcore[i].vaddr,
 					    a->page_offset_align);
 
@@ -358,9 +363,40 @@ static vmc_status kt_loads(struct vmc_header *h, const vmc_system *s,
 			ph.offset = backup_start;
 		ph.vaddr = r->start + page_offset;
 		ph.filesz = ph.memsz = r->end - r->start + 1;
+		/* crash_create_elf64_headers: "HIGMEM has a virtual address
+		 * of -1" */
+		if (a->lowmem_limit && r->end > a->lowmem_limit - 1)
+			ph.vaddr = UINT64_MAX;
 		st = vmc__hdr_push(h, &ph, e);
 	}
 	return st;
+}
+
+uint64_t vmc__kt_kcore_page(const vmc_system *s)
+{
+	for (size_t i = 0; s->have_kcore && i < s->nr_kcore; i++) {
+		uint64_t al = s->kcore[i].align;
+
+		if (s->kcore[i].type == VMC_PT_LOAD && al >= 4096 &&
+		    (al & (al - 1)) == 0)
+			return al;
+	}
+	return 0;
+}
+
+/* getpagesize() of the system kexec ran on: the row's, else /proc/kcore's
+ * PT_LOAD alignment (PAGE_SIZE), else the row's default, said. */
+static vmc_status kt_page_size(struct vmc_header *h, const vmc_system *s,
+			       const struct kt_arch *a, uint64_t *page,
+			       vmc_error *e)
+{
+	*page = a->page_size ? a->page_size : vmc__kt_kcore_page(s);
+	if (*page)
+		return VMC_OK;
+	*page = a->default_page;
+	return vmc__hdr_warn(h, e, "no proc/kcore: assuming %llu-byte pages "
+			     "(kexec-tools rounds segments to getpagesize())",
+			     (unsigned long long)*page);
 }
 
 static vmc_status kt_build(struct vmc_header *h, const vmc_system *s,
@@ -370,7 +406,7 @@ static vmc_status kt_build(struct vmc_header *h, const vmc_system *s,
 	const struct kt_arch *a = (const struct kt_arch *)arch;
 	struct kt_list *l;
 	uint64_t text_paddr = 0, text_vaddr = 0, text_size = 0;
-	uint64_t backup_start = 0, bsrc, bsize;
+	uint64_t backup_start = 0, bsrc = 0, bsize = 0, page = PAGE_4K;
 	size_t nr_cpus = 0, size;
 	bool text = false;
 	vmc_status st;
@@ -408,7 +444,7 @@ static vmc_status kt_build(struct vmc_header *h, const vmc_system *s,
 		text_paddr = o->text_paddr;
 		text_vaddr = o->text_vaddr;
 		text_size = o->text_len;
-	} else if (!st && !o->no_text) {
+	} else if (!st && !o->no_text && a->text_load) {
 		st = kt_kernel_code(s, &text_paddr, e);
 		if (!st && !kt_text(s, a, &text_vaddr, &text_size))
 			st = vmc_error_set(e, VMC_ERR_NOTFOUND,
@@ -427,19 +463,19 @@ static vmc_status kt_build(struct vmc_header *h, const vmc_system *s,
 
 		st = vmc__hdr_push(h, &ph, e);
 	}
+	if (!st)
+		st = kt_page_size(h, s, a, &page, e);
 	if (!st) {
-		/* Top-down placement in the last crash region (locate_hole):
-		 * the backup copy of low memory first, then the header. */
-		if (o->have_backup) {
+		/* Where add_buffer (locate_hole) puts the backup copy of
+		 * low memory: the row's rule, unless given. */
+		kt_backup_src(l, a, &bsrc, &bsize);
+		if (o->have_backup)
 			backup_start = o->backup_addr;
-		} else {
-			kt_backup_src(l, a, &bsrc, &bsize);
-			backup_start = align_down_u64(l->crash_end + 1 -
-				align_up_u64(align_up_u64(bsize, 1024), PAGE_4K),
-				PAGE_4K);
-		}
-		st = kt_loads(h, s, o, a, l, backup_start, e);
+		else
+			st = a->backup_at(l, s, page, bsize, &backup_start, e);
 	}
+	if (!st)
+		st = kt_loads(h, s, o, a, l, backup_start, e);
 	if (!st) {
 		h->spec.nr_slots = nr_cpus + (o->have_vmcoreinfo ||
 					      s->vmcoreinfo_paddr.set) +
@@ -447,11 +483,9 @@ static vmc_status kt_build(struct vmc_header *h, const vmc_system *s,
 		h->spec.align = KT_ALIGN;
 		st = vmc__hdr_size(h, &size, e);
 	}
-	if (!st) {
-		h->segment_size = align_up_u64(size > KT_MIN_SEGMENT ? size :
-					       KT_MIN_SEGMENT, PAGE_4K);
-		h->expected_addr = backup_start - h->segment_size;
-	}
+	if (!st)
+		a->header_at(size, page, backup_start, bsize, &h->segment_size,
+			     &h->expected_addr);
 	vmc__free(l);
 	return st;
 }

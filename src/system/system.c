@@ -30,6 +30,7 @@ VMC_EXPORT void vmc_system_free(vmc_system *s)
 	vmc__free(s->kcore);
 	vmc__free(s->cmdline);
 	vmc_ranges_free(s->dt_ram);
+	vmc__system_free_dt(&s->dt);
 	vmc__strlist_free(&s->missing);
 	vmc__free(s);
 }
@@ -298,6 +299,8 @@ VMC_EXPORT vmc_status vmc_system_set_file(vmc_system *s, const char *relpath,
 
 	if (strcmp(relpath, "proc/iomem") == 0)
 		return vmc_system_set_iomem_text(s, data, len, e);
+	if (strncmp(relpath, "proc/device-tree/", 17) == 0)
+		return vmc__system_set_dt(s, relpath + 17, data, len, e);
 	if (strcmp(relpath, "proc/kcore") == 0)
 		return parse_kcore(s, data, len, e);
 	if (strcmp(relpath, "proc/kallsyms") == 0)

@@ -38,6 +38,9 @@ struct ctx {
 	size_t elfsz_orig, elfsz;
 	uint32_t nr_ptnote;
 	uint64_t notes_sum;
+	bool page_auto;		/* no page size given: VMCOREINFO's */
+	uint64_t vmci_page;	/* its PAGESIZE, 0 if none */
+	uint64_t max_note_memsz;
 };
 
 static uint64_t get_w(const struct ctx *x, const uint8_t *p)
@@ -219,9 +222,18 @@ static vmc_status update_note_sizes(struct ctx *x, vmc_error *e)
 						(unsigned long long)off);
 		}
 		vmc_notes_iter_init(&it, scratch, (size_t)max_sz, x->order);
-		while (vmc_notes_next(&it, &n) == VMC_OK)
-			;
+		while (vmc_notes_next(&it, &n) == VMC_OK) {
+			uint64_t v;
+
+			if (x->page_auto && !x->vmci_page &&
+			    vmc_note_name_is(&n, "VMCOREINFO") &&
+			    !vmc_vmcoreinfo_get_u64((const char *)n.desc,
+						    n.descsz, "PAGESIZE", &v))
+				x->vmci_page = v ? v : 1;
+		}
 		vmc__free(scratch);
+		if (max_sz > x->max_note_memsz)
+			x->max_note_memsz = max_sz;
 		if (it.dropped) {
 			st = kernel_continues(x->d, e, VMC_ERR_CORRUPT,
 					      "PT_NOTE %u: note exceeded p_memsz, "
@@ -462,6 +474,47 @@ static vmc_status check_coverage(vmc_dump *d, vmc_error *e)
 	return check_huge_holes(d, e);
 }
 
+/*
+ * The crashed kernel's PAGE_SIZE rounds /proc/vmcore's layout (the header
+ * and note buffers, every PT_LOAD window: fs/proc/vmcore.c); without an
+ * explicit page size it is VMCOREINFO's PAGESIZE (ppc64 kernels mostly run
+ * 64 KiB pages), else 4096.  The kmalloc limit of the notes, checked with
+ * the largest page meanwhile, is checked again with the real one.
+ */
+static vmc_status page_from_vmcoreinfo(struct ctx *x, vmc_error *e)
+{
+	vmc_dump *d = x->d;
+	size_t cap;
+
+	if (!x->page_auto)
+		return VMC_OK;
+	x->page = x->vmci_page ? x->vmci_page : 4096;
+	if (x->page < 4096 || x->page > 65536 || (x->page & (x->page - 1)))
+		return vmc_error_set(e, VMC_ERR_CORRUPT,
+				     "VMCOREINFO PAGESIZE=%llu: want 4096, "
+				     "16384 or 65536 (or give a page size)",
+				     (unsigned long long)x->page);
+	d->info.page_size = x->page;
+	if (x->max_note_memsz > kmalloc_max(x))
+		return vmc_error_set(e, VMC_ERR_CORRUPT,
+				     "a PT_NOTE's p_memsz 0x%llx is over the "
+				     "kernel's kmalloc limit 0x%llx (it fails "
+				     "with -ENOMEM)",
+				     (unsigned long long)x->max_note_memsz,
+				     (unsigned long long)kmalloc_max(x));
+	cap = (size_t)align_up_u64(x->elfsz_orig, x->page);
+	if (cap > d->hdr_cap) {
+		uint8_t *h = vmc__realloc(d->hdr, cap);
+
+		if (!h)
+			return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
+		memset(h + d->hdr_cap, 0, cap - d->hdr_cap);
+		d->hdr = h;
+		d->hdr_cap = cap;
+	}
+	return VMC_OK;
+}
+
 static vmc_status build(struct ctx *x, vmc_error *e)
 {
 	vmc_dump *d = x->d;
@@ -473,6 +526,8 @@ static vmc_status build(struct ctx *x, vmc_error *e)
 		return st;
 	d->info.phnum_in = x->phnum;
 	st = update_note_sizes(x, e);
+	if (!st)
+		st = page_from_vmcoreinfo(x, e);
 	if (st)
 		return st;
 	if (x->nr_ptnote == 0)
@@ -525,7 +580,10 @@ VMC_EXPORT vmc_status vmc_dump_open(vmc_dump **out, vmc_hdr_source *hs,
 
 	if (!opts || opts->version != VMC_DUMP_OPTS_VERSION)
 		return vmc_error_set(e, VMC_ERR_INVALID, "bad dump options");
-	x.page = opts->page_size ? opts->page_size : 4096;
+	/* 0: VMCOREINFO's PAGESIZE once the notes are read; the largest
+	 * page meanwhile (the note limit check) */
+	x.page_auto = opts->page_size == 0;
+	x.page = opts->page_size ? opts->page_size : 65536;
 	if (x.page < 4096 || x.page > 65536 || (x.page & (x.page - 1)))
 		return vmc_error_set(e, VMC_ERR_INVALID,
 				     "page size %llu: want 4096, 16384 or "
