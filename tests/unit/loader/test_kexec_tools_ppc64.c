@@ -15,6 +15,7 @@
  * listings a real kernel printed, not our hash.
  */
 #include "unit.h"
+#include "expect_phdrs.h"
 #include "vmcorekit/header.h"
 #include "vmcorekit/elfcore.h"
 #include "system/system_priv.h"
@@ -124,30 +125,20 @@ static struct vmc_phdr ram(uint64_t start, uint64_t end)
 				  .filesz = end - start, .memsz = end - start };
 }
 
+/* [0, 64 KiB) with p_offset at its copy, right after the kdump kernel
+ * (crash base 0x20000000 + kernel-end 0x2880000) */
+static struct vmc_phdr backup_load(void)
+{
+	struct vmc_phdr p = ram(0, 0x10000);
+
+	p.offset = 0x22880000;
+	return p;
+}
+
 static struct vmc_phdr note(uint64_t a, uint64_t len)
 {
 	return (struct vmc_phdr){ .type = VMC_PT_NOTE, .offset = a, .paddr = a,
 				  .filesz = len, .memsz = len };
-}
-
-static void expect_phdrs(const struct vmc_elfcore_spec *sp,
-			 const struct vmc_phdr *want, size_t n)
-{
-	CHECK_U64(sp->nr_phdrs, n);
-	for (size_t i = 0; i < n && i < sp->nr_phdrs; i++) {
-		const struct vmc_phdr *g = &sp->phdrs[i], *w = &want[i];
-
-		CHECK(g->type == w->type && g->flags == w->flags &&
-		      g->offset == w->offset && g->vaddr == w->vaddr &&
-		      g->paddr == w->paddr && g->filesz == w->filesz &&
-		      g->memsz == w->memsz && g->align == w->align,
-		      "phdr %zu: got type %u off 0x%" PRIx64 " vaddr 0x%" PRIx64
-		      " paddr 0x%" PRIx64 " size 0x%" PRIx64 "; want type %u "
-		      "off 0x%" PRIx64 " vaddr 0x%" PRIx64 " paddr 0x%" PRIx64
-		      " size 0x%" PRIx64, i, g->type, g->offset, g->vaddr,
-		      g->paddr, g->memsz, w->type, w->offset, w->vaddr,
-		      w->paddr, w->memsz);
-	}
 }
 
 static vmc_header *build(vmc_system *s, struct vmc_build_opts *o,
@@ -172,9 +163,42 @@ static void test_kernfs_order(void)
 		"cpuidle", "uevent", "hotplug", "enabled", "possible",
 		"offline",
 	};
-	/* /proc/device-tree of the pseries guest, as kexec -d walked it
-	 * (get_base_ranges' "0000000000000000-0000000040000000" lines). */
+	/* /proc/device-tree of a 2-node NUMA pseries guest (Debian 6.1
+	 * ppc64el, QEMU 7.2), as `find -maxdepth 1` listed it */
 	static const char *const dt_root[] = {
+		"ibm,drc-names",
+		"ibm,drc-types",
+		"#address-cells",
+		"pci@800000020000000",
+		"memory@0",
+		"memory@40000000",
+		"ibm,persistent-memory",
+		"model",
+		"ibm,plat-res-int-priorities",
+		"rtas",
+		"slof,from-fdt",
+		"interrupt-controller@60302031b0000",
+		"#size-cells",
+		"options",
+		"ibm,drc-indexes",
+		"openprom",
+		"vm,uuid",
+		"device_type",
+		"event-sources",
+		"compatible",
+		"aliases",
+		"packages",
+		"phandle",
+		"chosen",
+		"vdevice",
+		"cpus",
+		"name",
+		"ibm,drc-power-domains",
+		"mmu",
+	};
+	/* ... and the dynamic-memory guest's, as kexec -d walked it
+	 * (get_base_ranges' "0000000000000000-0000000040000000" lines). */
+	static const char *const dt_mem[] = {
 		"memory@0", "memory@40000000",
 		"ibm,dynamic-reconfiguration-memory",
 	};
@@ -186,6 +210,9 @@ static void test_kernfs_order(void)
 	for (size_t i = 0; i + 1 < NELEM(dt_root); i++)
 		CHECK(vmc__kernfs_order(dt_root[i], dt_root[i + 1]) < 0,
 		      "%s before %s", dt_root[i], dt_root[i + 1]);
+	for (size_t i = 0; i + 1 < NELEM(dt_mem); i++)
+		CHECK(vmc__kernfs_order(dt_mem[i], dt_mem[i + 1]) < 0,
+		      "%s before %s", dt_mem[i], dt_mem[i + 1]);
 	CHECK(vmc__kernfs_order("memory@0", "memory@0") == 0, "equal");
 	t_case("%s", "");
 }
@@ -202,9 +229,7 @@ static void test_pseries(void)
 		note(0x3ff87000, 536),
 		note(0x45e0000, 0x10024),
 		/* the backup region, its copy after the kdump kernel */
-		{ .type = VMC_PT_LOAD, .flags = RWX, .offset = 0x22880000,
-		  .paddr = 0, .vaddr = PAGE_OFFSET, .filesz = 0x10000,
-		  .memsz = 0x10000 },
+		backup_load(),
 		ram(0x10000, 0x20000000),
 		ram(0x30000000, 0x40000000),
 		ram(0x40000000, 0x80000000),
@@ -256,9 +281,7 @@ static void test_limits(void)
 	const struct vmc_phdr want[] = {
 		note(0x3ff87000, 536),
 		note(0x45e0000, 0x10024),
-		{ .type = VMC_PT_LOAD, .flags = RWX, .offset = 0x22880000,
-		  .paddr = 0, .vaddr = PAGE_OFFSET, .filesz = 0x10000,
-		  .memsz = 0x10000 },
+		backup_load(),
 		ram(0x10000, 0x20000000),
 		ram(0x30000000, 0x38000000),
 		ram(0x2fff0000, 0x30000000),

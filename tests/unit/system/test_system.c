@@ -9,6 +9,7 @@
  * minus the low 1 MiB and the crash kernel regions, p_vaddr = __va(paddr).
  */
 #include "unit.h"
+#include "expect_phdrs.h"
 #include "vmcorekit/header.h"
 #include "vmcorekit/elfcore.h"
 #include "system/system_priv.h"
@@ -139,27 +140,6 @@ static struct vmc_phdr load(uint64_t vaddr, uint64_t paddr, uint64_t len)
 static struct vmc_phdr ram(uint64_t start, uint64_t end)
 {
 	return load(PAGE_OFFSET + start, start, end - start);
-}
-
-static void expect_phdrs(const struct vmc_elfcore_spec *sp,
-			 const struct vmc_phdr *want, size_t n)
-{
-	CHECK_U64(sp->nr_phdrs, n);
-	for (size_t i = 0; i < n && i < sp->nr_phdrs; i++) {
-		const struct vmc_phdr *g = &sp->phdrs[i], *w = &want[i];
-
-		CHECK(g->type == w->type && g->flags == w->flags &&
-		      g->offset == w->offset && g->vaddr == w->vaddr &&
-		      g->paddr == w->paddr && g->filesz == w->filesz &&
-		      g->memsz == w->memsz && g->align == w->align,
-		      "phdr %zu: got type %u flags %u off 0x%" PRIx64 " vaddr 0x%"
-		      PRIx64 " paddr 0x%" PRIx64 " filesz 0x%" PRIx64 " memsz 0x%"
-		      PRIx64 " align 0x%" PRIx64 "; want type %u flags %u off 0x%"
-		      PRIx64 " vaddr 0x%" PRIx64 " paddr 0x%" PRIx64 " size 0x%"
-		      PRIx64, i, g->type, g->flags, g->offset, g->vaddr, g->paddr,
-		      g->filesz, g->memsz, g->align, w->type, w->flags, w->offset,
-		      w->vaddr, w->paddr, w->memsz);
-	}
 }
 
 static void test_files(void)
