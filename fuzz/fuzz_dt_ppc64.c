@@ -70,8 +70,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.id = (struct vmc_elf_id){ VMC_CLASS_64, VMC_LE, VMC_EM_PPC64 };
 	o.allow_missing = true;
 	if (vmc_header_build(&h, sys, &o, NULL) == VMC_OK) {
-		for (size_t i = 0; i < vmc_header_nr_warnings(h); i++)
-			(void)vmc_header_warning(h, i)[0];
+		const vmc_warnings *w = vmc_header_warnings(h);
+
+		for (size_t i = 0; i < vmc_warnings_count(w); i++)
+			(void)vmc_warnings_get(w, i)->msg[0];
 		(void)vmc_header_segment_size(h);
 		(void)vmc_header_expected_addr(h);
 		if (vmc_elfcore_size(vmc_header_spec(h), &hsize, NULL) ==

@@ -258,7 +258,7 @@ static void test_pseries(void)
 		/* rounded to getpagesize(): no kcore, the 64 KiB default */
 		CHECK_U64(vmc_header_segment_size(h), 0x10000);
 		CHECK_U64(vmc_header_expected_addr(h), 0x22890000);
-		CHECK_U64(vmc_header_nr_warnings(h), 1);
+		CHECK_U64(vmc_warnings_count(vmc_header_warnings(h)), 1);
 		vmc_header_free(h);
 	}
 	/* --backup-addr moves the copy and the header after it */
