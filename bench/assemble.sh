@@ -8,8 +8,9 @@
 # (or whatever BENCH_DIR is on) with the page cache hot and dropped, tmpfs,
 # and an XFS loop image with reflink=1 (root, xfsprogs), hot and cold:
 # the default copy path against cat, cp --reflink=never, 4 MiB pread/pwrite
-# and copy_file_range on each, best of ROUNDS (3) runs each (FS_BENCH=0
-# skips it; MAIN_BENCH=0 skips the first part).
+# and copy_file_range on each, the median of ROUNDS runs each (FS_BENCH=0
+# skips it; MAIN_BENCH=0 skips the first part).  Each command runs
+# ROUNDS (9) times, interleaved with the others; see fs_round.
 #
 # usage: bench/assemble.sh [GiB]   (default 4; needs ~2.5x GiB of disk for
 #                                   the dense parts; BENCH_DIR to choose where)
@@ -125,43 +126,70 @@ make_image() {
 	dd if="$d/hdr.bin" of="$d/physmem.bin" bs=4096 seek=$(((FSIZE - 0x10000) / 4096)) \
 	   conv=notrunc status=none
 }
-# frun FS MODE KEY NAME CMD...: MODE cold drops the caches before each
-# run, hot runs the command once untimed to fill them; the best of
-# ROUNDS (default 3) wall times, in ms (on a shared machine one run is
-# worth little: cold runs of the same command differed by 2x here)
-frun() {
-	local fs=$1 mode=$2 key=$3 name=$4 t best= i
-	shift 4
-	[ "$mode" = cold ] || { "$@" >/dev/null 2>&1; rm -f "$W"/out.*; }
-	for i in $(seq "${ROUNDS:-3}"); do
-		[ "$mode" = cold ] && drop
-		t=$(date +%s%N)
-		"$@" >"$W/json.txt" 2>&1 || { echo "$name: failed"; cat "$W/json.txt"; return 1; }
-		t=$((($(date +%s%N) - t) / 1000000))
-		{ [ -z "$best" ] || [ "$t" -lt "$best" ]; } && best=$t
-		rm -f "$W"/out.*
-	done
-	T[$fs.$mode.$key]=$(echo "$best / 1000" | bc -l)
-	printf '  %-40s %7.3f s %8.0f MB/s %s\n' "$name" "${T[$fs.$mode.$key]}" \
-		"$(echo "$FSIZE / 1000 / ($best + 0.5)" | bc -l)" \
-		"$(grep -o '"copy_path": "[a-z-]*"' "$W/json.txt" | cut -d'"' -f4)"
+# fs_round FS MODE: the commands below, ROUNDS (default 9) rounds, every
+# round runs each command once, in an order rotated by one each round (so
+# no command always follows the same one); cold evicts the image from the
+# page cache before each run (dd iflag=nocache count=0: the image only,
+# and an XFS image's loop file, EVICT_ALSO, so
+# the tools' own binaries and libraries stay cached and what is timed is
+# the copy), hot runs each command once untimed first.  Each cell: the
+# best and the median wall time; on a machine shared with builds and QEMU
+# one run is worth little (cold runs of the same command differed by 10x
+# at load 10), the median of interleaved runs is what the ratio uses, the
+# best is printed beside it.
+evict() {	# FILE...: out of the page cache (POSIX_FADV_DONTNEED)
+	local f
+	sync
+	for f; do dd if="$f" iflag=nocache count=0 status=none; done
 }
 fs_round() {	# FS MODE
-	local fs=$1 mode=$2 best=cat k
-	local B=(assemble --elfcorehdr-addr $((FSIZE - 0x10000)) --memory "$W/physmem.bin@0" --no-progress --json)
-	echo "$fs, $mode cache ($(df -T "$W" | awk 'NR==2{print $2}'), $FS_GIB GiB image):"
-	frun "$fs" "$mode" cat "cat > out" sh -c "cat '$W/physmem.bin' > '$W/out.cat'"
-	frun "$fs" "$mode" cp "cp --reflink=never" cp --reflink=never "$W/physmem.bin" "$W/out.cp"
-	frun "$fs" "$mode" rw "assemble --copy-path read-write" "$VMC" "${B[@]}" --copy-path read-write -o "$W/out.rw"
-	frun "$fs" "$mode" cfr "assemble --copy-path copy-range" "$VMC" "${B[@]}" --copy-path copy-range -o "$W/out.cfr"
-	[ "$fs" = xfs ] && frun "$fs" "$mode" clone "assemble --copy-path clone" "$VMC" "${B[@]}" --copy-path clone -o "$W/out.clone"
-	frun "$fs" "$mode" auto "assemble (default)" "$VMC" "${B[@]}" -o "$W/out.auto"
+	local fs=$1 mode=$2 best=cat k r i n t keys=() names=() cmds=()
+	local B="'$VMC' assemble --elfcorehdr-addr $((FSIZE - 0x10000)) --memory '$W/physmem.bin@0' --no-progress --json"
+	echo "$fs, $mode cache ($(df -T "$W" | awk 'NR==2{print $2}'), $FS_GIB GiB image, load $(cut -d' ' -f1-3 /proc/loadavg)):"
+	keys=(cat cp rw cfr)
+	names=("cat > out" "cp --reflink=never" "assemble --copy-path read-write" "assemble --copy-path copy-range")
+	cmds=("cat '$W/physmem.bin' > '$W/out.cat'" "cp --reflink=never '$W/physmem.bin' '$W/out.cp'"
+	      "$B --copy-path read-write -o '$W/out.rw'" "$B --copy-path copy-range -o '$W/out.cfr'")
+	if [ "$fs" = xfs ]; then
+		keys+=(clone); names+=("assemble --copy-path clone")
+		cmds+=("$B --copy-path clone -o '$W/out.clone'")
+	fi
+	keys+=(auto); names+=("assemble (default)"); cmds+=("$B -o '$W/out.auto'")
+	n=${#keys[@]}
+	declare -A ms=()
+	if [ "$mode" = hot ]; then
+		for i in $(seq 0 $((n - 1))); do
+			sh -c "${cmds[$i]}" >/dev/null 2>&1; rm -f "$W"/out.*
+		done
+	fi
+	for r in $(seq 0 $((${ROUNDS:-9} - 1))); do
+		for k in $(seq 0 $((n - 1))); do
+			i=$(((k + r) % n))
+			[ "$mode" = cold ] && evict "$W/physmem.bin" ${EVICT_ALSO:-}
+			t=$(date +%s%N)
+			sh -c "${cmds[$i]}" >"$W/json.txt" 2>&1 ||
+				{ echo "${names[$i]}: failed"; cat "$W/json.txt"; return 1; }
+			ms[${keys[$i]}]+="$((($(date +%s%N) - t) / 1000000)) "
+			[ "${keys[$i]}" = auto ] && ms[path]=$(grep -o '"copy_path": "[a-z-]*"' "$W/json.txt" | cut -d'"' -f4)
+			rm -f "$W"/out.*
+		done
+	done
+	for i in $(seq 0 $((n - 1))); do
+		k=${keys[$i]}
+		read -r lo med <<<"$(echo ${ms[$k]} | tr ' ' '\n' | sort -n |
+			awk '{a[NR] = $1} END {print a[1], a[int((NR + 1) / 2)]}')"
+		T[$fs.$mode.$k]=$(echo "$med / 1000" | bc -l)
+		printf '  %-34s best %7.3f s  median %7.3f s %8.0f MB/s %s\n' "${names[$i]}" \
+			"$(echo "$lo / 1000" | bc -l)" "${T[$fs.$mode.$k]}" \
+			"$(echo "$FSIZE / 1000 / ($med + 0.5)" | bc -l)" \
+			"$([ "$k" = auto ] && echo "${ms[path]}")"
+	done
 	for k in cp rw cfr; do
 		[ "$(echo "${T[$fs.$mode.$k]} < ${T[$fs.$mode.$best]}" | bc -l)" = 1 ] && best=$k
 	done
-	printf '  default vs the best of cat/cp/read-write/copy-range (%s): %.2fx\n' "$best" \
+	printf '  default vs the best of cat/cp/read-write/copy-range (%s), medians: %.2fx\n' "$best" \
 		"$(echo "(${T[$fs.$mode.$best]} + 0.0005) / (${T[$fs.$mode.auto]} + 0.0005)" | bc -l)"
-	[ "$fs" = xfs ] && printf '  default vs clone: %.2fx\n' \
+	[ "$fs" = xfs ] && printf '  default vs clone, medians: %.2fx\n' \
 		"$(echo "(${T[$fs.$mode.clone]} + 0.0005) / (${T[$fs.$mode.auto]} + 0.0005)" | bc -l)"
 	return 0
 }
@@ -200,7 +228,7 @@ if command -v mkfs.xfs >/dev/null; then
 	W=$XFS_MNT
 	make_image "$W"
 	fs_round xfs hot
-	fs_round xfs cold
+	EVICT_ALSO=$DIR/xfs.img fs_round xfs cold
 	xfs_extents
 else
 	echo "xfs: mkfs.xfs missing (xfsprogs), skipped"

@@ -146,6 +146,25 @@ static vmc_status put_zeros(struct writer *w, uint64_t off, uint64_t len,
 	return VMC_OK;
 }
 
+/*
+ * The next step of a copy to output offset @off: up to the next chunk
+ * boundary of the output, not a chunk from wherever the span began.  The
+ * vmcore's data sits a header page (or more) after its place in the
+ * image, so unaligned steps start every write a page past a large-folio
+ * boundary, and ext4 (6.18) then builds the output's page cache from
+ * small folios (__filemap_get_folio caps a folio's order by its index's
+ * alignment): copy_file_range left ~5 pages a folio, cp's aligned
+ * 128 KiB writes 32.  Aligned, every step after the first starts on a
+ * boundary (64 KiB folios from splice's pipe-sized writes, 2 MiB from
+ * pwrite); docs/performance.md has the A/B.
+ */
+static size_t step_len(const struct writer *w, uint64_t off, uint64_t len)
+{
+	uint64_t room = w->chunk - (w->base + off) % w->chunk;
+
+	return (size_t)(len < room ? len : room);
+}
+
 static bool all_zero(const uint8_t *p, size_t n)
 {
 	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
@@ -174,7 +193,7 @@ static vmc_status copy_read(struct writer *w, vmc_source *src,
 			    vmc_error *e)
 {
 	while (len) {
-		size_t n = len < w->chunk ? (size_t)len : w->chunk;
+		size_t n = step_len(w, off, len);
 		vmc_status st;
 
 		prefetch(w, src_off + n, len - n);
@@ -247,7 +266,7 @@ static vmc_status kcopy_range(struct writer *w, const struct kcopy *k,
 {
 	prefetch(w, src_off, len);
 	while (len && *k->enabled) {
-		size_t want = len < w->chunk ? (size_t)len : w->chunk;
+		size_t want = step_len(w, off, len);
 		ssize_t n;
 		vmc_status st;
 
