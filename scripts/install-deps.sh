@@ -79,7 +79,8 @@ fi
 # busybox-static and kexec-tools come as .debs: apt-get download PKG:ARCH
 # needs `dpkg --add-architecture ARCH`, which tests/kernel/run.sh checks).
 if [ "${1:-}" = "--kernel-foreign" ]; then
-	pkgs+=(qemu-system-arm qemu-utils busybox-static cpio zstd)
+	# qemu-system-ppc has qemu-system-ppc64 and, in qemu-system-data, SLOF
+	pkgs+=(qemu-system-arm qemu-system-ppc qemu-utils busybox-static cpio zstd)
 fi
 
 missing=()

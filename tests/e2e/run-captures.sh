@@ -6,7 +6,8 @@
 #
 #   tests/e2e/run-captures.sh [VMCOREKIT_BINARY]    (default build/cli/vmcorekit)
 #
-# For each tests/kernel/captures/NAME/ (sysroot/, elfcorehdr.bin,
+# For each tests/kernel/captures/NAME/ and foreign-captures/NAME/ (other
+# architectures, `run.sh --foreign`) (sysroot/, elfcorehdr.bin,
 # kdump-cmdline, meta.json, vmcore-head.bin):
 #   build+cmp     kexec_file_load: `build --profile kexec-file --capacity
 #                 <size of elfcorehdr.bin>` must equal elfcorehdr.bin (cmp).
@@ -26,6 +27,7 @@ set -euo pipefail
 BIN=${1:-build/cli/vmcorekit}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CAPS=$ROOT/tests/kernel/captures
+FOREIGN=$ROOT/tests/kernel/foreign-captures
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
@@ -120,7 +122,8 @@ check_show() {
 	fi
 }
 
-for d in "$CAPS"/*/; do
+for d in "$CAPS"/*/ "$FOREIGN"/*/; do
+	[[ -d $d ]] || continue
 	d=${d%/}
 	name=$(basename "$d")
 	if [[ ! -f $d/meta.json || ! -f $d/elfcorehdr.bin || ! -d $d/sysroot ]]; then

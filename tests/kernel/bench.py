@@ -28,7 +28,10 @@ CONFIG_KEYS = ["CRASH_DUMP", "PROC_VMCORE", "KEXEC_FILE", "KEXEC", "CRASH_HOTPLU
                "CRASH_MAX_MEMORY_RANGES", "PROC_VMCORE_DEVICE_DUMP", "NR_CPUS",
                "NR_CPUS_DEFAULT", "MEMORY_HOTPLUG", "VIRTIO_BLK", "VIRTIO_PCI",
                "KEXEC_SIG", "KEXEC_SIG_FORCE", "HOTPLUG_CPU", "X86_5LEVEL",
-               "RANDOMIZE_BASE", "RANDOMIZE_MEMORY", "SPARSEMEM_VMEMMAP"]
+               "RANDOMIZE_BASE", "RANDOMIZE_MEMORY", "SPARSEMEM_VMEMMAP",
+               # ppc64el: fadump absent, 64 KiB pages, the pseries platform
+               "FA_DUMP", "PPC_64K_PAGES", "PPC_4K_PAGES", "PPC_RADIX_MMU",
+               "PPC_PSERIES"]
 VMCORE_HEAD_MAX = 1 << 20
 CONSOLE_MAX = 384 * 1024
 # Foreign-architecture captures share the 5 MB budget: their consoles are
@@ -153,6 +156,40 @@ def parse_kexec_segments(text):
 
 def sha256_file(path):
     return cc.sha256_file(path)
+
+
+def ram_drift(vbin, vph, hph, pm, layout, max_runs=64):
+    """Bytes of the real vmcore's PT_LOAD data that differ from guest RAM as
+    the RAM file holds it at QEMU's exit: memory that changed after the
+    kdump kernel read it (ppc64: a stopped CPU's hypervisor-updated area,
+    the kdump kernel's own pages inside a dumped range). The vmcore's i-th
+    PT_LOAD holds the elfcorehdr's i-th PT_LOAD, read at its p_offset (the
+    backup copy for low memory). Returns (byte count, [[file offset, len]]
+    runs, at most max_runs)."""
+    loads_v = [p for p in vph if p["type"] == cc.PT_LOAD]
+    loads_h = [p for p in hph if p["type"] == cc.PT_LOAD]
+    if len(loads_v) != len(loads_h):
+        raise SystemExit("vmcore has %d PT_LOAD, elfcorehdr %d" % (len(loads_v), len(loads_h)))
+    total, runs, chunk = 0, [], 1 << 22
+    with open(vbin, "rb") as fv, open(pm, "rb") as fp:
+        for v, h in zip(loads_v, loads_h):
+            done = 0
+            while done < v["filesz"]:
+                n = min(chunk, v["filesz"] - done)
+                fv.seek(v["offset"] + done)
+                fp.seek(p2off(layout, h["offset"] + done, n))
+                a, b = fv.read(n), fp.read(n)
+                if a != b:
+                    for i in range(n):
+                        if a[i] != b[i]:
+                            total += 1
+                            off = v["offset"] + done + i
+                            if runs and runs[-1][0] + runs[-1][1] == off:
+                                runs[-1][1] += 1
+                            elif len(runs) < max_runs:
+                                runs.append([off, 1])
+                done += n
+    return total, runs
 
 
 def trim_header(data, seg):
@@ -549,6 +586,10 @@ def post(a):
     os.makedirs(OUT)
     shutil.copytree(os.path.join(first, "sysroot"), os.path.join(OUT, "sysroot"))
     missing = [l.strip() for l in rd(first, "missing.txt").splitlines() if l.strip()]
+    # ppc64: /proc/device-tree's own listing (readdir: kernfs order), the
+    # order kexec-tools walked the memory nodes in
+    if os.path.exists(os.path.join(first, "dt-readdir.txt")):
+        shutil.copy(os.path.join(first, "dt-readdir.txt"), os.path.join(OUT, "dt-readdir.txt"))
     # The flattened device tree (arm64: QEMU's blob, 1 MiB unpacked) stays in
     # the cache: kexec-tools reads it only to make the kdump kernel's DTB,
     # not the elfcorehdr, and it would take a fifth of the captures' budget.
@@ -664,6 +705,16 @@ def post(a):
                 dt_size, phend, len(data)))
         data = data[:dt_size] + b"\0" * (len(data) - dt_size)
         seg_src = (seg_src or "") + "; bytes past the device tree's size %#x zeroed (the kdump kernel's)" % dt_size
+    bufsz_only = None
+    if dt_size is None and a.arch == "ppc64el":
+        # ppc64: the same reuse (the kdump kernel reserves only the header's
+        # bytes, memblock), the address on the command line: keep kexec's
+        # bufsz, zeros past it as kexec_load wrote them.
+        for mem, memsz, bufsz in segs:
+            if mem == addr and phend <= bufsz < len(data) and any(data[bufsz:]):
+                bufsz_only = bufsz
+                data = data[:bufsz] + bytes(len(data) - bufsz)
+                seg_src = (seg_src or "") + "; bytes past bufsz %#x zeroed (the kdump kernel's)" % bufsz
     body, phnum, used, tail_zero = trim_header(data, seg)
     hlen = len(body)
     if hp:
@@ -671,6 +722,10 @@ def post(a):
     with open(os.path.join(OUT, "elfcorehdr.bin"), "wb") as f:
         f.write(body)
     heh, hph = cc.parse_core(body, "elfcorehdr", cc.EM[a.arch])
+
+    # Foreign captures: where the real vmcore and the RAM file disagree
+    # (README.md "ppc64el (pseries)"); run-assemble.sh accepts exactly these.
+    drift = ram_drift(vbin, vph, hph, pm, layout) if a.arch != "amd64" else None
 
     # --- console ------------------------------------------------------------
     con = open(os.path.join(W, "console.log"), "rb").read()
@@ -741,6 +796,11 @@ def post(a):
         "elfcorehdr_segment_size_source": seg_src,
         "crash_elfcorehdr_size_sysfs": sysfs_sz,
         "elfcorehdr_tail_zero": tail_zero,
+        "elfcorehdr_reused_past_bufsz": bufsz_only,
+        "vmcore_ram_drift": None if drift is None else {
+            "bytes": drift[0], "runs": drift[1],
+            "note": "real vmcore bytes (file offset, length) that differ from physmem.bin "
+                    "read at QEMU's exit: changed after the kdump kernel read them"},
         "kdump_e820": [{"start": s, "end": e + 1, "type": t} for s, e, t in e820],
         "vmcore_size": vsize,
         "vmcore_sha256": vsha,

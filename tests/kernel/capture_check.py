@@ -113,6 +113,13 @@ SYSROOT_REQUIRED = ["proc/iomem", "proc/cmdline", "proc/kcore", "proc/kallsyms",
                     "sys/devices/system/cpu/online"]
 
 
+# ppc64: kexec-tools takes the ranges from the device tree
+SYSROOT_REQUIRED_ARCH = {"ppc64el": [
+    "proc/device-tree/chosen/linux,crashkernel-base",
+    "proc/device-tree/chosen/linux,crashkernel-size",
+    "proc/device-tree/chosen/linux,kernel-end", "proc/device-tree/memory@0/reg"]}
+
+
 def check_capture(cdir, cache_root=None):
     name = os.path.basename(os.path.normpath(cdir))
     with open(os.path.join(cdir, "meta.json")) as f:
@@ -151,7 +158,7 @@ def check_capture(cdir, cache_root=None):
         a, b = set(load_set(vph)), set(load_set(hph))
         raise CheckError("PT_LOAD sets differ: only in vmcore %s, only in elfcorehdr %s" % (
             [(hex(x), hex(y)) for x, y in sorted(a - b)], [(hex(x), hex(y)) for x, y in sorted(b - a)]))
-    for rel in SYSROOT_REQUIRED:
+    for rel in SYSROOT_REQUIRED + SYSROOT_REQUIRED_ARCH.get(meta.get("arch"), []):
         if not os.path.isfile(os.path.join(cdir, "sysroot", rel)):
             raise CheckError("sysroot/%s missing" % rel)
     msg = "elfcorehdr %dB phnum=%d; vmcore %d PT_NOTE %d PT_LOAD (=elfcorehdr) %d PRSTATUS" % (

@@ -88,6 +88,28 @@ snapshot_sysroot() {
 	fi
 	grep -E " ($syms)\$" /proc/kallsyms > $S/proc/kallsyms
 	[ -e /sys/firmware/fdt ] && copy sys/firmware/fdt
+	# ppc64: what kexec-tools reads of /proc/device-tree for the header
+	# (kexec/arch/ppc64/kexec-ppc64.c get_devtree_details, crashdump-ppc64.c
+	# get_crash_memory_ranges), not the whole tree (1.6 MB), and the root's
+	# listing in readdir order (kernfs), the order of its memory ranges
+	if [ -d /proc/device-tree/rtas ] || [ -d /proc/device-tree/ibm,opal ]; then
+		D=/proc/device-tree
+		for f in '#address-cells' '#size-cells' chosen/linux,crashkernel-base \
+			chosen/linux,crashkernel-size chosen/linux,memory-limit \
+			chosen/linux,kernel-end chosen/linux,htab-base chosen/linux,htab-size \
+			rtas/linux,rtas-base rtas/rtas-size ibm,opal/opal-base-address \
+			ibm,opal/opal-runtime-size; do
+			[ -e "$D/$f" ] && copy "proc/device-tree/$f"
+		done
+		for n in $D/memory $D/memory@* $D/ibm,dynamic-reconfiguration-memory; do
+			[ -d "$n" ] || continue
+			for f in reg compatible device_type linux,usable-memory \
+				ibm,lmb-size ibm,dynamic-memory ibm,dynamic-memory-v2; do
+				[ -e "$n/$f" ] && copy "proc/device-tree/${n##*/}/$f"
+			done
+		done
+		find $D/ -maxdepth 1 | sed -n "s|^$D/||p" > "$S/../dt-readdir.txt"
+	fi
 	for f in vmcoreinfo kexec_crash_size kexec_crash_loaded crash_elfcorehdr_size; do copy sys/kernel/$f; done
 	for f in possible present online crash_hotplug; do copy sys/devices/system/cpu/$f; done
 	for d in /sys/devices/system/cpu/cpu[0-9]*; do

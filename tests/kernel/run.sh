@@ -41,6 +41,10 @@ declare -A KPKG=(
 	[amd64:61]=linux-image-6.1.0-56-cloud-amd64-unsigned
 	[arm64:612]=linux-image-6.12.117+deb12-arm64-unsigned
 	[arm64:61]=linux-image-6.1.0-56-arm64-unsigned
+	# ppc64el has no -unsigned flavour (no Secure Boot signing there);
+	# bookworm main's newest 6.1 while bookworm-security's ppc64el index
+	# would not update (README.md "ppc64el")
+	[ppc64el:61]=linux-image-6.1.0-50-powerpc64le
 )
 # Fallback flavour if the cloud one lacks a needed option.
 declare -A KPKG_FALLBACK=(
@@ -55,26 +59,35 @@ declare -A KPKG_FALLBACK=(
 # fetched with `apt-get download PKG:ARCH`; build_initramfs checks that every
 # NEEDED library, transitively, is among them). amd64 is the host: its
 # initramfs takes the host's busybox and kexec (BENCH_KEXEC) as always.
-declare -A QEMU_BIN=([amd64]=qemu-system-x86_64 [arm64]=qemu-system-aarch64)
-declare -A QEMU_MACHINE=([amd64]=pc [arm64]=virt)
+declare -A QEMU_BIN=([amd64]=qemu-system-x86_64 [arm64]=qemu-system-aarch64
+	[ppc64el]=qemu-system-ppc64)
+declare -A QEMU_MACHINE=([amd64]=pc [arm64]=virt [ppc64el]=pseries)
 # arm64: pauth-impdef=on makes TCG's pointer authentication cheap (QEMU's
 # own recommendation for -cpu max under TCG); the guest sees the same
 # features otherwise.
-declare -A QEMU_CPU_TCG=([amd64]="max,la57=off" [arm64]="max,pauth-impdef=on")
-declare -A CONSOLE=([amd64]=ttyS0 [arm64]=ttyAMA0)
-declare -A RAM_BASE=([amd64]=0 [arm64]=0x40000000)
+# ppc64el: POWER9 (radix MMU), the newest CPU QEMU 7.2's TCG models well;
+# SLOF boots the ELF vmlinux, the console is the hypervisor's vty (hvc0).
+declare -A QEMU_CPU_TCG=([amd64]="max,la57=off" [arm64]="max,pauth-impdef=on"
+	[ppc64el]=POWER9)
+declare -A CONSOLE=([amd64]=ttyS0 [arm64]=ttyAMA0 [ppc64el]=hvc0)
+declare -A RAM_BASE=([amd64]=0 [arm64]=0x40000000 [ppc64el]=0)
 declare -A ARCH_CONFIG=(
 	[amd64]="CONFIG_CRASH_DUMP CONFIG_PROC_VMCORE CONFIG_KEXEC_FILE CONFIG_KEXEC"
 	# Debian arm64 has no CONFIG_KEXEC_FILE: kexec_load only
 	[arm64]="CONFIG_CRASH_DUMP CONFIG_PROC_VMCORE CONFIG_KEXEC"
+	# Debian ppc64el: no CONFIG_KEXEC_FILE and no CONFIG_FA_DUMP either
+	[ppc64el]="CONFIG_CRASH_DUMP CONFIG_PROC_VMCORE CONFIG_KEXEC CONFIG_PPC_PSERIES"
 )
 declare -A USER_PKGS=(
+	# kexec-tools 2.0.25 ppc64el NEEDs libc.so.6 only
+	[ppc64el]="busybox-static kexec-tools libc6"
 	[arm64]="busybox-static kexec-tools libc6 zlib1g libxenmisc4.17 libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxentoollog1 libxentoolcore1 libxenstore4 libxenhypfs1"
 )
 
 # name kernel method cpus ram-MiB options [arch]   (arch: Debian's name,
 # default amd64; a foreign one goes in FOREIGN_SCENARIOS)
-# options: - | hotplug (slots for DIMMs and CPUs, nothing plugged) |
+# options: - | crashkernel=SIZE@BASE (instead of crashkernel=256M) |
+#          hotplug (slots for DIMMs and CPUs, nothing plugged) |
 #          hotplug-event (same, plus a DIMM_MIB DIMM hot-added through QMP,
 #          CPU 1 offlined and onlined, before the crash; see README.md) |
 #          hotplug-remove (hotplug-event, then the DIMM offlined and
@@ -109,6 +122,9 @@ MANUAL_SCENARIOS=(
 FOREIGN_SCENARIOS=(
 	"arm64-612-load-1cpu 612 load 1 1024 - arm64"
 	"arm64-612-load-2cpu 612 load 2 2048 - arm64"
+	"ppc64el-61-load-1cpu 61 load 1 1024 - ppc64el"
+	# at 256 MiB, below RTAS: README.md "ppc64el (pseries)"
+	"ppc64el-61-load-2cpu 61 load 2 2048 crashkernel=256M@256M ppc64el"
 	# No arm64 6.1 scenario: its /proc/kallsyms has no _text, so
 	# kexec-tools 2.0.25 builds a header with a bogus kernel text PT_LOAD
 	# and PAGE_OFFSET 0, and the kdump kernel faults reading /proc/vmcore
@@ -138,7 +154,7 @@ ensure_pkgs() {
 
 # The QEMU of each foreign architecture asked for (qemu-system-arm has
 # qemu-system-aarch64).
-declare -A QEMU_PKG=([arm64]=qemu-system-arm)
+declare -A QEMU_PKG=([arm64]=qemu-system-arm [ppc64el]=qemu-system-ppc)
 ensure_foreign_pkgs() {
 	local a
 	for a in "$@"; do
@@ -198,6 +214,9 @@ get_kernel() {
 	die "no usable kernel for $arch:$key"
 }
 
+# The kernel image QEMU and kexec load: vmlinuz, or ppc64el's ELF vmlinux
+kernel_image() { ls "$KDIR"/boot/vmlinuz-"$KREL" "$KDIR"/boot/vmlinux-"$KREL" 2>/dev/null | head -1; }
+
 # user_root arch -> sets UROOT: USER_PKGS[arch] unpacked into one tree
 # ($CACHE/userland/ARCH, rebuilt when the list changes)
 UROOT=
@@ -221,8 +240,12 @@ copy_needed() {
 	local root=$1 bin=$2 lib f d found
 	f=$(readelf -lW "$bin" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
 	if [ -n "$f" ] && [ ! -e "$root$f" ]; then
-		[ -e "$UROOT$f" ] || die "interpreter $f of $bin not in the $ARCH packages"
-		mkdir -p "$root$(dirname "$f")"; cp -L "$UROOT$f" "$root$f"
+		local src=$UROOT$f
+		# an absolute link inside the packages (ppc64el's /lib64/ld64.so.2
+		# -> /lib/powerpc64le-linux-gnu/ld64.so.2) points into UROOT
+		[ -L "$src" ] && case $(readlink "$src") in /*) src=$UROOT$(readlink "$src") ;; esac
+		[ -e "$src" ] || die "interpreter $f of $bin not in the $ARCH packages"
+		mkdir -p "$root$(dirname "$f")"; cp -L "$src" "$root$f"
 	fi
 	for lib in $(readelf -dW "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
 		found=
@@ -315,7 +338,7 @@ build_initramfs() {
 	# the first kernel also carries the kdump kernel + its initrd in /boot
 	local broot=$out/bootroot
 	mkdir -p "$broot/boot"
-	cp "$KDIR/boot/vmlinuz-$KREL" "$broot/boot/vmlinuz"
+	cp "$(kernel_image)" "$broot/boot/vmlinuz"	# ppc64el: an ELF vmlinux
 	cp "$out/kdump-initrd.gz" "$broot/boot/kdump-initrd.gz"
 	(cd "$broot" && find . | sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$out/boot.cpio.gz"
 	cat "$out/kdump-initrd.gz" "$out/boot.cpio.gz" > "$out/first-initrd.gz.tmp"
@@ -420,7 +443,10 @@ run_scenario() { # name kernel method cpus ram opts [arch]
 	get_kernel "$kkey" "$ARCH"; build_initramfs
 	rm -rf "$W"; mkdir -p "$W"
 	truncate -s 64M "$W/capture.img" "$W/kdump.img"
-	local append="console=${CONSOLE[$ARCH]} crashkernel=256M panic=-1 bench.method=$method"
+	local ck=256M
+	# crashkernel=SIZE@BASE: where the crash region goes (ppc64el-61-load-2cpu)
+	case $opts in crashkernel=*) ck=${opts#crashkernel=} ;; esac
+	local append="console=${CONSOLE[$ARCH]} crashkernel=$ck panic=-1 bench.method=$method"
 	local mem="-m ${ram}M" smp="-smp $cpus" plugged=0
 	local event=0
 	local remove=0
@@ -455,7 +481,7 @@ run_scenario() { # name kernel method cpus ram opts [arch]
 	local qemu=("${QEMU_BIN[$ARCH]}" -machine "${QEMU_MACHINE[$ARCH]},memory-backend=ram0" -accel "$accel_opt" -cpu "$cpu_opt"
 		$mem $smp
 		-object "memory-backend-file,id=ram0,size=${ram}M,mem-path=$W/physmem.bin,share=on"
-		-kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$INITRD/first-initrd.gz"
+		-kernel "$(kernel_image)" -initrd "$INITRD/first-initrd.gz"
 		-append "$append"
 		-display none -vga none -monitor none -serial "file:$W/console.log" -no-reboot
 		-drive "file=$W/capture.img,format=raw,if=virtio"
