@@ -68,6 +68,7 @@ static const struct kt_arch kt_x86_64 = {
 static const struct vmc__loader_arch *const kt_arches[] = {
 	&kt_x86_64.id,
 	&vmc__kt_ppc64.id,
+	&vmc__kt_arm64.id,
 };
 
 /*
@@ -345,10 +346,16 @@ static vmc_status kt_loads(struct vmc_header *h, const vmc_system *s,
 			   const struct kt_arch *a, const struct kt_list *l,
 			   uint64_t backup_start, vmc_error *e)
 {
-	uint64_t page_offset = o->have_page_offset ? o->page_offset
-						   : kt_page_offset(s, a);
+	uint64_t page_offset = 0, phys_offset = 0;
 	uint64_t bsrc, bsize;
 	vmc_status st = VMC_OK;
+
+	if (o->have_page_offset)
+		page_offset = o->page_offset;	/* p_vaddr = paddr + it */
+	else if (a->direct_map)
+		st = a->direct_map(h, s, a, &page_offset, &phys_offset, e);
+	else
+		page_offset = kt_page_offset(s, a);
 
 	kt_backup_src(l, a, &bsrc, &bsize);
 	for (size_t i = 0; !st && i < l->n; i++) {
@@ -361,7 +368,7 @@ static vmc_status kt_loads(struct vmc_header *h, const vmc_system *s,
 		ph.offset = ph.paddr = r->start;
 		if (bsize && r->start == bsrc && r->end - r->start + 1 == bsize)
 			ph.offset = backup_start;
-		ph.vaddr = r->start + page_offset;
+		ph.vaddr = r->start - phys_offset + page_offset;
 		ph.filesz = ph.memsz = r->end - r->start + 1;
 		/* crash_create_elf64_headers: "HIGMEM has a virtual address
 		 * of -1" */
@@ -444,6 +451,14 @@ static vmc_status kt_build(struct vmc_header *h, const vmc_system *s,
 		text_paddr = o->text_paddr;
 		text_vaddr = o->text_vaddr;
 		text_size = o->text_len;
+	} else if (!st && !o->no_text && a->text) {
+		struct kt_text t = { 0 };
+
+		st = a->text(h, s, a, &t, e);
+		text = !st && t.have;
+		text_paddr = t.paddr;
+		text_vaddr = t.vaddr;
+		text_size = t.size;
 	} else if (!st && !o->no_text && a->text_load) {
 		st = kt_kernel_code(s, &text_paddr, e);
 		if (!st && !kt_text(s, a, &text_vaddr, &text_size))

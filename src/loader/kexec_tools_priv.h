@@ -27,8 +27,27 @@ struct kt_list {
 	uint64_t crash_end;	/* inclusive end of the last crash region */
 };
 
+/* elf_info's kernel text map: kern_paddr_start, kern_vaddr_start and
+ * kern_size (crash_create_elf64_headers adds its PT_LOAD when size != 0). */
+struct kt_text {
+	bool have;
+	uint64_t paddr, vaddr, size;
+};
+
 struct kt_arch {
 	struct vmc__loader_arch id;	/* first: the ops point here */
+	/* Optional (arm64): the kernel text PT_LOAD by the row's own rule,
+	 * instead of text_load's kcore one. */
+	vmc_status (*text)(struct vmc_header *h, const vmc_system *s,
+			   const struct kt_arch *a, struct kt_text *t,
+			   vmc_error *e);
+	/* Optional (arm64): phys_to_virt, a RAM range's p_vaddr is
+	 * paddr - *phys_offset + *page_offset, instead of the kcore rule
+	 * below (phys_offset 0). */
+	vmc_status (*direct_map)(struct vmc_header *h, const vmc_system *s,
+				 const struct kt_arch *a,
+				 uint64_t *page_offset, uint64_t *phys_offset,
+				 vmc_error *e);
 	/* get_crash_memory_ranges: the memory ranges, the crash regions
 	 * excluded, l->crash_end set. */
 	vmc_status (*ranges)(struct kt_list *l, const vmc_system *s,
@@ -72,7 +91,9 @@ vmc_status vmc__kt_exclude(struct kt_list *l, uint64_t start, uint64_t end,
  * p_align, fs/proc/kcore.c); 0 when unknown. */
 uint64_t vmc__kt_kcore_page(const vmc_system *s);
 
-/* The ppc64 row (kexec_tools_ppc64.c). */
+/* The ppc64 row (kexec_tools_ppc64.c) and the arm64 row
+ * (kexec_tools_arm64.c). */
 extern const struct kt_arch vmc__kt_ppc64;
+extern const struct kt_arch vmc__kt_arm64;
 
 #endif

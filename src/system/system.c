@@ -9,6 +9,7 @@
 #include "system/system_priv.h"
 #include "base/compiler.h"
 #include "base/numparse.h"
+#include "vmcorekit/notes.h"
 #include "vmcorekit/parse.h"
 
 VMC_EXPORT vmc_status vmc_system_new(vmc_system **out, vmc_error *e)
@@ -28,6 +29,7 @@ VMC_EXPORT void vmc_system_free(vmc_system *s)
 		return;
 	vmc_iomem_free(s->iomem);
 	vmc__free(s->kcore);
+	vmc__free(s->kcore_vmcoreinfo);
 	vmc__free(s->cmdline);
 	vmc_ranges_free(s->dt_ram);
 	vmc__system_free_dt(&s->dt);
@@ -167,6 +169,47 @@ static vmc_status parse_cpumask(const char *path, const void *data,
 }
 
 /*
+ * kcore's notes (fs/proc/kcore.c read_kcore_iter: PRSTATUS, PRPSINFO,
+ * TASKSTRUCT, then VMCOREINFO since 4.19): the first VMCOREINFO note wholly
+ * inside the bytes given, copied.  kexec-tools' arm64 loader reads
+ * NUMBER(VA_BITS) and NUMBER(PHYS_OFFSET) there (util_lib/elf_info.c
+ * read_phys_offset_elf_kcore, scan_note_headers: every PT_NOTE by its
+ * p_filesz; kcore's p_memsz is 0).  A note area past the bytes given or a
+ * malformed note just means no text: the loader then falls back as
+ * kexec-tools does.
+ */
+static vmc_status kcore_vmcoreinfo(vmc_system *s, const struct vmc_ehdr *eh,
+				   const struct vmc_phdr *ph, const void *data,
+				   size_t len, vmc_error *e)
+{
+	for (size_t i = 0; i < eh->phnum; i++) {
+		struct vmc_note_iter it;
+		struct vmc_note n;
+		uint64_t end;
+
+		if (ph[i].type != VMC_PT_NOTE || ph[i].offset > len)
+			continue;
+		end = len - ph[i].offset < ph[i].filesz ? len :
+		      ph[i].offset + ph[i].filesz;
+		vmc_notes_iter_init(&it, (const uint8_t *)data + ph[i].offset,
+				    (size_t)(end - ph[i].offset), eh->id.order);
+		while (vmc_notes_next(&it, &n) == VMC_OK) {
+			if (!vmc_note_name_is(&n, "VMCOREINFO"))
+				continue;
+			s->kcore_vmcoreinfo = vmc__malloc(n.descsz + 1);
+			if (!s->kcore_vmcoreinfo)
+				return vmc_error_set(e, VMC_ERR_NOMEM,
+						     "out of memory");
+			memcpy(s->kcore_vmcoreinfo, n.desc, n.descsz);
+			s->kcore_vmcoreinfo[n.descsz] = '\0';
+			s->kcore_vmcoreinfo_len = n.descsz;
+			return VMC_OK;
+		}
+	}
+	return VMC_OK;
+}
+
+/*
  * /proc/kcore: an ELF core whose program headers describe the kernel's
  * mappings (fs/proc/kcore.c elf_kcore_store_hdr).  Only the first 64 KiB
  * are kept, as kexec-tools reads them (KCORE_ELF_HEADERS_SIZE).
@@ -195,11 +238,14 @@ static vmc_status parse_kcore(vmc_system *s, const void *data, size_t len,
 		vmc_elf_decode_phdr(&eh.id, (const uint8_t *)data + eh.phoff +
 				    i * entsz, entsz, &ph[i], NULL);
 	vmc__free(s->kcore);
+	vmc__free(s->kcore_vmcoreinfo);
+	s->kcore_vmcoreinfo = NULL;
+	s->kcore_vmcoreinfo_len = 0;
 	s->kcore = ph;
 	s->nr_kcore = eh.phnum;
 	s->kcore_id = eh.id;
 	s->have_kcore = true;
-	return VMC_OK;
+	return kcore_vmcoreinfo(s, &eh, ph, data, len, e);
 }
 
 /* /proc/kallsyms: "%px %c %s[\t[%s]]\n"; the first match of a name wins
@@ -211,6 +257,8 @@ static vmc_status parse_kallsyms(vmc_system *s, const char *t, size_t len,
 		{ "_text", offsetof(vmc_system, sym_text) },
 		{ "_stext", offsetof(vmc_system, sym_stext) },
 		{ "_end", offsetof(vmc_system, sym_end) },
+		/* arm64 kexec-tools: the end of "Kernel code" */
+		{ "__init_begin", offsetof(vmc_system, sym_init_begin) },
 	};
 	size_t pos = 0;
 

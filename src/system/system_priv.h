@@ -67,8 +67,12 @@ struct vmc_system {
 	struct vmc_elf_id kcore_id;
 	struct vmc_phdr *kcore;
 	size_t nr_kcore;
+	/* the text of kcore's VMCOREINFO note, if within the bytes given
+	 * (arm64 kexec-tools reads VA_BITS and PHYS_OFFSET there) */
+	char *kcore_vmcoreinfo;
+	size_t kcore_vmcoreinfo_len;
 	/* /proc/kallsyms */
-	struct opt_u64 sym_text, sym_stext, sym_end;
+	struct opt_u64 sym_text, sym_stext, sym_end, sym_init_begin;
 	char *cmdline;
 	vmc_ranges *dt_ram;	/* device-tree memory nodes */
 	struct dt_props dt;	/* what kexec-tools ppc64 reads there */
