@@ -246,8 +246,58 @@ def dump():
         out("dump", "newmem-" + c, bytes(hdr) + body)
 
 
+def guest_vtop_arm64():
+    """fuzz_guest_vtop_arm64.c: [flags][8 x u64 vaddr][memory from 0]; the
+    top table at 0x2000.  Per VA size (flags 0: 52 bits, 5 levels, LPA2;
+    1: 48 bits, 4; 2: 39 bits, 3) one table per level maps va[0] to a 4 KiB
+    page holding a struct new_utsname whose release is OSRELEASE, va[1] is
+    a 2 MiB block, va[2] a 1 GiB block (outside memory: the walk says so),
+    the rest unmapped or not kernel addresses."""
+    reset("guest_vtop_arm64")
+    for flags, va_size in ((0, 52), (1, 48), (2, 39)):
+        levels = (va_size - 12 + 8) // 9
+        mem = bytearray(0x20000)
+        top = 0x2000
+        base = (0xFFFFFFFFFFFFFFFF << va_size) & 0xFFFFFFFFFFFFFFFF
+        va0 = base | 0x1234000
+        va1 = base | (3 << 30) | (5 << 21) | 0x10
+        va2 = base | (7 << 30) | 0x20
+        tables = [top + 0x1000 * (i + 1) for i in range(levels)]
+
+        def idx(va, lvl):   # lvl 0 = the last level
+            shift = 12 + 9 * lvl
+            width = (va_size - 12) - 9 * (levels - 1) if lvl == levels - 1 else 9
+            return (va >> shift) & ((1 << width) - 1)
+
+        # va0: a table per level, then a page at 0x10000
+        t = top
+        for lvl in range(levels - 1, 0, -1):
+            nxt = tables[levels - 1 - lvl]
+            struct.pack_into("<Q", mem, t + 8 * idx(va0, lvl), nxt | 3)
+            t = nxt
+        struct.pack_into("<Q", mem, t + 8 * idx(va0, 0), 0x10000 | 0x403)
+        rel = b"6.12.0-test"
+        mem[0x10000 + 2 * 65:0x10000 + 2 * 65 + len(rel)] = rel
+        # va1: a 2 MiB block at level 2 (lvl 1) under its own tables
+        t = top
+        for lvl in range(levels - 1, 1, -1):
+            e = struct.unpack_from("<Q", mem, t + 8 * idx(va1, lvl))[0]
+            if not e:
+                nxt = 0x18000 + 0x1000 * lvl
+                struct.pack_into("<Q", mem, t + 8 * idx(va1, lvl), nxt | 3)
+                e = nxt | 3
+            t = e & ~0xFFF
+        struct.pack_into("<Q", mem, t + 8 * idx(va1, 1), 0x200000 | 0x401)
+        vas = [va0, va1, va2, va0 + 0xff8, base, 0xFFFF000000000000,
+               0x1234000, va1 + (1 << 21)]
+        data = bytes([flags]) + b"".join(struct.pack("<Q", v & 0xFFFFFFFFFFFFFFFF)
+                                           for v in vas) + bytes(mem)
+        out("guest_vtop_arm64", "va%d" % va_size, data)
+
+
 def main():
-    for f in (elfcore, notes, iomem, devtree, dt_ppc64, parse, system, dump):
+    for f in (elfcore, notes, iomem, devtree, dt_ppc64, parse, system, dump,
+              guest_vtop_arm64):
         f()
 
 

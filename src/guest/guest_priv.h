@@ -21,8 +21,19 @@ struct vmc_guest_kernel {
 	uint64_t phys_base;
 	uint64_t kaslr;		/* KERNELOFFSET */
 	uint64_t sme_mask;	/* NUMBER(sme_mask): the encryption bit */
-	unsigned levels;	/* 4 or 5 */
+	unsigned levels;	/* x86_64: 4 or 5; arm64: 3 to 5 */
+	bool arm64;		/* VMCOREINFO has NUMBER(kimage_voffset) */
+	unsigned va_size;	/* arm64: 64 - TCR_EL1.T1SZ */
+	uint64_t kimage_voffset;	/* arm64 */
 };
+
+/* The walks behind vmc_guest_vtop (vtop_x86_64.c, vtop_arm64.c). */
+vmc_status vmc__guest_vtop_x86_64(const vmc_guest_kernel *k, uint64_t vaddr,
+				  uint64_t *paddr, uint64_t *page_len,
+				  vmc_error *e);
+vmc_status vmc__guest_vtop_arm64(const vmc_guest_kernel *k, uint64_t vaddr,
+				 uint64_t *paddr, uint64_t *page_len,
+				 vmc_error *e);
 
 /*
  * A VMCOREINFO key of @k as a number (vmc_vmcoreinfo_get_u64, the one

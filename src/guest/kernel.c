@@ -37,6 +37,55 @@ vmc_status vmc__guest_key(const vmc_guest_kernel *k, const char *key,
 	return VMC_OK;
 }
 
+/*
+ * arm64 (arch/arm64/kernel/vmcore_info.c arch_crash_save_vmcoreinfo):
+ *   NUMBER(kimage_voffset)  image address - physical address
+ *                           (__pa_symbol, arch/arm64/include/asm/memory.h)
+ *   NUMBER(TCR_EL1_T1SZ)    the kernel half's VA size is 64 - T1SZ, read
+ *                           from the register (the running VA size, not
+ *                           the configured VA_BITS); NUMBER(VA_BITS) when
+ *                           absent (kernels before 5.12)
+ *   NUMBER(PHYS_OFFSET)     memstart_addr
+ *   SYMBOL(swapper_pg_dir)  the kernel's top table (kernel/vmcore_info.c)
+ * 4 KiB pages only: a 16 or 64 KiB granule has another walk.
+ */
+static vmc_status parse_arm64(vmc_guest_kernel *k, vmc_error *e)
+{
+	uint64_t pgd_sym, t1sz;
+	vmc_status st;
+
+	k->arm64 = true;
+	st = vmc__guest_key(k, "NUMBER(kimage_voffset)", &k->kimage_voffset, e);
+	if (!st)
+		st = vmc__guest_key(k, "SYMBOL(swapper_pg_dir)", &pgd_sym, e);
+	if (st)
+		return st == VMC_ERR_NOTFOUND ? VMC_ERR_CORRUPT : st;
+	if (vmc__guest_key(k, "NUMBER(TCR_EL1_T1SZ)", &t1sz, NULL) == VMC_OK)
+		t1sz = 64 - t1sz;
+	else if ((st = vmc__guest_key(k, "NUMBER(VA_BITS)", &t1sz, e)))
+		return st == VMC_ERR_NOTFOUND ? VMC_ERR_CORRUPT : st;
+	if (t1sz < 25 || t1sz > 52)	/* T1SZ 12..39 with 4 KiB pages */
+		return vmc_error_set(e, VMC_ERR_CORRUPT,
+				     "arm64 kernel VA size %llu bits (from "
+				     "TCR_EL1_T1SZ / VA_BITS) is not 25-52",
+				     (unsigned long long)t1sz);
+	k->va_size = (unsigned)t1sz;
+	k->levels = (k->va_size - 12 + 8) / 9;
+	if (vmc__guest_key(k, "NUMBER(PHYS_OFFSET)", &k->phys_base, NULL))
+		k->phys_base = 0;
+	if (vmc__guest_key(k, "KERNELOFFSET", &k->kaslr, NULL))
+		k->kaslr = 0;
+	k->pgd = pgd_sym - k->kimage_voffset;
+	if (k->pgd >> 52 || k->pgd % 4096)
+		return vmc_error_set(e, VMC_ERR_CORRUPT,
+				     "SYMBOL(swapper_pg_dir) 0x%llx with "
+				     "kimage_voffset 0x%llx is no page-aligned "
+				     "physical address",
+				     (unsigned long long)pgd_sym,
+				     (unsigned long long)k->kimage_voffset);
+	return VMC_OK;
+}
+
 static vmc_status parse_keys(vmc_guest_kernel *k, vmc_error *e)
 {
 	uint64_t pgd_sym, v;
@@ -50,8 +99,12 @@ static vmc_status parse_keys(vmc_guest_kernel *k, vmc_error *e)
 				     "64 bytes");
 	if (vmc__guest_key(k, "PAGESIZE", &v, NULL) == VMC_OK && v != 4096)
 		return vmc_error_set(e, VMC_ERR_UNSUPPORTED,
-				     "PAGESIZE %llu: only x86_64 (4096) is "
-				     "handled", (unsigned long long)v);
+				     "PAGESIZE %llu: only 4096 (x86_64, arm64 "
+				     "with 4 KiB pages) is handled",
+				     (unsigned long long)v);
+	if (vmc_vmcoreinfo_get(k->text, k->len, "NUMBER(kimage_voffset)",
+			       NULL, 0) != VMC_ERR_NOTFOUND)
+		return parse_arm64(k, e);
 	st = vmc__guest_key(k, "SYMBOL(init_top_pgt)", &pgd_sym, NULL);
 	if (st == VMC_ERR_NOTFOUND)
 		st = vmc__guest_key(k, "SYMBOL(swapper_pg_dir)", &pgd_sym,
@@ -120,6 +173,15 @@ VMC_EXPORT vmc_status vmc_guest_kernel_new(vmc_guest_kernel **out,
 	}
 	*out = k;
 	return VMC_OK;
+}
+
+VMC_EXPORT vmc_status vmc_guest_vtop(const vmc_guest_kernel *k,
+				     uint64_t vaddr, uint64_t *paddr,
+				     uint64_t *page_len, vmc_error *e)
+{
+	if (k->arm64)
+		return vmc__guest_vtop_arm64(k, vaddr, paddr, page_len, e);
+	return vmc__guest_vtop_x86_64(k, vaddr, paddr, page_len, e);
 }
 
 VMC_EXPORT void vmc_guest_kernel_free(vmc_guest_kernel *k)

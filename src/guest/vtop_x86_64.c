@@ -28,9 +28,9 @@
 
 static const char *const level_name[] = { "pte", "pmd", "pud", "p4d", "pgd" };
 
-VMC_EXPORT vmc_status vmc_guest_vtop(const vmc_guest_kernel *k,
-				     uint64_t vaddr, uint64_t *paddr,
-				     uint64_t *page_len, vmc_error *e)
+vmc_status vmc__guest_vtop_x86_64(const vmc_guest_kernel *k, uint64_t vaddr,
+				  uint64_t *paddr, uint64_t *page_len,
+				  vmc_error *e)
 {
 	unsigned top = k->levels == 5 ? 56 : 47;
 	uint64_t table = k->pgd, sign = vaddr >> top;

@@ -33,6 +33,14 @@ static vmc_status open_kernel(const vmc_physmem *pm, const char *vi,
 {
 	vmc_status st = vmc_guest_kernel_new(k, pm, vi, len, e);
 
+	if (!st && (*k)->arm64) {
+		/* the walks read arm64 too; this layout is x86_64's */
+		vmc_guest_kernel_free(*k);
+		*k = NULL;
+		st = vmc_error_set(e, VMC_ERR_UNSUPPORTED, "not an x86_64 "
+				   "kernel (arm64 VMCOREINFO): guest vmcores "
+				   "are built for x86_64 only");
+	}
 	if (st == VMC_ERR_UNSUPPORTED && e)
 		e->status = VMC_ERR_NOTFOUND;
 	return st == VMC_ERR_UNSUPPORTED ? VMC_ERR_NOTFOUND : st;

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The arm64 page walk (src/guest/vtop_arm64.c) over hostile tables: input =
+ * a flags byte (bits 0-1 pick TCR_EL1_T1SZ 12, 16, 25 or 29: 52-bit LPA2
+ * with 5 levels, 48 with 4, 39 with 3, 35), eight little-endian virtual
+ * addresses, then physical memory from address 0 whose page 2 is the top
+ * table (SYMBOL(swapper_pg_dir) = kimage_voffset + 0x2000).  Each address
+ * is translated and read (crossing pages), and the uts check runs with
+ * init_uts_ns at the first address.  Seeds: fuzz/seeds/guest_vtop_arm64
+ * (python in docs/robustness.md's row: one table per level mapping a page,
+ * a 2 MiB and a 1 GiB block).
+ */
+#include <stdio.h>
+
+#include "vmcorekit/vmcorekit.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const unsigned t1sz[] = { 12, 16, 25, 29 };
+	struct fuzz_in in = { data, size };
+	unsigned flags = (unsigned)fuzz_take(&in, 1);
+	uint64_t va[8];
+	char text[512];
+	vmc_physmem *pm = NULL;
+	vmc_source *src;
+	vmc_guest_kernel *k = NULL;
+	vmc_error e;
+	int n;
+
+	for (int i = 0; i < 8; i++)
+		va[i] = fuzz_take(&in, 8);
+	if (in.n == 0)
+		return 0;
+	n = snprintf(text, sizeof(text),
+		     "OSRELEASE=6.12.0-test\nPAGESIZE=4096\n"
+		     "SYMBOL(init_uts_ns)=%llx\n"
+		     "SYMBOL(swapper_pg_dir)=ffff800080002000\n"
+		     "NUMBER(VA_BITS)=52\n"
+		     "NUMBER(kimage_voffset)=0xffff800080000000\n"
+		     "NUMBER(PHYS_OFFSET)=0x0\nNUMBER(TCR_EL1_T1SZ)=0x%x\n",
+		     (unsigned long long)va[0], t1sz[flags & 3]);
+	if (vmc_physmem_new(&pm, &e))
+		return 0;
+	if (vmc_source_new_buffer(&src, in.p, in.n, &e) ||
+	    vmc_physmem_own(pm, src, &e) ||
+	    vmc_physmem_map(pm, 0, in.n, src, 0, -1, &e) ||
+	    vmc_guest_kernel_new(&k, pm, text, (size_t)n, &e))
+		goto out;
+	for (int i = 0; i < 8; i++) {
+		uint64_t pa, room;
+		uint8_t buf[256];
+
+		if (vmc_guest_vtop(k, va[i], &pa, &room, &e) == VMC_OK)
+			(void)(pa + room);
+		vmc_guest_read(k, va[i], buf, 100 + (size_t)(va[i] & 127), &e);
+	}
+	vmc_guest_kernel_check(k, &e);
+out:
+	vmc_guest_kernel_free(k);
+	vmc_physmem_free(pm);
+	return 0;
+}
