@@ -71,8 +71,8 @@ static const struct cmd_spec spec = {
 		 "[,size=N]]...\n"
 		 "                       [--memory-map FILE] [--memory-elf FILE] "
 		 "[options]",
-	.about = "Print the kernel log of a crashed or paused Linux (x86_64) "
-		 "from its memory\nalone: no vmlinux, no kdump header.  Text "
+	.about = "Print the kernel log of a crashed or paused Linux (x86_64, "
+		 "or arm64 with\n4 KiB pages) from its memory alone: no vmlinux, no kdump header.  Text "
 		 "lines are those of\n'makedumpfile --dump-dmesg'.  INPUT is an "
 		 "ELF vmcore or ELF core (QEMU\ndump-guest-memory): its "
 		 "PT_LOADs are the memory and its VMCOREINFO note\ndescribes "

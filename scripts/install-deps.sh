@@ -81,6 +81,8 @@ fi
 if [ "${1:-}" = "--kernel-foreign" ]; then
 	# qemu-system-ppc has qemu-system-ppc64 and, in qemu-system-data, SLOF
 	pkgs+=(qemu-system-arm qemu-system-ppc qemu-utils busybox-static cpio zstd)
+	# Debian's makedumpfile:arm64 run by tests/e2e/run-foreign-captures.sh
+	pkgs+=(qemu-user-static)
 fi
 
 missing=()

@@ -200,8 +200,12 @@ def pack(files):
 
 def system():
     reset("system")
-    for c in ("612-file-4cpu", "612-load-1cpu", "612-hotplug"):
+    for c in ("612-file-4cpu", "612-load-1cpu", "612-hotplug",
+              "foreign:arm64-612-load-1cpu"):
         root = cap(c, "sysroot")
+        if c.startswith("foreign:"):
+            c = c[len("foreign:"):]
+            root = os.path.join(ROOT, "tests", "kernel", "foreign-captures", c, "sysroot")
         files = []
         for d, _subs, names in sorted(os.walk(root)):
             for n in sorted(names):
@@ -211,7 +215,12 @@ def system():
                 if rel == "proc/kcore":     # only the ELF and program headers
                     phoff, = struct.unpack_from("<Q", data, 32)
                     entsz, phnum = struct.unpack_from("<HH", data, 54)
-                    data = data[:phoff + entsz * phnum]
+                    end = phoff + entsz * phnum
+                    # arm64: and the notes (VMCOREINFO: VA_BITS, PHYS_OFFSET)
+                    for t, off, _va, _pa, fsz, _ms in phdrs(data):
+                        if t == 4 and struct.unpack_from("<H", data, 18)[0] == 183:
+                            end = max(end, off + fsz)
+                    data = data[:end]
                 files.append((rel, data))
         out("system", c, pack(files))
 

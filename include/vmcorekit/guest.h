@@ -2,7 +2,8 @@
 /*
  * A guest kernel seen from outside: its VMCOREINFO found in physical memory
  * and checked against its own page tables, kernel virtual addresses
- * translated through those page tables (x86_64, 4- and 5-level), and the
+ * translated through those page tables (x86_64, 4- and 5-level; arm64
+ * with 4 KiB pages, 3 to 5 levels), and the
  * kernel log read from the printk ring buffer.  Everything reads memory
  * through a vmc_physmem (memmap.h); nothing needs the guest's help, a
  * vmlinux, or a kdump header.
@@ -37,11 +38,15 @@ typedef struct vmc_guest_kernel vmc_guest_kernel;
 
 /*
  * A kernel over @pm (borrowed for the life of the kernel) described by the
- * VMCOREINFO text @text (@len bytes, copied).  x86_64 only: the text must
+ * VMCOREINFO text @text (@len bytes, copied).  x86_64: the text must
  * name SYMBOL(init_top_pgt) (or SYMBOL(swapper_pg_dir)) and
  * NUMBER(phys_base); NUMBER(pgtable_l5_enabled) selects 5-level paging.
+ * arm64 (NUMBER(kimage_voffset) present): SYMBOL(swapper_pg_dir), and
+ * NUMBER(TCR_EL1_T1SZ) (else NUMBER(VA_BITS)) for the VA size; phys_base
+ * is then NUMBER(PHYS_OFFSET) and levels 3 to 5.
  * Nothing is read from memory here (vmc_guest_kernel_check does).
- * Errors: VMC_ERR_UNSUPPORTED (not x86_64, PAGESIZE not 4096),
+ * Errors: VMC_ERR_UNSUPPORTED (neither x86_64 nor arm64, PAGESIZE not
+ * 4096),
  * VMC_ERR_CORRUPT (a key missing or malformed), VMC_ERR_NOMEM.
  */
 vmc_status vmc_guest_kernel_new(vmc_guest_kernel **out, const vmc_physmem *pm,
@@ -73,7 +78,9 @@ vmc_status vmc_guest_kernel_check(const vmc_guest_kernel *k, vmc_error *e);
 /*
  * Translate the kernel virtual address @vaddr through the kernel's page
  * tables (arch/x86: pgd → [p4d] → pud → pmd → pte, 1 GiB and 2 MiB pages;
- * sme_mask cleared from every entry).  @page_len (may be NULL) gets the
+ * sme_mask cleared from every entry; arm64: TTBR1 addresses from
+ * swapper_pg_dir, 4 KiB granule, 1 GiB and 2 MiB blocks, LPA2 output
+ * addresses with 52-bit VAs: src/guest/vtop_arm64.c).  @page_len (may be NULL) gets the
  * bytes left in the page from @vaddr.  Errors: VMC_ERR_NOTFOUND (an entry
  * not present: the address is not mapped), VMC_ERR_CORRUPT (a table
  * outside memory, a non-canonical address), errors of the reads.

@@ -22,6 +22,16 @@
 #   assemble      `assemble --elfcorehdr-addr ADDR --memory physmem.bin@BASE`
 #                 has the real /proc/vmcore's sha256 (control: a RAM file
 #                 with one byte changed inside a PT_LOAD gives another);
+#   dmesg         `dmesg --memory physmem.bin@BASE` (VMCOREINFO searched in
+#                 RAM, checked by the arm64 page walk) has every line the
+#                 first kernel printed on its console, up to "Bye!", and
+#                 `dmesg` of our vmcore (its VMCOREINFO note) prints the same;
+#   makedumpfile  Debian's makedumpfile:arm64 under qemu-aarch64-static
+#                 (fetched into CACHE/makedumpfile-arm64 with apt-get
+#                 download; skipped without qemu-user-static): -E -d 31 and
+#                 --dump-dmesg of ours and of the real vmcore give the same
+#                 output, or the same refusal (1.7.2 cannot read 6.12's
+#                 52-bit VAs);
 #   drgn          (VMC_ARM64_VMLINUX=the -dbg vmlinux, or found under
 #                 CACHE/dbg) reads our vmcore as the real one: the same
 #                 init_uts_ns release, the same task list (pid, comm).
@@ -53,6 +63,23 @@ vmlinux_of() {
 		"$CACHE"/dbg/usr/lib/debug/boot/vmlinux-"$rel"; do
 		[[ -f $f ]] && { echo "$f"; return; }
 	done
+}
+
+# makedumpfile:arm64 and its libraries unpacked into CACHE/makedumpfile-arm64
+MDF_PKGS="makedumpfile libc6 zlib1g libdw1 libelf1 liblzo2-2 libbz2-1.0 liblzma5 libzstd1"
+mdf_root() {
+	local r=$CACHE/makedumpfile-arm64 p
+	have qemu-aarch64-static || return 1
+	if [[ ! -f $r/.done ]]; then
+		mkdir -p "$r/debs"
+		for p in $MDF_PKGS; do
+			ls "$r"/debs/"${p}"_*_arm64.deb >/dev/null 2>&1 ||
+				(cd "$r/debs" && apt-get download "$p:arm64" >/dev/null 2>&1) || return 1
+			dpkg -x "$(ls "$r"/debs/"${p}"_*_arm64.deb | head -1)" "$r/root"
+		done
+		touch "$r/.done"
+	fi
+	echo "$r/root"
 }
 
 drgn_facts() { # vmcore vmlinux -> release, then "pid comm" per task
@@ -137,6 +164,60 @@ check_one() {
 		bad "$name assemble control" "the sha256 did not change"
 	fi
 	rm -f "$TMP/pm.bin" "$TMP/ctl.vmcore"
+
+	# --- dmesg: the first kernel's log from its RAM and from our vmcore
+	local con=$W/console.log
+	"$BIN" dmesg --memory "$W/physmem.bin@$base" >"$TMP/ram.dmesg" 2>"$TMP/dm.err" || true
+	"$BIN" dmesg "$TMP/$name.vmcore" >"$TMP/vmcore.dmesg" 2>>"$TMP/dm.err" || true
+	awk '/Bye!/ { print; exit } { print }' "$con" | tr -d '\r' | grep '^\[' |
+		grep -v 'BENCH: \|^\[ *[0-9.]*\] *$' | sort -u >"$TMP/con.lines" || true
+	sort -u "$TMP/ram.dmesg" >"$TMP/ram.lines"
+	if [[ $(wc -l <"$TMP/con.lines") -gt 100 ]] &&
+		[[ -z $(comm -23 "$TMP/con.lines" "$TMP/ram.lines") ]] &&
+		grep -q 'Starting crashdump kernel' "$TMP/ram.dmesg"; then
+		ok "$name dmesg (RAM)" "$(wc -l <"$TMP/ram.dmesg") lines, every console line of the first kernel among them"
+	else
+		bad "$name dmesg (RAM)" "$(head -1 "$TMP/dm.err") missing: $(comm -23 "$TMP/con.lines" "$TMP/ram.lines" | head -2 | tr '\n' ' ')"
+	fi
+	if cmp -s "$TMP/ram.dmesg" "$TMP/vmcore.dmesg"; then
+		ok "$name dmesg (vmcore)" "the same text from our vmcore's VMCOREINFO note"
+	else
+		bad "$name dmesg (vmcore)" "differs from the RAM's: $(diff "$TMP/ram.dmesg" "$TMP/vmcore.dmesg" | head -2 | tr '\n' ' ')"
+	fi
+
+	# --- makedumpfile:arm64 under qemu-user
+	local mr
+	if ! mr=$(mdf_root); then
+		skip "$name makedumpfile" "no qemu-aarch64-static or no makedumpfile:arm64"
+	else
+		local mdf=(qemu-aarch64-static -L "$mr" "$mr/usr/bin/makedumpfile")
+		local ro rr args
+		# makedumpfile must treat ours as it treats the real one: the
+		# same output when it reads them, the same refusal when not
+		# (Debian's 1.7.2 has no arm64 52-bit VAs with 4 KiB pages)
+		for args in "-E -d 31" "--dump-dmesg"; do
+			ro=0 rr=0
+			# shellcheck disable=SC2086
+			"${mdf[@]}" $args "$TMP/$name.vmcore" "$TMP/ours.mdf" >"$TMP/ours.mout" 2>&1 || ro=$?
+			# shellcheck disable=SC2086
+			"${mdf[@]}" $args "$W/vmcore.bin" "$TMP/real.mdf" >"$TMP/real.mout" 2>&1 || rr=$?
+			if [[ $ro == 0 && $rr == 0 ]]; then
+				if cmp -s "$TMP/ours.mdf" "$TMP/real.mdf"; then
+					ok "$name makedumpfile $args" "identical outputs ($(stat -c %s "$TMP/ours.mdf") bytes)"
+				else
+					bad "$name makedumpfile $args" "outputs differ"
+				fi
+				if [[ $args == --dump-dmesg ]] && ! cmp -s "$TMP/ours.mdf" "$TMP/ram.dmesg"; then
+					bad "$name makedumpfile --dump-dmesg = vmcorekit dmesg" "$(diff "$TMP/ours.mdf" "$TMP/ram.dmesg" | head -2 | tr '\n' ' ')"
+				fi
+			elif [[ $ro == "$rr" ]] && cmp -s <(grep -v '^$' "$TMP/ours.mout") <(grep -v '^$' "$TMP/real.mout"); then
+				ok "$name makedumpfile $args" "refuses ours as the real one (exit $ro: $(grep -m1 -v '^$' "$TMP/real.mout"))"
+			else
+				bad "$name makedumpfile $args" "ours exit $ro ($(grep -m1 -v '^$' "$TMP/ours.mout")), real exit $rr ($(grep -m1 -v '^$' "$TMP/real.mout"))"
+			fi
+			rm -f "$TMP/ours.mdf" "$TMP/real.mdf"
+		done
+	fi
 
 	vml=$(vmlinux_of "$(jget "$d/meta.json" kernel release)")
 	if [[ -z $vml ]] || ! /usr/bin/python3 -c 'import drgn' 2>/dev/null; then
