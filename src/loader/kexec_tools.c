@@ -159,6 +159,20 @@ vmc_status vmc__kt_exclude(struct kt_list *l, uint64_t start, uint64_t end,
 	return VMC_OK;
 }
 
+void vmc__kt_add_ram(struct kt_list *l, const vmc_ranges *ram)
+{
+	const struct vmc_range *r = ram ? vmc_ranges_data(ram) : NULL;
+
+	for (size_t i = 0; ram && i < vmc_ranges_count(ram); i++) {
+		if (l->n == KT_MAX_RANGES) {
+			l->dropped++;
+			continue;
+		}
+		l->v[l->n++] = (struct kt_range){ r[i].start, r[i].end - 1,
+						  RANGE_RAM };
+	}
+}
+
 /* get_crash_memory_ranges (crashdump-x86.c): every classified iomem line,
  * minus the crash regions and the GART aperture. */
 static vmc_status kt_ranges_x86(struct kt_list *l, const vmc_system *s,
@@ -171,18 +185,7 @@ static vmc_status kt_ranges_x86(struct kt_list *l, const vmc_system *s,
 	uint64_t gart_start = 0, gart_end = 0;
 	vmc_status st = VMC_OK;
 
-	if (o->ram) {
-		const struct vmc_range *r = vmc_ranges_data(o->ram);
-
-		for (size_t i = 0; i < vmc_ranges_count(o->ram); i++) {
-			if (l->n == KT_MAX_RANGES) {
-				l->dropped++;
-				continue;
-			}
-			l->v[l->n++] = (struct kt_range){ r[i].start,
-							  r[i].end - 1, RANGE_RAM };
-		}
-	}
+	vmc__kt_add_ram(l, o->ram);
 	for (size_t i = 0; m && i < vmc_iomem_count(m); i++) {
 		const struct vmc_iomem_entry *x = vmc_iomem_get(m, i);
 		enum kt_type t;

@@ -126,19 +126,7 @@ static vmc_status kt_ranges_arm64(struct kt_list *l, const vmc_system *s,
 				     "kernel\" regions, arm64 kexec-tools "
 				     "keeps %d", KT_ARM64_MAX_CRASH,
 				     KT_ARM64_MAX_CRASH);
-	if (o->ram) {
-		const struct vmc_range *r = vmc_ranges_data(o->ram);
-
-		for (size_t i = 0; i < vmc_ranges_count(o->ram); i++) {
-			if (l->n == KT_MAX_RANGES) {
-				l->dropped++;
-				continue;
-			}
-			l->v[l->n++] = (struct kt_range){ r[i].start,
-							  r[i].end - 1,
-							  RANGE_RAM };
-		}
-	}
+	vmc__kt_add_ram(l, o->ram);
 	for (size_t i = 0; !o->ram && i < vmc_iomem_count(s->iomem); i++) {
 		const struct vmc_iomem_entry *x = vmc_iomem_get(s->iomem, i);
 

@@ -96,4 +96,8 @@ uint64_t vmc__kt_kcore_page(const vmc_system *s);
 extern const struct kt_arch vmc__kt_ppc64;
 extern const struct kt_arch vmc__kt_arm64;
 
+/* The explicit RAM ranges (build --ram, half-open) appended as RAM, past
+ * KT_MAX_RANGES counted in l->dropped; @ram may be NULL. */
+void vmc__kt_add_ram(struct kt_list *l, const vmc_ranges *ram);
+
 #endif
