@@ -100,6 +100,10 @@ check_one() {
 	local d=$1 name arch addr seg got rc=0 size
 	name=$(basename "$d")
 	arch=$(jget "$d/meta.json" arch)
+	if [[ $arch != arm64 ]]; then
+		skip "$name" "$arch: not this script's (arm64 only)"
+		return
+	fi
 	"$BIN" build --sysroot "$d/sysroot" --profile kexec-tools --segment \
 		--json -o "$TMP/$name.bin" >"$TMP/$name.json" 2>"$TMP/$name.err" || rc=$?
 	if [[ $rc != 0 ]]; then
