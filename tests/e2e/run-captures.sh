@@ -103,6 +103,9 @@ check_expected_addr() {
 		return
 	fi
 	want=$(cmdline_addr "$d/kdump-cmdline")
+	# arm64: the address is in the kdump kernel's device tree
+	# (/chosen/linux,elfcorehdr), which bench.py kept in meta.json
+	[[ -n $want ]] || want=$(jget "$d/meta.json" elfcorehdr_addr)
 	if [[ -z $want ]]; then
 		bad "$name expected_addr" "no elfcorehdr= in kdump-cmdline"
 	elif [[ $((got)) == "$want" ]]; then
