@@ -96,8 +96,7 @@ int main(int argc, char **argv)
 	if (vmc_physmem_new(&pm, &e) ||
 	    vmc_source_open_file(&src, argv[1], &e) ||
 	    vmc_physmem_own(pm, src, &e) ||
-	    vmc_physmem_map(pm, 0, vmc_source_size(src), src, 0,
-			    vmc_source_fd(src), &e) ||
+	    vmc_physmem_map(pm, 0, vmc_source_size(src), src, 0, &e) ||
 	    vmc_hdr_source_new_oldmem(&hs, pm, addr, &e) ||
 	    vmc_dump_open(&d, hs, pm, &o, &e))
 		die(argv[1], &e);

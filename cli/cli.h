@@ -97,11 +97,11 @@ void print_diff_items(FILE *f, const vmc_diff *d);
  * zfcpdump assemble ---- */
 
 /*
- * Open @path as a file source owned by @pm; *@fd is its descriptor (for
- * copy_file_range).  Errors: VMC_ERR_NOTFOUND, VMC_ERR_IO, VMC_ERR_NOMEM.
+ * Open @path as a file source owned by @pm (its fd serves copy_file_range
+ * through vmc_source_fd).  Errors: VMC_ERR_NOTFOUND, VMC_ERR_IO, VMC_ERR_NOMEM.
  */
 vmc_status mem_open_image(vmc_physmem *pm, const char *path,
-			  vmc_source **src, int *fd, vmc_error *e);
+			  vmc_source **src, vmc_error *e);
 /* --memory FILE@PADDR[,offset=N][,size=N].  Errors: VMC_ERR_INVALID (the
  * spec), VMC_ERR_CORRUPT (overlap), those of mem_open_image. */
 vmc_status mem_add_image(vmc_physmem *pm, const char *spec, vmc_error *e);

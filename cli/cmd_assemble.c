@@ -17,9 +17,7 @@ struct asm_args {
 #define T struct asm_args
 static const struct opt opts[] = {
 	OPT_INCLUDE_(T, s, dump_src_opts),
-	OPT_SEC("Output:"),
-	OPT_OUTPUT_(T, w.path, "write here ('-' for standard output)"),
-	OPT_INCLUDE_(T, w, dump_out_opts),
+	OPT_INCLUDE_(T, w, dump_write_opts),
 	{ 0 },
 };
 #undef T
@@ -35,6 +33,7 @@ static const struct cmd_spec spec = {
 		 "kexec loader\nplaced and images of the crashed system's "
 		 "physical memory.",
 	.opts = opts,
+	.flags = OPTS_NO_OPERANDS | OPTS_NEED_OUTPUT,
 	.footer = RANGE_HELP "\n" NUMBER_HELP "\n"
 		  "Exit: 0 ok, 1 bad input (the header, a note, uncovered "
 		  "memory), 2 usage,\n3 I/O (reading an image, a full disk, "
@@ -43,15 +42,9 @@ static const struct cmd_spec spec = {
 
 static int parse_args(int argc, char **argv, struct asm_args *a)
 {
-	int first, rc = opts_parse(&spec, a, argc, argv, &first);
+	int rc = opts_parse(&spec, a, argc, argv, NULL);
 
-	if (rc)
-		return rc;
-	if (first < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
-	if (!a->w.path)
-		return usage_error(CMD, "-o FILE is required");
-	return dump_src_check(&a->s);
+	return rc ? rc : dump_src_check(&a->s);
 }
 
 int cmd_assemble(int argc, char **argv)

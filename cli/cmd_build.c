@@ -50,15 +50,6 @@ struct build_args {
 	enum vmc_order order;
 };
 
-static vmc_status opt_exclude(void *args, const char *arg, vmc_error *e)
-{
-	struct build_args *a = args;
-	uint64_t s, t;
-	vmc_status st = vmc_parse_range(arg, &s, &t, e);
-
-	return st ? st : vmc_ranges_add(a->exclude, s, t, e);
-}
-
 static vmc_status opt_cpu_note(void *args, const char *arg, vmc_error *e)
 {
 	struct build_args *a = args;
@@ -161,8 +152,8 @@ static const struct opt opts[] = {
 	OPT_IN_(T, "ranges", "FILE", ranges,
 		 "RAM ranges, one RANGE per line; replaces System\n"
 		 "RAM from iomem"),
-	OPT_CALL_("exclude", "RANGE", opt_exclude,
-		  "also cut this range out (repeatable)"),
+	OPT_RANGES_(T, "exclude", exclude,
+		    "also cut this range out (repeatable)"),
 	OPT_CALL_("cpu-note", "ADDR:SIZE", opt_cpu_note,
 		  "a CPU's crash notes; repeat for CPU 0, 1, ..."),
 	OPT_CALL_("vmcoreinfo", "ADDR:SIZE", opt_vmcoreinfo,
@@ -207,20 +198,17 @@ static const struct cmd_spec spec = {
 		 "places for the\ncrash kernel, byte for byte as that loader "
 		 "would.",
 	.opts = opts,
+	.flags = OPTS_NO_OPERANDS | OPTS_NEED_OUTPUT,
 	.footer = RANGE_HELP "\n" NUMBER_HELP "\nExit: 0 ok, 1 bad input, "
 		  "2 usage, 3 I/O or a missing system file.",
 };
 
 static int parse_args(int argc, char **argv, struct build_args *a)
 {
-	int first, rc = opts_parse(&spec, a, argc, argv, &first);
+	int rc = opts_parse(&spec, a, argc, argv, NULL);
 
 	if (rc)
 		return rc;
-	if (first < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
-	if (!a->w.path)
-		return usage_error(CMD, "-o FILE is required");
 	if (!a->sysroot && !a->iomem && !a->ranges)
 		return usage_error(CMD, "give --sysroot DIR, --from-system, "
 				   "--iomem or --ranges");

@@ -81,14 +81,12 @@ static int parse(int argc, char **argv, struct args *a)
 	return EXIT_OK;
 }
 
-static int open_input(const char *cmd, const char *path, vmc_source **src,
-		      int *fd)
+static int open_input(const char *cmd, const char *path, vmc_source **src)
 {
 	vmc_error e = { 0 };
 
 	if (vmc_source_open_file(src, path, &e))
 		return fail(cmd, &e);
-	*fd = vmc_source_fd(*src);
 	return EXIT_OK;
 }
 
@@ -173,13 +171,13 @@ static int do_list(struct args *a)
 	vmc_error e = { 0 };
 	vmc_devdump_list *l;
 	vmc_source *src;
-	int fd = -1, rc;
+	int rc;
 
 	if (a->nr_pos != 1)
 		return usage_error(a->cmd, "want one VMCORE");
 	if (a->w.path)
 		return usage_error(a->cmd, "-o is for add and extract");
-	rc = open_input(a->cmd, a->pos[0], &src, &fd);
+	rc = open_input(a->cmd, a->pos[0], &src);
 	if (rc)
 		return rc;
 	if (vmc_devdump_list_open(&l, src, &e)) {
@@ -263,13 +261,13 @@ static int do_extract(struct args *a)
 	vmc_outfile *o;
 	vmc_source *src;
 	size_t idx = 0;
-	int fd = -1, rc;
+	int rc;
 
 	if (a->nr_pos != 2)
 		return usage_error(a->cmd, "want VMCORE and NAME or #INDEX");
 	if (!a->w.path)
 		return usage_error(a->cmd, "-o FILE is required");
-	rc = open_input(a->cmd, a->pos[0], &src, &fd);
+	rc = open_input(a->cmd, a->pos[0], &src);
 	if (rc)
 		return rc;
 	if (vmc_devdump_list_open(&l, src, &e)) {
@@ -321,7 +319,7 @@ static int do_add(struct args *a)
 	vmc_error e = { 0 };
 	vmc_dump *d = NULL;
 	vmc_source *src;
-	int fd = -1, rc;
+	int rc;
 
 	if (a->nr_pos < 2)
 		return usage_error(a->cmd, "want VMCORE and NAME=FILE...");
@@ -337,12 +335,12 @@ static int do_add(struct args *a)
 			return usage_error(a->cmd, "%s", e.msg);
 		}
 	o.page_size = a->page;
-	rc = open_input(a->cmd, a->pos[0], &src, &fd);
+	rc = open_input(a->cmd, a->pos[0], &src);
 	if (rc) {
 		free(specs);
 		return rc;
 	}
-	if (vmc_dump_open_vmcore(&d, src, fd, &o, &e)) {
+	if (vmc_dump_open_vmcore(&d, src, &o, &e)) {
 		/*
 		 * Not an ELF core: a kdump-compressed file keeps its notes
 		 * in a copy inside the sub-header (offset_note/size_note,

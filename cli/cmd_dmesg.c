@@ -79,6 +79,7 @@ static const struct cmd_spec spec = {
 		 "the kernel.  Without a note (or with --scan) VMCOREINFO is\n"
 		 "searched in memory and checked against its own page tables.",
 	.opts = opts,
+	.flags = OPTS_ONE_OPERAND,
 	.footer = NUMBER_HELP "\n"
 		  "Exit: 0 ok, 1 bad input (no valid VMCOREINFO, a corrupt "
 		  "ring: the records\nbefore it are printed), 2 usage, 3 I/O.",
@@ -144,9 +145,7 @@ static int parse_args(int argc, char **argv, struct dm_args *a)
 	if (rc)
 		return rc;
 	if (first < argc)
-		a->input = argv[first++];
-	if (first < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
+		a->input = argv[first];
 	if (!a->input && vmc_physmem_nr_maps(a->pm) == 0)
 		return usage_error(CMD, "give INPUT or --memory");
 	return 0;
@@ -295,8 +294,7 @@ static int open_diskdump(struct dm_args *a, char **text, size_t *len,
 	if (!st)
 		st = vmc_physmem_own(a->pm, phys, e);
 	if (!st)
-		st = vmc_physmem_map(a->pm, 0, vmc_source_size(phys), phys, 0,
-				     -1, e);
+		st = vmc_physmem_map(a->pm, 0, vmc_source_size(phys), phys, 0, e);
 	if (!st && !a->scan && !a->have_addr && !a->have_kernel && !a->list)
 		st = vmc_diskdump_read_vmcoreinfo(a->dd, &vi, len, e);
 	if (!st && vi) {

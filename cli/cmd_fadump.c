@@ -199,6 +199,7 @@ static const struct cmd_spec spec = {
 "build: write the ELF core header the fadump kernel builds, with the CPU\n"
 "notes inside the file; 'vmcorekit assemble --elfcorehdr-newmem' reads it.",
 	.opts = opts,
+	.flags = OPTS_ONE_OPERAND,
 	.footer = RANGE_HELP "\n"
 		  "Exit: 0 ok, 1 bad input or a rejected header, 2 usage, "
 		  "3 I/O.",
@@ -211,9 +212,7 @@ static int parse_args(int argc, char **argv, struct fa_args *a)
 	if (rc)
 		return rc;
 	if (first < argc)
-		a->input = argv[first++];
-	if (first < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
+		a->input = argv[first];
 	return EXIT_OK;
 }
 

@@ -17,9 +17,7 @@ struct guest_args {
 #define T struct guest_args
 static const struct opt opts[] = {
 	OPT_INCLUDE_(T, g, guest_src_opts),
-	OPT_SEC("Output:"),
-	OPT_OUTPUT_(T, w.path, "write here ('-' for standard output)"),
-	OPT_INCLUDE_(T, w, dump_out_opts),
+	OPT_INCLUDE_(T, w, dump_write_opts),
 	{ 0 },
 };
 #undef T
@@ -35,6 +33,7 @@ static const struct cmd_spec spec = {
 "needs no crashkernel= reservation and no kdump kernel.  'vmcorekit mount\n"
 "guest' serves the same file without writing it.",
 	.opts = opts,
+	.flags = OPTS_NO_OPERANDS | OPTS_NEED_OUTPUT,
 	.footer =
 "The vmcore has one NT_PRSTATUS per vCPU in vCPU order with pr_pid =\n"
 "vCPU + 1 (as QEMU writes it), the VMCOREINFO note, and one PT_LOAD per\n"
@@ -47,15 +46,9 @@ NUMBER_HELP "\n"
 
 static int parse_args(int argc, char **argv, struct guest_args *a)
 {
-	int first, rc = opts_parse(&spec, a, argc, argv, &first);
+	int rc = opts_parse(&spec, a, argc, argv, NULL);
 
-	if (rc)
-		return rc;
-	if (first < argc)
-		return usage_error(CMD, "unexpected argument '%s'", argv[first]);
-	if (!a->w.path)
-		return usage_error(CMD, "-o FILE is required");
-	return guest_src_check(&a->g);
+	return rc ? rc : guest_src_check(&a->g);
 }
 
 int cmd_guest(int argc, char **argv)

@@ -30,15 +30,6 @@ struct apply_args {
 	bool json;
 };
 
-static vmc_status opt_exclude(void *args, const char *arg, vmc_error *e)
-{
-	struct apply_args *a = args;
-	uint64_t s, t;
-	vmc_status st = vmc_parse_range(arg, &s, &t, e);
-
-	return st ? st : vmc_ranges_add(a->exclude, s, t, e);
-}
-
 static vmc_status opt_event(void *args, const char *arg, vmc_error *e)
 {
 	struct apply_args *a = args;
@@ -82,8 +73,8 @@ static const struct opt opts[] = {
 		 "the header the loader builds from the sysroot);\n"
 		 "alone, the header itself describes the system"),
 	OPT_IN_(T, "iomem", "FILE", iomem, "use FILE as /proc/iomem"),
-	OPT_CALL_("exclude", "RANGE", opt_exclude,
-		  "also cut this range out (repeatable)"),
+	OPT_RANGES_(T, "exclude", exclude,
+		    "also cut this range out (repeatable)"),
 	OPT_FLAG_(T, "allow-missing", b.allow_missing,
 		  "build what can be built when inputs are missing"),
 	OPT_SEC("Model:"),

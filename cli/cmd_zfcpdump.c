@@ -22,9 +22,7 @@ struct zargs {
 #define T struct zargs
 static const struct opt opts[] = {
 	OPT_INCLUDE_(T, z, zfcp_src_opts),
-	OPT_SEC("Output:"),
-	OPT_OUTPUT_(T, w.path, "write here ('-' for standard output)"),
-	OPT_INCLUDE_(T, w, dump_out_opts),
+	OPT_INCLUDE_(T, w, dump_write_opts),
 	{ 0 },
 };
 #undef T

@@ -17,7 +17,7 @@
 #include "opts.h"
 
 vmc_status mem_open_image(vmc_physmem *pm, const char *path,
-			     vmc_source **src, int *fd, vmc_error *e)
+			     vmc_source **src, vmc_error *e)
 {
 	struct stat sb;
 	vmc_status st;
@@ -33,7 +33,6 @@ vmc_status mem_open_image(vmc_physmem *pm, const char *path,
 	st = vmc_source_open_file(src, path, e);
 	if (st)
 		return st;
-	*fd = vmc_source_fd(*src);
 	return vmc_physmem_own(pm, *src, e);
 }
 
@@ -72,7 +71,6 @@ vmc_status mem_add_image(vmc_physmem *pm, const char *spec, vmc_error *e)
 	vmc_source *src = NULL;
 	vmc_status st = VMC_OK;
 	bool has_size = false;
-	int fd;
 
 	if (!buf)
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
@@ -97,10 +95,10 @@ vmc_status mem_add_image(vmc_physmem *pm, const char *spec, vmc_error *e)
 	}
 	if (st)
 		e->status = st = VMC_ERR_INVALID;
-	if (!st && (st = mem_open_image(pm, buf, &src, &fd, e)) == VMC_OK &&
+	if (!st && (st = mem_open_image(pm, buf, &src, e)) == VMC_OK &&
 	    (st = mem_image_window(vmc_source_size(src), off, &size, has_size,
 				   e)) == VMC_OK) {
-		st = vmc_physmem_map(pm, paddr, size, src, off, fd, e);
+		st = vmc_physmem_map(pm, paddr, size, src, off, e);
 		if (st == VMC_ERR_INVALID)	/* overlap: bad input */
 			e->status = st = VMC_ERR_CORRUPT;
 	}
@@ -182,11 +180,10 @@ vmc_status mem_add_range(vmc_physmem *pm, const char *s, bool zero,
 vmc_status mem_add_elf(vmc_physmem *pm, const char *path, vmc_error *e)
 {
 	vmc_source *src;
-	int fd;
-	vmc_status st = mem_open_image(pm, path, &src, &fd, e);
+	vmc_status st = mem_open_image(pm, path, &src, e);
 
 	if (!st)
-		st = vmc_physmem_map_elfcore(pm, src, fd, NULL, e);
+		st = vmc_physmem_map_elfcore(pm, src, NULL, e);
 	if (st == VMC_ERR_INVALID)
 		e->status = st = VMC_ERR_CORRUPT;
 	if (st)
@@ -480,6 +477,13 @@ const struct opt dump_out_opts[] = {
 	OPT_FLAG_(T, "no-sparse", nosparse,
 		  "write zeros instead of leaving holes"),
 	OPT_FLAG_(T, "json", json, "print a JSON summary"),
+	{ 0 },
+};
+
+const struct opt dump_write_opts[] = {
+	OPT_SEC("Output:"),
+	OPT_OUTPUT_(T, path, "write here ('-' for standard output)"),
+	{ .kind = OPT_INCLUDE, .sub = dump_out_opts },	/* same struct */
 	{ 0 },
 };
 #undef T

@@ -204,7 +204,7 @@ int dump_src_open(struct dump_src *s, vmc_error *e)
 
 	if (rc)
 		return rc;
-	st = s->vmcore ? vmc_dump_open_vmcore(&s->d, s->vsrc, s->fd, &s->o, e)
+	st = s->vmcore ? vmc_dump_open_vmcore(&s->d, s->vsrc, &s->o, e)
 		       : vmc_dump_open(&s->d, s->hs, s->pm, &s->o, e);
 	if (st)
 		return st == VMC_ERR_INVALID ? usage_error(s->cmd, "%s", e->msg)

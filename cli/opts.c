@@ -127,6 +127,14 @@ static int store(const struct cmd_spec *c, const struct row *r, void *args,
 	case OPT_CALL:
 		st = o->fn(base, arg, &e);
 		break;
+	case OPT_RANGES: {
+		uint64_t s, t;
+
+		st = vmc_parse_range(arg, &s, &t, &e);
+		if (!st)
+			st = vmc_ranges_add(*(vmc_ranges **)base, s, t, &e);
+		break;
+	}
 	default:
 		break;
 	}
@@ -205,6 +213,9 @@ int opts_parse(const struct cmd_spec *c, void *args, int argc, char **argv,
 	if ((c->flags & OPTS_NO_OPERANDS) && optind < argc)
 		return usage_error(c->name, "unexpected argument '%s'",
 				   argv[optind]);
+	if ((c->flags & OPTS_ONE_OPERAND) && optind + 1 < argc)
+		return usage_error(c->name, "unexpected argument '%s'",
+				   argv[optind + 1]);
 	if ((c->flags & OPTS_NEED_OUTPUT) && !output)
 		return usage_error(c->name, "-o FILE is required");
 	/* Refuse to overwrite an input before anything else is done. */

@@ -21,6 +21,7 @@ enum opt_kind {
 	OPT_U64,	/* uint64_t at @off = vmc_parse_u64(argument) */
 	OPT_INT,	/* int at @off = @ival */
 	OPT_CALL,	/* @fn(args, argument, e) */
+	OPT_RANGES,	/* vmc_parse_range(argument) added to the vmc_ranges * at @off */
 	OPT_INCLUDE,	/* the rows of @sub, their struct at @off */
 };
 
@@ -67,6 +68,9 @@ struct opt {
 #define OPT_CALL_(n, mv, fn_, h) \
 	{ .kind = OPT_CALL, .name = (n), .metavar = (mv), .help = (h), \
 	  .fn = (fn_) }
+#define OPT_RANGES_(T, n, f, h) \
+	{ .kind = OPT_RANGES, .name = (n), .metavar = "RANGE", .help = (h), \
+	  .off = offsetof(T, f) }
 #define OPT_INCLUDE_(T, f, table) \
 	{ .kind = OPT_INCLUDE, .off = offsetof(T, f), .sub = (table) }
 #define OPT_OUTPUT_(T, f, h) \
@@ -76,6 +80,9 @@ struct opt {
 /* Rows several commands share (dump_cli.c): the options of struct
  * dump_out but -o, and the memory options over a vmc_physmem * field. */
 extern const struct opt dump_out_opts[];
+/* "Output:", -o FILE ('-': standard output) and dump_out_opts, over
+ * struct dump_out: the output rows of every command that writes a dump. */
+extern const struct opt dump_write_opts[];
 /* --force, --no-clobber, --fsync over struct dump_out (output.c). */
 extern const struct opt output_opts[];
 extern const struct opt memory_opts[];
@@ -99,6 +106,7 @@ extern const struct opt vmm_memory_opts[];
 enum {
 	OPTS_NO_OPERANDS = 1 << 0,	/* an operand: "unexpected argument" */
 	OPTS_NEED_OUTPUT = 1 << 1,	/* no -o: "-o FILE is required" */
+	OPTS_ONE_OPERAND = 1 << 2,	/* a second operand: "unexpected argument" */
 };
 
 /* A command: "Usage: " + @usage, @about, the table (+ -h, --help), then

@@ -31,7 +31,6 @@ vmc_status mem_add_ch_snapshot(vmc_physmem *pm, const char *dir, vmc_error *e)
 	size_t len, nr = 0;
 	uint64_t need;
 	vmc_status st = VMC_OK;
-	int fd;
 
 	if (!state || !mem) {
 		st = vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
@@ -47,7 +46,7 @@ vmc_status mem_add_ch_snapshot(vmc_physmem *pm, const char *dir, vmc_error *e)
 		vmc_error_prefix(e, "%s", state);
 		goto out;
 	}
-	st = mem_open_image(pm, mem, &src, &fd, e);
+	st = mem_open_image(pm, mem, &src, e);
 	if (st)
 		goto out;
 	/* send() sizes the file to the sum of the lengths first, so a
@@ -63,7 +62,7 @@ vmc_status mem_add_ch_snapshot(vmc_physmem *pm, const char *dir, vmc_error *e)
 	}
 	for (size_t i = 0; !st && i < nr; i++) {
 		st = vmc_physmem_map(pm, r[i].paddr, r[i].len, src,
-				     r[i].file_off, fd, e);
+				     r[i].file_off, e);
 		if (st == VMC_ERR_INVALID)	/* overlap: bad input */
 			e->status = st = VMC_ERR_CORRUPT;
 		if (st)

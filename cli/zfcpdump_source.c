@@ -61,8 +61,7 @@ int zfcp_src_check(const struct zfcp_src *z)
 static vmc_status add_hsa(struct zfcp_src *a, vmc_error *e)
 {
 	vmc_source *src;
-	int fd;
-	vmc_status st = mem_open_image(a->pm, a->hsa, &src, &fd, e);
+	vmc_status st = mem_open_image(a->pm, a->hsa, &src, e);
 
 	if (st)
 		return st;
@@ -71,7 +70,7 @@ static vmc_status add_hsa(struct zfcp_src *a, vmc_error *e)
 	if (a->hsa_size == 0)
 		return vmc_error_set(e, VMC_ERR_CORRUPT, "--hsa %s: the HSA "
 				     "size is 0", a->hsa);
-	st = vmc_physmem_overlay(a->pm, 0, a->hsa_size, src, 0, fd, e);
+	st = vmc_physmem_overlay(a->pm, 0, a->hsa_size, src, 0, e);
 	if (st == VMC_ERR_INVALID || st == VMC_ERR_RANGE)
 		e->status = st = VMC_ERR_CORRUPT;
 	return st ? vmc_error_prefix(e, "--hsa %s", a->hsa) : VMC_OK;

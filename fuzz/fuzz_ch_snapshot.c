@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    vmc_physmem_own(pm, src, NULL) == VMC_OK)
 		for (size_t i = 0; i < nr; i++)
 			if (vmc_physmem_map(pm, r[i].paddr, r[i].len, src,
-					    r[i].file_off, -1, NULL) != VMC_OK)
+					    r[i].file_off, NULL) != VMC_OK)
 				break;
 	vmc_physmem_free(pm);
 	vmc_guest_ranges_free(r);

@@ -75,7 +75,7 @@ static void add(const uint8_t *data, size_t size)
 
 	if (vmc_source_new_buffer(&src, data, size, NULL))
 		return;
-	if (vmc_dump_open_vmcore(&d, src, -1, &o, NULL))
+	if (vmc_dump_open_vmcore(&d, src, &o, NULL))
 		goto out;
 	memcpy(dd.name, "fuzz", 5);
 	dd.size = 100;

@@ -47,7 +47,7 @@ static vmc_physmem *memory(const uint8_t *data, size_t size, vmc_source **src)
 	if (vmc_physmem_new(&pm, NULL))
 		return NULL;
 	if (vmc_source_new_buffer(src, data, size, NULL) ||
-	    (size && vmc_physmem_map(pm, 0, size, *src, 0, -1, NULL)) ||
+	    (size && vmc_physmem_map(pm, 0, size, *src, 0, NULL)) ||
 	    vmc_physmem_map_zero(pm, 0x100000, 0x200000, NULL) ||
 	    vmc_physmem_add_not_ram(pm, 0x1000, 0x3000, NULL)) {
 		vmc_physmem_free(pm);

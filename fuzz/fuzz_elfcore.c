@@ -32,7 +32,7 @@ static void as_memory(const uint8_t *data, size_t size)
 	if (vmc_physmem_new(&pm, NULL) ||
 	    vmc_source_new_buffer(&src, data, size, NULL))
 		goto out;
-	if (vmc_physmem_map_elfcore(pm, src, -1, &nr, NULL) == VMC_OK) {
+	if (vmc_physmem_map_elfcore(pm, src, &nr, NULL) == VMC_OK) {
 		for (size_t i = 0; i < vmc_physmem_nr_maps(pm); i++) {
 			uint64_t start, end;
 			bool zero;

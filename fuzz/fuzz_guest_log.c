@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (in.n > tlen &&
 	    (vmc_source_new_buffer(&src, in.p + tlen, in.n - tlen, &e) ||
 	     vmc_physmem_own(pm, src, &e) ||
-	     vmc_physmem_map(pm, 0, in.n - tlen, src, 0, -1, &e)))
+	     vmc_physmem_map(pm, 0, in.n - tlen, src, 0, &e)))
 		goto out;
 	if (vmc_guest_kernel_new(&k, pm, (const char *)in.p, tlen, &e))
 		goto out;

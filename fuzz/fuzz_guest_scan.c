@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (vmc_source_new_buffer(&src, data, size, &e) ||
 	    vmc_physmem_own(pm, src, &e) ||
-	    vmc_physmem_map(pm, 0, size, src, 0, -1, &e))
+	    vmc_physmem_map(pm, 0, size, src, 0, &e))
 		goto out;
 	so.max_candidates = 16;
 	if (vmc_guest_scan_new(&s, pm, &so, &e))

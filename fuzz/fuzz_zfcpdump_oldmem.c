@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vmc_physmem_set_allow_holes(pm, data[0] & 1);
 	if (vmc_source_new_buffer(&ms, data, size, &e) ||
 	    vmc_physmem_own(pm, ms, &e) ||
-	    vmc_physmem_map(pm, 0, size, ms, 0, -1, &e))
+	    vmc_physmem_map(pm, 0, size, ms, 0, &e))
 		goto out;
 	if (data[0] & 2) {
 		size_t hsa = ((size_t)data[1] << 8) % size + 1;
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rev[i] = data[size - 1 - i];
 		if (vmc_source_new_buffer(&hs, rev, size, &e) ||
 		    vmc_physmem_own(pm, hs, &e) ||
-		    vmc_physmem_overlay(pm, 0, hsa, hs, 0, -1, &e))
+		    vmc_physmem_overlay(pm, 0, hsa, hs, 0, &e))
 			goto out;
 	}
 	if (vmc_zfcpdump_read_oldmem(&om, pm, &e))

@@ -131,8 +131,8 @@ vmc_status vmc_dump_add_device_dump(vmc_dump *d,
  * are the file's, so device dumps can be added and the result written
  * with vmc_dump_write_fd: nothing is read into memory but the ELF tables.
  * Dumps go into the first PT_NOTE, after the NT_VMCOREDD notes already at
- * its start.  @src is borrowed for the life of the dump; @fd is the plain
- * file behind it or -1 (for copy_file_range and holes).  The page size is
+ * its start.  @src is borrowed for the life of the dump; the plain file
+ * behind it (vmc_source_fd) serves copy_file_range and holes.  The page size is
  * opts->page_size, else the VMCOREINFO note's PAGESIZE, else 4096.
  * Errors: those of vmc_elfcore_parse; VMC_ERR_CORRUPT (an elfcorehdr, no
  * PT_NOTE, a segment or note that runs past its end, a segment that
@@ -140,7 +140,7 @@ vmc_status vmc_dump_add_device_dump(vmc_dump *d,
  * the notes, section headers beyond PN_XNUM's); VMC_ERR_INVALID (bad
  * options); VMC_ERR_NOMEM; the source's.
  */
-vmc_status vmc_dump_open_vmcore(vmc_dump **out, vmc_source *src, int fd,
+vmc_status vmc_dump_open_vmcore(vmc_dump **out, vmc_source *src,
 				const struct vmc_dump_opts *opts,
 				vmc_error *e);
 

@@ -70,14 +70,13 @@ vmc_status vmc_physmem_own(vmc_physmem *pm, vmc_source *src, vmc_error *e);
 
 /*
  * Map [paddr, paddr+len) onto @src bytes [src_off, src_off+len) (@src is
- * borrowed; see vmc_physmem_own).  @fd is the plain file behind @src, or
- * -1; writers use it for copy_file_range and SEEK_DATA.  Errors:
+ * borrowed; see vmc_physmem_own).  Writers use the plain file behind
+ * @src (vmc_source_fd) for copy_file_range and SEEK_DATA.  Errors:
  * VMC_ERR_INVALID (overlaps an existing mapping, len 0, wraps 2^64),
  * VMC_ERR_RANGE (the window is past the end of @src), VMC_ERR_NOMEM.
  */
 vmc_status vmc_physmem_map(vmc_physmem *pm, uint64_t paddr, uint64_t len,
-			   vmc_source *src, uint64_t src_off, int fd,
-			   vmc_error *e);
+			   vmc_source *src, uint64_t src_off, vmc_error *e);
 
 /* Map [start, end) as zeros (a declared hole).  Errors as vmc_physmem_map. */
 vmc_status vmc_physmem_map_zero(vmc_physmem *pm, uint64_t start,
@@ -94,8 +93,7 @@ vmc_status vmc_physmem_map_zero(vmc_physmem *pm, uint64_t start,
  * nothing changes.
  */
 vmc_status vmc_physmem_overlay(vmc_physmem *pm, uint64_t paddr, uint64_t len,
-			       vmc_source *src, uint64_t src_off, int fd,
-			       vmc_error *e);
+			       vmc_source *src, uint64_t src_off, vmc_error *e);
 
 /*
  * [start, end) is not RAM: it reads as zeros whatever maps it (the
@@ -113,11 +111,11 @@ void vmc_physmem_set_allow_holes(vmc_physmem *pm, bool allow);
  * makedumpfile -E, a vmcore): [p_paddr, +p_filesz) onto the file at
  * p_offset, [+p_filesz, +p_memsz) as zeros.  Where its own PT_LOADs
  * overlap (a vmcore's kernel-text segment repeats RAM) the first one in
- * physical order wins.  @src is borrowed; @fd as for vmc_physmem_map.
+ * physical order wins.  @src is borrowed.
  * Errors: those of vmc_elfcore_parse, VMC_ERR_CORRUPT (a segment past the
  * end of the file), those of vmc_physmem_map.
  */
-vmc_status vmc_physmem_map_elfcore(vmc_physmem *pm, vmc_source *src, int fd,
+vmc_status vmc_physmem_map_elfcore(vmc_physmem *pm, vmc_source *src,
 				   size_t *nr_mapped, vmc_error *e);
 
 /*

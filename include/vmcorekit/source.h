@@ -56,8 +56,9 @@ vmc_status vmc_source_new_fd(vmc_source **out, int fd, int own_fd,
 vmc_status vmc_source_open_file(vmc_source **out, const char *path,
 				vmc_error *e);
 
-/* The file descriptor behind a source made by vmc_source_new_fd or
- * vmc_source_open_file (for copy_file_range, SEEK_DATA); -1 for others. */
+/* The file descriptor behind a source (its ops' fd: those made by
+ * vmc_source_new_fd or vmc_source_open_file) for copy_file_range and
+ * SEEK_DATA; -1 for the others. */
 int vmc_source_fd(const vmc_source *s);
 
 #ifdef __cplusplus

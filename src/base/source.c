@@ -31,6 +31,11 @@ VMC_EXPORT const char *vmc_source_kind(const vmc_source *s)
 	return s->ops->kind;
 }
 
+VMC_EXPORT int vmc_source_fd(const vmc_source *s)
+{
+	return s && s->ops->fd ? s->ops->fd(s) : -1;
+}
+
 VMC_EXPORT void vmc_source_close(vmc_source *s)
 {
 	if (s)

@@ -92,6 +92,11 @@ static void fd_close(vmc_source *s)
 	vmc__free(f);
 }
 
+static int fd_fd(const vmc_source *s)
+{
+	return ((const struct fd_source *)s)->fd;
+}
+
 static const struct vmc_source_ops fd_ops = {
 	.version = VMC_SOURCE_OPS_VERSION,
 	.kind = "fd",
@@ -99,6 +104,7 @@ static const struct vmc_source_ops fd_ops = {
 	.size = fd_size,
 	.next_data = fd_next_data,
 	.close = fd_close,
+	.fd = fd_fd,
 };
 
 VMC_EXPORT vmc_status vmc_source_new_fd(vmc_source **out, int fd, int own_fd,
@@ -125,11 +131,6 @@ VMC_EXPORT vmc_status vmc_source_new_fd(vmc_source **out, int fd, int own_fd,
 	}
 	*out = &f->base;
 	return VMC_OK;
-}
-
-VMC_EXPORT int vmc_source_fd(const vmc_source *s)
-{
-	return s->ops == &fd_ops ? ((const struct fd_source *)s)->fd : -1;
 }
 
 VMC_EXPORT vmc_status vmc_source_open_file(vmc_source **out, const char *path,

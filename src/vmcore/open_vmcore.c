@@ -206,7 +206,6 @@ static vmc_status build(vmc_dump *d, const vmc_elfcore *c, vmc_error *e)
 }
 
 VMC_EXPORT vmc_status vmc_dump_open_vmcore(vmc_dump **out, vmc_source *src,
-					   int fd,
 					   const struct vmc_dump_opts *opts,
 					   vmc_error *e)
 {
@@ -232,7 +231,7 @@ VMC_EXPORT vmc_status vmc_dump_open_vmcore(vmc_dump **out, vmc_source *src,
 	}
 	d->o = *opts;
 	d->src = src;
-	d->src_fd = fd;
+	d->src_fd = vmc_source_fd(src);
 	d->info.page_size = opts->page_size;
 	st = build(d, c, e);
 	vmc_elfcore_free(c);

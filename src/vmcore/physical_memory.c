@@ -116,12 +116,13 @@ static vmc_status insert_map(vmc_physmem *pm, const struct pmap *m,
 	return VMC_OK;
 }
 
-VMC_EXPORT vmc_status vmc_physmem_map(vmc_physmem *pm, uint64_t paddr,
-				      uint64_t len, vmc_source *src,
-				      uint64_t src_off, int fd, vmc_error *e)
+/* A window of @src for physical [paddr, paddr+len): @what names the
+ * caller in the message ("mapping", "overlaying"). */
+static vmc_status check_window(uint64_t paddr, uint64_t len,
+			       const vmc_source *src, uint64_t src_off,
+			       const char *what, vmc_error *e)
 {
 	uint64_t size = vmc_source_size(src);
-	struct pmap m = { paddr, paddr + len, src, src_off, fd };
 
 	if (len == 0 || paddr + len < paddr)
 		return vmc_error_set(e, VMC_ERR_INVALID,
@@ -130,16 +131,27 @@ VMC_EXPORT vmc_status vmc_physmem_map(vmc_physmem *pm, uint64_t paddr,
 				     (unsigned long long)len);
 	if (!vmc__in_bounds(src_off, len, size))
 		return vmc_error_set(e, VMC_ERR_RANGE,
-				     "the %s source has 0x%llx bytes; mapping "
+				     "the %s source has 0x%llx bytes; %s "
 				     "[0x%llx, 0x%llx) needs 0x%llx bytes from "
 				     "offset 0x%llx (truncated image?)",
 				     vmc_source_kind(src),
-				     (unsigned long long)size,
+				     (unsigned long long)size, what,
 				     (unsigned long long)paddr,
 				     (unsigned long long)(paddr + len),
 				     (unsigned long long)len,
 				     (unsigned long long)src_off);
-	return insert_map(pm, &m, e);
+	return VMC_OK;
+}
+
+VMC_EXPORT vmc_status vmc_physmem_map(vmc_physmem *pm, uint64_t paddr,
+				      uint64_t len, vmc_source *src,
+				      uint64_t src_off, vmc_error *e)
+{
+	struct pmap m = { paddr, paddr + len, src, src_off,
+			  vmc_source_fd(src) };
+	vmc_status st = check_window(paddr, len, src, src_off, "mapping", e);
+
+	return st ? st : insert_map(pm, &m, e);
 }
 
 VMC_EXPORT vmc_status vmc_physmem_map_zero(vmc_physmem *pm, uint64_t start,
@@ -156,30 +168,18 @@ VMC_EXPORT vmc_status vmc_physmem_map_zero(vmc_physmem *pm, uint64_t start,
  */
 VMC_EXPORT vmc_status vmc_physmem_overlay(vmc_physmem *pm, uint64_t paddr,
 					  uint64_t len, vmc_source *src,
-					  uint64_t src_off, int fd,
-					  vmc_error *e)
+					  uint64_t src_off, vmc_error *e)
 {
-	uint64_t size = vmc_source_size(src), end = paddr + len;
-	struct pmap m = { paddr, end, src, src_off, fd }, left, right;
+	uint64_t end = paddr + len;
+	struct pmap m = { paddr, end, src, src_off, vmc_source_fd(src) };
+	struct pmap left, right;
 	size_t i, j, k = 0;
 	bool has_left, has_right;
+	vmc_status st = check_window(paddr, len, src, src_off, "overlaying",
+				     e);
 
-	if (len == 0 || end < paddr)
-		return vmc_error_set(e, VMC_ERR_INVALID,
-				     "bad physical range 0x%llx + 0x%llx",
-				     (unsigned long long)paddr,
-				     (unsigned long long)len);
-	if (!vmc__in_bounds(src_off, len, size))
-		return vmc_error_set(e, VMC_ERR_RANGE,
-				     "the %s source has 0x%llx bytes; "
-				     "overlaying [0x%llx, 0x%llx) needs 0x%llx "
-				     "bytes from offset 0x%llx (truncated "
-				     "image?)", vmc_source_kind(src),
-				     (unsigned long long)size,
-				     (unsigned long long)paddr,
-				     (unsigned long long)end,
-				     (unsigned long long)len,
-				     (unsigned long long)src_off);
+	if (st)
+		return st;
 	if (!VMC_GROW(pm->maps, pm->cap_maps, pm->nr_maps + 2, 16))
 		return vmc_error_set(e, VMC_ERR_NOMEM, "out of memory");
 	i = map_search(pm, paddr);

@@ -33,7 +33,7 @@ static int seg_cmp(const void *a, const void *b)
 }
 
 /* Map [start, end) of segment @s, the part not below @floor. */
-static vmc_status map_part(vmc_physmem *pm, vmc_source *src, int fd,
+static vmc_status map_part(vmc_physmem *pm, vmc_source *src,
 			   const struct seg *s, uint64_t floor,
 			   size_t *nr, vmc_error *e)
 {
@@ -43,7 +43,7 @@ static vmc_status map_part(vmc_physmem *pm, vmc_source *src, int fd,
 
 	if (a < fend) {
 		st = vmc_physmem_map(pm, a, fend - a, src,
-				     s->offset + (a - s->paddr), fd, e);
+				     s->offset + (a - s->paddr), e);
 		*nr += !st;
 		a = fend;
 	}
@@ -57,7 +57,7 @@ static vmc_status map_part(vmc_physmem *pm, vmc_source *src, int fd,
 }
 
 VMC_EXPORT vmc_status vmc_physmem_map_elfcore(vmc_physmem *pm,
-					      vmc_source *src, int fd,
+					      vmc_source *src,
 					      size_t *nr_mapped, vmc_error *e)
 {
 	uint64_t fsize = vmc_source_size(src), floor = 0;
@@ -99,7 +99,7 @@ VMC_EXPORT vmc_status vmc_physmem_map_elfcore(vmc_physmem *pm,
 
 		if (i && end <= floor)
 			continue;	/* wholly repeated */
-		st = map_part(pm, src, fd, &segs[i], i ? floor : 0, &nr, e);
+		st = map_part(pm, src, &segs[i], i ? floor : 0, &nr, e);
 		if (!i || end > floor)
 			floor = end;
 	}

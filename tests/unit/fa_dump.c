@@ -77,8 +77,7 @@ FAILALLOC_SCENARIO(assemble)
 	if (!st && (st = vmc_physmem_own(pm, src, e)))
 		src = NULL;	/* closed by vmc_physmem_own */
 	if (!st)
-		st = vmc_physmem_map(pm, 0, IMAGE_LEN, src, 0,
-				     vmc_source_fd(src), e);
+		st = vmc_physmem_map(pm, 0, IMAGE_LEN, src, 0, e);
 	if (!st)
 		st = vmc_hdr_source_new_oldmem(&hs, pm, HDR_AT, e);
 	if (!st)
@@ -98,7 +97,7 @@ FAILALLOC_SCENARIO(assemble)
 	if (!st)
 		st = vmc_source_open_file(&vsrc, out, e);
 	if (!st)
-		st = vmc_physmem_map_elfcore(pm2, vsrc, vmc_source_fd(vsrc),
+		st = vmc_physmem_map_elfcore(pm2, vsrc,
 					     &nr, e);
 	if (!st)
 		st = vmc_physmem_read(pm2, RAM_AT, b, sizeof(b), e);

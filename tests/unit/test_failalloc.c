@@ -201,13 +201,13 @@ static vmc_status zfcpdump(struct result *res, vmc_error *e)
 	if (!st)
 		st = vmc_physmem_own(pm, ms, e);
 	if (!st)
-		st = vmc_physmem_map(pm, 0, sizeof(mem), ms, 0, -1, e);
+		st = vmc_physmem_map(pm, 0, sizeof(mem), ms, 0, e);
 	if (!st)
 		st = vmc_source_new_buffer(&hs, hsa, sizeof(hsa), e);
 	if (!st)
 		st = vmc_physmem_own(pm, hs, e);
 	if (!st)
-		st = vmc_physmem_overlay(pm, 0, sizeof(hsa), hs, 0, -1, e);
+		st = vmc_physmem_overlay(pm, 0, sizeof(hsa), hs, 0, e);
 	if (!st)
 		st = vmc_zfcpdump_read_oldmem(&om, pm, e);
 	o.cpus = &sa;
@@ -346,7 +346,7 @@ static vmc_status devdumps(struct result *res, vmc_error *e)
 	dd.collect = fill_dd;
 	st = vmc_source_new_buffer(&src, core, len, e);
 	if (!st)
-		st = vmc_dump_open_vmcore(&d, src, -1, &o, e);
+		st = vmc_dump_open_vmcore(&d, src, &o, e);
 	for (int i = 0; !st && i < 3; i++) {
 		snprintf(dd.name, sizeof(dd.name), "dev%d", i);
 		st = vmc_dump_add_device_dump(d, &dd, e);

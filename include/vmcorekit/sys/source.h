@@ -29,6 +29,10 @@ struct vmc_source_ops {
 	vmc_status (*next_data)(vmc_source *s, uint64_t off,
 				uint64_t *data_off, vmc_error *e);
 	void (*close)(vmc_source *s);
+	/* Optional: the plain file behind the source, or -1 (writers use it
+	 * for copy_file_range, FICLONERANGE and SEEK_DATA).  The fd travels
+	 * with its source, never beside it as a parameter. */
+	int (*fd)(const vmc_source *s);
 };
 
 /* Implementations embed this as their first member. */

@@ -193,7 +193,7 @@ static vmc_physmem *new_pm(void)
 	vmc_physmem_new(&pm, NULL);
 	vmc_source_new_buffer(&src, ram, RAM_LEN, NULL);
 	vmc_physmem_own(pm, src, NULL);
-	vmc_physmem_map(pm, 0, RAM_LEN, src, 0, -1, NULL);
+	vmc_physmem_map(pm, 0, RAM_LEN, src, 0, NULL);
 	return pm;
 }
 
@@ -464,7 +464,7 @@ static void test_random(void)
 		{
 			struct vmc_dump_opts o = VMC_DUMP_OPTS_INIT;
 
-			CHECK_ST(vmc_dump_open_vmcore(&v, src, -1, &o, &e),
+			CHECK_ST(vmc_dump_open_vmcore(&v, src, &o, &e),
 				 VMC_OK, &e);
 		}
 		add_all(d, dd, nr);
@@ -607,7 +607,7 @@ static void test_existing(void)
 			"PAGESIZE=4096\n", 14, NULL);
 	f = small_core(&len, 0xb0, notes, n, false);
 	vmc_source_new_buffer(&src, f, len, NULL);
-	CHECK_ST(vmc_dump_open_vmcore(&d, src, -1, &o, &e), VMC_OK, &e);
+	CHECK_ST(vmc_dump_open_vmcore(&d, src, &o, &e), VMC_OK, &e);
 	if (d) {
 		CHECK_ST(vmc_dump_add_device_dump(d, &dd, &e), VMC_OK, &e);
 		CHECK_U64(vmc_dump_size(d), len + 4096);
@@ -638,7 +638,7 @@ static void test_existing(void)
 	vmc_put32(VMC_LE, f + 52 + 32 + 4, 0xfffff000u);	/* LOAD p_offset */
 	vmc_source_new_buffer(&src, f, len, NULL);
 	d = NULL;
-	CHECK_ST(vmc_dump_open_vmcore(&d, src, -1, &o, &e), VMC_OK, &e);
+	CHECK_ST(vmc_dump_open_vmcore(&d, src, &o, &e), VMC_OK, &e);
 	if (d) {
 		uint64_t size = vmc_dump_size(d);
 
@@ -655,7 +655,7 @@ static void test_existing(void)
 	f = small_core(&len, 0x1000, notes, n, false);
 	vmc_put64(VMC_LE, f + 64 + 32, 0x100000);	/* PT_NOTE p_filesz */
 	vmc_source_new_buffer(&src, f, len, NULL);
-	CHECK_ST(vmc_dump_open_vmcore(&d, src, -1, &o, &e), VMC_ERR_CORRUPT,
+	CHECK_ST(vmc_dump_open_vmcore(&d, src, &o, &e), VMC_ERR_CORRUPT,
 		 &e);
 	CHECK_MSG(&e, "past the end of the file");
 	vmc_source_close(src);
@@ -663,7 +663,7 @@ static void test_existing(void)
 	f = small_core(&len, 0x1000, notes, n, false);
 	vmc_put64(VMC_LE, f + 64 + 56 + 8, 0xf80);	/* LOAD spans notes */
 	vmc_source_new_buffer(&src, f, len, NULL);
-	CHECK_ST(vmc_dump_open_vmcore(&d, src, -1, &o, &e), VMC_ERR_CORRUPT,
+	CHECK_ST(vmc_dump_open_vmcore(&d, src, &o, &e), VMC_ERR_CORRUPT,
 		 &e);
 	CHECK_MSG(&e, "overlaps the note segment");
 	vmc_source_close(src);
@@ -671,7 +671,7 @@ static void test_existing(void)
 	f = small_core(&len, 0x1000, notes, n, false);
 	vmc_put32(VMC_LE, f + 64, VMC_PT_LOAD);		/* no PT_NOTE */
 	vmc_source_new_buffer(&src, f, len, NULL);
-	CHECK_ST(vmc_dump_open_vmcore(&d, src, -1, &o, &e), VMC_ERR_CORRUPT,
+	CHECK_ST(vmc_dump_open_vmcore(&d, src, &o, &e), VMC_ERR_CORRUPT,
 		 &e);
 	CHECK_MSG(&e, "no PT_NOTE");
 	vmc_source_close(src);

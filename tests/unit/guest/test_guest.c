@@ -393,7 +393,7 @@ static void test_walk(void)
 	CHECK_ST(vmc_physmem_new(&pm, &e), VMC_OK, &e);
 	CHECK_ST(vmc_source_new_buffer(&src, mem, MEM, &e), VMC_OK, &e);
 	CHECK_ST(vmc_physmem_own(pm, src, &e), VMC_OK, &e);
-	CHECK_ST(vmc_physmem_map(pm, 0, MEM, src, 0, -1, &e), VMC_OK, &e);
+	CHECK_ST(vmc_physmem_map(pm, 0, MEM, src, 0, &e), VMC_OK, &e);
 	CHECK_ST(vmc_guestcore_x86_64_direct_map(pm, vi, strlen(vi), &got,
 						 &e), VMC_OK, &e);
 	CHECK_U64(got, dmap);

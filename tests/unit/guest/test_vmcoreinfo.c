@@ -50,7 +50,7 @@ static vmc_physmem *pm_of(struct gimg *g, vmc_source **src)
 	vmc_physmem_new(&pm, &e);
 	vmc_source_new_buffer(src, g->mem, g->size, &e);
 	vmc_physmem_own(pm, *src, &e);
-	vmc_physmem_map(pm, 0, g->size, *src, 0, -1, &e);
+	vmc_physmem_map(pm, 0, g->size, *src, 0, &e);
 	return pm;
 }
 

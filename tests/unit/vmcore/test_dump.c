@@ -140,7 +140,7 @@ static vmc_physmem *new_pm(vmc_source **src)
 	vmc_physmem_new(&pm, NULL);
 	vmc_source_new_buffer(src, ram, RAM_LEN, NULL);
 	vmc_physmem_own(pm, *src, NULL);
-	vmc_physmem_map(pm, RAM_BASE, RAM_LEN, *src, 0, -1, NULL);
+	vmc_physmem_map(pm, RAM_BASE, RAM_LEN, *src, 0, NULL);
 	return pm;
 }
 
@@ -224,7 +224,7 @@ static void test_copy_paths(void)
 	vmc_physmem_new(&pm, NULL);
 	CHECK_ST(vmc_source_new_fd(&src, ifd, 1, &e), VMC_OK, &e);
 	vmc_physmem_own(pm, src, NULL);
-	vmc_physmem_map(pm, RAM_BASE, RAM_LEN, src, 0, ifd, NULL);
+	vmc_physmem_map(pm, RAM_BASE, RAM_LEN, src, 0, NULL);
 	CHECK_ST(open_dump(&d, pm, 4096, false, &e), VMC_OK, &e);
 	buf = malloc(m.want_len);
 	for (size_t i = 0; d && i <= sizeof(paths) / sizeof(paths[0]); i++) {
@@ -398,7 +398,7 @@ static void test_errors(void)
 		vmc_dump_free(d);
 	}
 	/* Overlapping mappings are refused. */
-	CHECK_ST(vmc_physmem_map(pm, RAM_BASE + 0x1000, 0x1000, src, 0, -1, &e),
+	CHECK_ST(vmc_physmem_map(pm, RAM_BASE + 0x1000, 0x1000, src, 0, &e),
 		 VMC_ERR_INVALID, &e);
 	CHECK_MSG(&e, "overlaps");
 	vmc_physmem_free(pm);

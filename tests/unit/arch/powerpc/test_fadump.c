@@ -1085,7 +1085,7 @@ static void test_hdr_source(void)
 	CHECK_ST(vmc_physmem_new(&pm, &e), VMC_OK, &e);
 	CHECK_ST(vmc_source_new_buffer(&msrc, mem, sizeof(mem), &e), VMC_OK,
 		 &e);
-	CHECK_ST(vmc_physmem_map(pm, 0, sizeof(mem), msrc, 0, -1, &e), VMC_OK,
+	CHECK_ST(vmc_physmem_map(pm, 0, sizeof(mem), msrc, 0, &e), VMC_OK,
 		 &e);
 	CHECK_ST(vmc_hdr_source_new_buffer(&hs, b.buf, b.size,
 					   VMC_NOTES_BY_PLACE, pm, &e),

@@ -221,8 +221,7 @@ static void test_overlay(void)
 				vmc_source_new_buffer(&src[nsrc], bufs[nsrc],
 						      SPACE, &e);
 				vmc_physmem_own(pm, src[nsrc], &e);
-				vmc_physmem_map(pm, at, len, src[nsrc], off,
-						-1, &e);
+				vmc_physmem_map(pm, at, len, src[nsrc], off, &e);
 				memcpy(model + at, bufs[nsrc] + off, len);
 				nsrc++;
 			}
@@ -243,7 +242,7 @@ static void test_overlay(void)
 			off = rng_below(SPACE - len + 1);
 			vmc_source_new_buffer(&o, bufs[7], SPACE, &e);
 			vmc_physmem_own(pm, o, &e);
-			st = vmc_physmem_overlay(pm, at, len, o, off, -1, &e);
+			st = vmc_physmem_overlay(pm, at, len, o, off, &e);
 			CHECK_ST(st, VMC_OK, &e);
 			memcpy(model + at, bufs[7] + off, len);
 			memset(mapped + at, 1, len);
@@ -281,15 +280,14 @@ static void test_overlay(void)
 		vmc_physmem_new(&pm, &e);
 		vmc_source_new_buffer(&a, bufs[0], SPACE, &e);
 		vmc_physmem_own(pm, a, &e);
-		vmc_physmem_map(pm, 0, SPACE, a, 0, -1, &e);
+		vmc_physmem_map(pm, 0, SPACE, a, 0, &e);
 		vmc_source_new_buffer(&small, bufs[1], 100, &e);
 		vmc_physmem_own(pm, small, &e);
-		CHECK_ST(vmc_physmem_overlay(pm, 0, 101, small, 0, -1, &e),
+		CHECK_ST(vmc_physmem_overlay(pm, 0, 101, small, 0, &e),
 			 VMC_ERR_RANGE, &e);
-		CHECK_ST(vmc_physmem_overlay(pm, 10, 0, small, 0, -1, &e),
+		CHECK_ST(vmc_physmem_overlay(pm, 10, 0, small, 0, &e),
 			 VMC_ERR_INVALID, &e);
-		CHECK_ST(vmc_physmem_overlay(pm, UINT64_MAX - 5, 10, small, 0,
-					     -1, &e), VMC_ERR_INVALID, &e);
+		CHECK_ST(vmc_physmem_overlay(pm, UINT64_MAX - 5, 10, small, 0, &e), VMC_ERR_INVALID, &e);
 		CHECK_U64(vmc_physmem_nr_maps(pm), 1);
 		CHECK_ST(vmc_physmem_read(pm, 50, got, 16, &e), VMC_OK, &e);
 		CHECK(!memcmp(got, bufs[0] + 50, 16), "unchanged");
@@ -347,7 +345,7 @@ static vmc_physmem *om_pm(uint64_t len)
 	vmc_physmem_new(&pm, NULL);
 	vmc_source_new_buffer(&s, om_buf, len, NULL);
 	vmc_physmem_own(pm, s, NULL);
-	vmc_physmem_map(pm, 0, len, s, 0, -1, NULL);
+	vmc_physmem_map(pm, 0, len, s, 0, NULL);
 	return pm;
 }
 
@@ -650,10 +648,10 @@ static void test_assembled(void)
 	vmc_physmem_new(&pm, &e);
 	vmc_source_new_buffer(&ms, mem, MEM, &e);
 	vmc_physmem_own(pm, ms, &e);
-	vmc_physmem_map(pm, 0, MEM, ms, 0, -1, &e);
+	vmc_physmem_map(pm, 0, MEM, ms, 0, &e);
 	vmc_source_new_buffer(&hs_src, hsa, HSA, &e);
 	vmc_physmem_own(pm, hs_src, &e);
-	CHECK_ST(vmc_physmem_overlay(pm, 0, HSA, hs_src, 0, -1, &e), VMC_OK,
+	CHECK_ST(vmc_physmem_overlay(pm, 0, HSA, hs_src, 0, &e), VMC_OK,
 		 &e);
 	CHECK_ST(vmc_zfcpdump_read_oldmem(&om, pm, &e), VMC_OK, &e);
 	CHECK(om.vmci_from == VMC_ZFCPDUMP_VMCI_NONE, "no VMCOREINFO");
@@ -706,7 +704,7 @@ static vmc_physmem *lowcore_pm(uint8_t *mem, size_t len)
 	vmc_physmem_new(&pm, NULL);
 	vmc_source_new_buffer(&s, mem, len, NULL);
 	vmc_physmem_own(pm, s, NULL);
-	vmc_physmem_map(pm, 0, len, s, 0, -1, NULL);
+	vmc_physmem_map(pm, 0, len, s, 0, NULL);
 	return pm;
 }
 
@@ -923,8 +921,8 @@ static void test_ranges(void)
 	t_case("ranges: every mapping, touching ones merged");
 	vmc_source_new_buffer(&s, mem, sizeof(mem), NULL);
 	vmc_physmem_own(pm, s, NULL);
-	vmc_physmem_map(pm, 0x1000, 0x1000, s, 0, -1, NULL);
-	vmc_physmem_map(pm, 0x10000, 0x2000, s, 0, -1, NULL);
+	vmc_physmem_map(pm, 0x1000, 0x1000, s, 0, NULL);
+	vmc_physmem_map(pm, 0x10000, 0x2000, s, 0, NULL);
 	vmc_ranges_new(&r, NULL);
 	CHECK_ST(vmc_zfcpdump_ranges(r, pm, &e), VMC_OK, &e);
 	CHECK_U64(vmc_ranges_count(r), 2);
