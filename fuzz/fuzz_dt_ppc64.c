@@ -27,8 +27,7 @@ static const char *const files[] = {
 	"proc/device-tree/ibm,opal/opal-runtime-size",
 	"proc/device-tree/ibm,dynamic-reconfiguration-memory/ibm,lmb-size",
 	"proc/device-tree/ibm,dynamic-reconfiguration-memory/ibm,dynamic-memory",
-	"proc/device-tree/ibm,dynamic-reconfiguration-memory/"
-	"ibm,dynamic-memory-v2",
+	"proc/device-tree/ibm,dynamic-reconfiguration-memory/ibm,dynamic-memory-v2",
 	"proc/device-tree/memory@0/reg",
 	"proc/device-tree/memory@0/compatible",
 	"proc/device-tree/memory@40000000/reg",

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (vmc_source_new_buffer(&src, in.p, in.n, &e) ||
 	    vmc_physmem_own(pm, src, &e) ||
-	    vmc_physmem_map(pm, 0, in.n, src, 0, -1, &e) ||
+	    vmc_physmem_map(pm, 0, in.n, src, 0, &e) ||
 	    vmc_guest_kernel_new(&k, pm, text, (size_t)n, &e))
 		goto out;
 	for (int i = 0; i < 8; i++) {

@@ -57,7 +57,7 @@ static void one(const char *dir, const char *name, unsigned t1sz)
 	if (!CHECK(!vmc_physmem_new(&pm, &e) &&
 		   !vmc_source_new_buffer(&src, buf + 65, n - 65, &e) &&
 		   !vmc_physmem_own(pm, src, &e) &&
-		   !vmc_physmem_map(pm, 0, n - 65, src, 0, -1, &e) &&
+		   !vmc_physmem_map(pm, 0, n - 65, src, 0, &e) &&
 		   !vmc_guest_kernel_new(&k, pm, text, (size_t)tn, &e),
 		   "setup: %s", e.msg))
 		goto out;
