@@ -85,6 +85,35 @@ if [ "${1:-}" = "--kernel-foreign" ]; then
 	pkgs+=(qemu-user-static)
 fi
 
+# The foreign architectures' packages are downloaded as PKG:ARCH, which
+# needs dpkg to know the architecture and apt its index.  One architecture
+# at a time: a mirror still syncing one index fails `apt-get update` for
+# all, and the other may still be usable.  Exit 3 when an index the bench
+# needs is still missing (.ci/run then skips the foreign bench and says so).
+if [ "${1:-}" = "--kernel-foreign" ]; then
+	SUDO=
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	for a in arm64 ppc64el; do
+		dpkg --print-foreign-architectures | grep -qx "$a" && continue
+		echo "install-deps: dpkg --add-architecture $a" >&2
+		wait_for_locks
+		$SUDO dpkg --add-architecture "$a"
+		for try in 1 2 3; do
+			wait_for_locks
+			$SUDO apt-get -o DPkg::Lock::Timeout="$LOCK_WAIT" update -qq && break
+			echo "install-deps: apt-get update failed (try $try; a mirror syncing?)" >&2
+			sleep 20
+		done
+	done
+	for p in busybox-static:arm64 kexec-tools:arm64 busybox-static:ppc64el \
+		 kexec-tools:ppc64el; do
+		apt-cache show "$p" >/dev/null 2>&1 || {
+			echo "install-deps: no index for $p (apt-get update failed?)" >&2
+			exit 3
+		}
+	done
+fi
+
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
