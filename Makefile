@@ -94,7 +94,7 @@ check-kernel: build
 check-kernel-foreign: build
 	@scripts/install-deps.sh --kernel-foreign
 	tests/kernel/run.sh --foreign
-	meson test -C $(BUILD) --print-errorlogs --suite kernel
+	meson test -C $(BUILD) --print-errorlogs captures foreign-captures assemble kernel-captures
 
 # One script per measured claim, each printing ratios measured in the same
 # run (docs/performance.md).  random-reads needs the kernel cache

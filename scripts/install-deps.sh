@@ -94,7 +94,7 @@ if [ "${1:-}" = "--kernel-foreign" ]; then
 	SUDO=
 	[ "$(id -u)" -eq 0 ] || SUDO=sudo
 	for a in arm64 ppc64el; do
-		dpkg --print-foreign-architectures | grep -qx "$a" && continue
+		dpkg --print-foreign-architectures | grep -x "$a" >/dev/null && continue
 		echo "install-deps: dpkg --add-architecture $a" >&2
 		wait_for_locks
 		$SUDO dpkg --add-architecture "$a"

@@ -115,8 +115,13 @@ print(" ".join("--memory %s@%d,offset=%d,size=%d" % (cache(l.get("file", m["phys
 EOF
 )
 	out=$TMP/$s.core
+	# arm64: no elfcorehdr= on the kdump command line; the address is in
+	# the kdump kernel's device tree (/chosen/linux,elfcorehdr), which
+	# bench.py kept in meta.json
+	addr=$(hdr_addr "$c/kdump-cmdline")
+	[ -n "$addr" ] || addr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["elfcorehdr_addr"])' "$c/meta.json")
 	# shellcheck disable=SC2086
-	if ! "$VMC" assemble --elfcorehdr-addr "$(hdr_addr "$c/kdump-cmdline")" \
+	if ! "$VMC" assemble --elfcorehdr-addr "$addr" \
 		$args -o "$out" >/dev/null; then
 		bad "capture $s: assemble failed"
 		continue

@@ -63,6 +63,7 @@ vmlinux_of() {
 		"$CACHE"/dbg/usr/lib/debug/boot/vmlinux-"$rel"; do
 		[[ -f $f ]] && { echo "$f"; return; }
 	done
+	return 0	# none: the caller skips (set -e must not end the script)
 }
 
 # makedumpfile:arm64 and its libraries unpacked into CACHE/makedumpfile-arm64

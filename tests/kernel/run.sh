@@ -159,7 +159,7 @@ ensure_foreign_pkgs() {
 	local a
 	for a in "$@"; do
 		HOST_PKGS+=("${QEMU_PKG[$a]}")
-		dpkg --print-foreign-architectures | grep -qx "$a" ||
+		dpkg --print-foreign-architectures | grep -x "$a" >/dev/null ||
 			die "dpkg does not know $a: run dpkg --add-architecture $a && apt-get update"
 	done
 	ensure_pkgs
@@ -468,7 +468,7 @@ run_scenario() { # name kernel method cpus ram opts [arch]
 			append+=" bench.hotplug_remove=$remove memhp_default_state=online_movable"
 		plugged=$DIMM_MIB
 		if [ "$method" = load ]; then
-			"$KEXEC_BIN" --help 2>&1 | grep -q -- --hotplug ||
+			"$KEXEC_BIN" --help 2>&1 | grep -- --hotplug >/dev/null ||
 				die "$name: $KEXEC_BIN has no --hotplug (kexec-tools >= 2.0.28 needed; set BENCH_KEXEC)"
 			append+=" bench.kexec_extra=--hotplug"
 		fi
