@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "vmcorekit/vmcorekit.h"
+#include "guest_walk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,10 +22,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned flags = (unsigned)fuzz_take(&in, 1);
 	uint64_t va[8];
 	char text[512];
-	vmc_physmem *pm = NULL;
-	vmc_source *src;
-	vmc_guest_kernel *k = NULL;
-	vmc_error e;
 	int n;
 
 	for (int i = 0; i < 8; i++)
@@ -39,24 +36,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		     "NUMBER(kimage_voffset)=0xffff800080000000\n"
 		     "NUMBER(PHYS_OFFSET)=0x0\nNUMBER(TCR_EL1_T1SZ)=0x%x\n",
 		     (unsigned long long)va[0], t1sz[flags & 3]);
-	if (vmc_physmem_new(&pm, &e))
-		return 0;
-	if (vmc_source_new_buffer(&src, in.p, in.n, &e) ||
-	    vmc_physmem_own(pm, src, &e) ||
-	    vmc_physmem_map(pm, 0, in.n, src, 0, &e) ||
-	    vmc_guest_kernel_new(&k, pm, text, (size_t)n, &e))
-		goto out;
-	for (int i = 0; i < 8; i++) {
-		uint64_t pa, room;
-		uint8_t buf[256];
-
-		if (vmc_guest_vtop(k, va[i], &pa, &room, &e) == VMC_OK)
-			(void)(pa + room);
-		vmc_guest_read(k, va[i], buf, 100 + (size_t)(va[i] & 127), &e);
-	}
-	vmc_guest_kernel_check(k, &e);
-out:
-	vmc_guest_kernel_free(k);
-	vmc_physmem_free(pm);
+	fuzz_guest_walk(in.p, in.n, text, (size_t)n, va);
 	return 0;
 }
