@@ -846,9 +846,10 @@ def panic_drive(a):
     W = a.work
     deadline = time.time() + a.timeout
     q = Qmp(os.path.join(W, "qmp.sock"), deadline)
-    m = wait_marker(os.path.join(W, "console.log"), r"BENCH: stage=panicking vmcoreinfo=(\S+)",
-                    deadline, a.qemu_pid)
+    m = wait_marker(os.path.join(W, "console.log"),
+                    r"BENCH: stage=panicking vmcoreinfo=(\S+)(?: stoppers=(\S*))?", deadline, a.qemu_pid)
     rec = {"guest_vmcoreinfo": m.group(1)}
+    stoppers = [tuple(int(x, 16) for x in r.split("-")) for r in (m.group(2) or "").split(",") if r]
     t_panic = None
     while True:
         st = q.cmd("query-status")["return"]
@@ -872,9 +873,26 @@ def panic_drive(a):
     q.cmd("cont")
     wait_marker(os.path.join(W, "console.log"), r"---\[ end Kernel panic", deadline, a.qemu_pid)
     time.sleep(1)
-    q.cmd("stop")
+    # The stop lands wherever the loop is.  At the entry of a retpoline or
+    # return thunk (arch/x86/lib/retpoline.S: UNWIND_HINT_EMPTY/UNDEFINED,
+    # ORC "end of stack") no unwinder gets past frame 0, and drgn's crashed
+    # thread shows that one frame: resume a moment and stop again.
+    rec["stoppers"] = len(stoppers)
+    rec["stops"] = []
+    for _ in range(40):
+        q.cmd("stop")
+        regs = hmp("info registers -a")
+        bad = ["%#x" % r for r in (int(x, 16) for x in re.findall(r"^RIP=([0-9a-f]+)", regs, re.M))
+               if any(s <= r < e for s, e in stoppers)]
+        rec["stops"].append(bad or "ok")
+        if not bad:
+            break
+        q.cmd("cont")
+        time.sleep(0.05 + 0.01 * len(rec["stops"]))
+    else:
+        raise SystemExit("every stop landed in a thunk: %s" % rec["stops"])
     with open(os.path.join(W, "registers.txt"), "w") as f:
-        f.write(hmp("info registers -a"))
+        f.write(regs)
     dump = os.path.join(W, "qemu-dump.elf")
     q.sock.settimeout(max(60, deadline - time.time()))
     t0 = time.time()
@@ -989,7 +1007,8 @@ def panic_post(a):
                       "e_ehsize": ehsize,
                       "dump_guest_memory_s": host["dump_guest_memory"]["time_s"],
                       "paging": False},
-        "qmp": {"status": host["status"], "events": host["events"], "cpus": host["cpus"]},
+        "qmp": {"status": host["status"], "events": host["events"], "cpus": host["cpus"],
+                "thunk_ranges": host.get("stoppers"), "stops": host.get("stops")},
         "wall_time_s": a.wall,
         "generated_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

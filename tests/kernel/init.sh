@@ -265,7 +265,11 @@ if [ $ROLE = first ] && [ "$(getarg bench.panic)" = 1 ]; then
 	dd if=/capture.tar of=/dev/vda bs=64k conv=fsync 2>/dev/null || fail "write /dev/vda"
 	sync
 	# /sys/kernel/vmcoreinfo: "PADDR SIZE" of the VMCOREINFO note
-	mark "panicking vmcoreinfo=$(tr ' ' , < /sys/kernel/vmcoreinfo)"
+	# stoppers=: the [start-end) of the thunks whose ORC entry ends an
+	# unwind at their first instruction (bench.py panic_drive stops again
+	# when a CPU is in one); the sed keeps kallsyms' text symbols in order
+	mark "panicking vmcoreinfo=$(tr ' ' , < /sys/kernel/vmcoreinfo) stoppers=$(sed -n 's/^\([0-9a-f]*\) [tT] \([^ 	]*\).*/\1 \2/p' /proc/kallsyms | sort |
+		awk '{ m = ($2 ~ /^(__pi_)?__x86_(indirect|return)|untrain_ret$|^srso_.*(return_thunk|safe_ret)$|^(retbleed|its|call_depth)_return_thunk$/); if (p != "" && !m) { printf "%s-%s,", p, $1; p = "" } if (m && p == "") p = $1 }')"
 	echo c > /proc/sysrq-trigger
 	fail "still alive after sysrq-c"
 fi
