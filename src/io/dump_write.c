@@ -47,6 +47,7 @@ struct writer {
 	bool clone;		/* FICLONERANGE aligned extents (until refused) */
 	uint64_t blksize;	/* the output's block size (clone alignment) */
 	int sfd;		/* the plain file being copied from, or -1 */
+	int seq_fd;		/* the last sfd marked POSIX_FADV_SEQUENTIAL */
 	bool pipe;		/* splice/vmsplice into it (until refused) */
 	const uint8_t *zeros;	/* ZERO_LEN bytes never written, or NULL */
 	uint64_t base;		/* output offset of byte 0 (regular files) */
@@ -171,13 +172,11 @@ static bool all_zero(const uint8_t *p, size_t n)
 }
 
 /*
- * Ask for the next chunk of the image while this one is copied.  Cold,
- * copy_file_range and splice read through a 64 KiB pipe and the default
- * 128 KiB readahead, far behind one 4 MiB pread; WILLNEED one chunk ahead
+ * Ask for the next chunk of the image while this one is read (copy_read:
+ * one synchronous 4 MiB pread at a time).  WILLNEED one chunk ahead
  * (mm/fadvise.c force_page_cache_readahead: large reads, asynchronous)
- * keeps the disk busy either way, and costs a page-cache lookup when hot.
- * Never more than a chunk ahead: a terabyte image must not be pulled into
- * the cache at once.
+ * keeps the disk busy while the chunk is written.  Never more than a chunk
+ * ahead: a terabyte image must not be pulled into the cache at once.
  */
 static void prefetch(struct writer *w, uint64_t src_off, uint64_t len)
 {
@@ -260,17 +259,34 @@ static bool refused_splice(int err)
 	return err == EINVAL || err == ENOSYS || err == EBADF;
 }
 
+/*
+ * The in-kernel copies read through the file's own readahead, as cp does
+ * (coreutils: POSIX_FADV_SEQUENTIAL, which doubles the window,
+ * mm/fadvise.c).  Not prefetch(): WILLNEED allocates and submits the next
+ * chunk synchronously in this thread (0.3-0.9 ms a 4 MiB call in strace)
+ * on top of the readahead the copy triggers anyway; A/B on ext4, cold,
+ * medians of 7-11 interleaved runs: with read_ahead_kb 8192, WILLNEED 179
+ * ms, SEQUENTIAL 137, cp 132; with 128, 172, 169 and 170; hot 111, 105,
+ * 112 (docs/performance.md).
+ */
+static void sequential(struct writer *w, int sfd)
+{
+	if (w->seq_fd != sfd) {
+		posix_fadvise(sfd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		w->seq_fd = sfd;
+	}
+}
+
 static vmc_status kcopy_range(struct writer *w, const struct kcopy *k,
 			      vmc_source *src, int sfd, uint64_t src_off,
 			      uint64_t off, uint64_t len, vmc_error *e)
 {
-	prefetch(w, src_off, len);
+	sequential(w, sfd);
 	while (len && *k->enabled) {
 		size_t want = step_len(w, off, len);
 		ssize_t n;
 		vmc_status st;
 
-		prefetch(w, src_off + want, len - want);
 		n = k->move(w, sfd, src_off, off, want);
 
 		if (n < 0 && errno == EINTR && !(w->o->cancel && *w->o->cancel))
@@ -477,7 +493,7 @@ VMC_EXPORT vmc_status vmc_dump_write_fd(vmc_dump *d, int fd,
 					vmc_error *e)
 {
 	struct vmc_dump_write_stats all = { 0 };
-	struct writer w = { .d = d, .fd = fd, .o = opts, .sfd = -1 };
+	struct writer w = { .d = d, .fd = fd, .o = opts, .sfd = -1, .seq_fd = -1 };
 	enum vmc_copy_path path;
 	uint64_t off = 0;
 	struct stat sb;
