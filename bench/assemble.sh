@@ -165,6 +165,9 @@ fs_round() {	# FS MODE
 	for r in $(seq 0 $((${ROUNDS:-9} - 1))); do
 		for k in $(seq 0 $((n - 1))); do
 			i=$(((k + r) % n))
+			# the previous command's output, removed, is still being
+			# written back and freed: sync so that is not timed in this one
+			sync
 			[ "$mode" = cold ] && evict "$W/physmem.bin" ${EVICT_ALSO:-}
 			t=$(date +%s%N)
 			sh -c "${cmds[$i]}" >"$W/json.txt" 2>&1 ||
