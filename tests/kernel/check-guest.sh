@@ -130,6 +130,12 @@ check_one() {
 		skip "$s" "no cache (tests/kernel/run.sh $s)"
 		return
 	fi
+	# The capture (registers, VMCOREINFO address) and the cache (RAM) must
+	# come from one run: the head of QEMU's dump holds that run's notes
+	if ! cmp -s -n "$(stat -c %s "$C/qemu-dump-head.bin")" "$C/qemu-dump-head.bin" "$W/qemu-dump.elf"; then
+		skip "$s" "the cache and $C come from different runs (tests/kernel/run.sh $s)"
+		return
+	fi
 	rel=$(meta "$C/meta.json" kernel uname_r)
 	vaddr=$(meta "$C/meta.json" vmcoreinfo_note paddr)
 	mapfile -t mem < <(mem_args "$C/meta.json" "$W/physmem.bin")
