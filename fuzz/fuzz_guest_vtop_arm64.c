@@ -19,14 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned t1sz[] = { 12, 16, 25, 29 };
 	struct fuzz_in in = { data, size };
-	unsigned flags = (unsigned)fuzz_take(&in, 1);
+	unsigned flags;
 	uint64_t va[8];
 	char text[512];
 	int n;
 
-	for (int i = 0; i < 8; i++)
-		va[i] = fuzz_take(&in, 8);
-	if (in.n == 0)
+	if (!fuzz_guest_walk_header(&in, &flags, va))
 		return 0;
 	n = snprintf(text, sizeof(text),
 		     "OSRELEASE=6.12.0-test\nPAGESIZE=4096\n"

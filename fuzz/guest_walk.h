@@ -11,6 +11,17 @@
 
 #include "vmcorekit/vmcorekit.h"
 
+/* The header both targets read: a flags byte, then the eight addresses;
+ * false when no memory is left after it. */
+static inline bool fuzz_guest_walk_header(struct fuzz_in *in,
+					  unsigned *flags, uint64_t va[8])
+{
+	*flags = (unsigned)fuzz_take(in, 1);
+	for (int i = 0; i < 8; i++)
+		va[i] = fuzz_take(in, 8);
+	return in->n != 0;
+}
+
 static inline void fuzz_guest_walk(const uint8_t *mem, size_t len,
 				   const char *text, size_t tlen,
 				   const uint64_t va[8])
